@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kt_result: the verdict of one scenario with its evidence (one detail per
+ * violation, one stats line per cgroup), merge rules (the worst wins), the
+ * text report and the JSON form (jansson).
+ */
+#ifndef KTSTR_RESULT_H
+#define KTSTR_RESULT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include <ktstr/common.h>
+
+/* Ordered from best to worst: merging keeps the larger. */
+enum kt_verdict {
+	KT_VERDICT_PASS = 0,
+	KT_VERDICT_SKIP,      /* could not run here (reason in skip_reason) */
+	KT_VERDICT_FAIL,      /* a check failed */
+	KT_VERDICT_SCHED,     /* the scheduler died or was ejected */
+	KT_VERDICT_INFRA,     /* the harness, VM or kernel failed */
+};
+const char *kt_verdict_name(enum kt_verdict v); /* "pass", "skip", ... */
+/* Process exit code for a verdict (0, 4, 1, 1, 3). */
+int kt_verdict_exit_code(enum kt_verdict v);
+
+enum kt_detail_kind {
+	KT_DETAIL_STARVED,
+	KT_DETAIL_UNFAIR,
+	KT_DETAIL_STUCK,
+	KT_DETAIL_ISOLATION,
+	KT_DETAIL_THROUGHPUT,
+	KT_DETAIL_WAKE_LATENCY,
+	KT_DETAIL_MIGRATION,
+	KT_DETAIL_WORKER,    /* a worker crashed or never started */
+	KT_DETAIL_SCHEDULER, /* scheduler death / ejection */
+	KT_DETAIL_INFRA,
+	KT_DETAIL_NOTE, /* informational, does not change the verdict */
+};
+const char *kt_detail_kind_name(enum kt_detail_kind k);
+
+struct kt_detail {
+	enum kt_detail_kind kind;
+	char *msg;
+};
+
+struct kt_cgroup_stats {
+	char *cgroup;
+	unsigned workers;
+	unsigned cpus; /* distinct CPUs the workers ran on */
+	double min_off_cpu_pct;
+	double max_off_cpu_pct;
+	double spread_pct;
+	uint64_t max_gap_ns;
+	uint64_t total_work_units;
+	uint64_t total_iterations;
+	uint64_t total_migrations;
+	double migration_ratio;
+	double throughput_cv;
+	uint64_t p99_wake_latency_ns; /* 0 when no samples */
+	uint64_t wake_samples;
+};
+
+struct kt_result {
+	enum kt_verdict verdict;
+	char *scenario;
+	char *topo;	 /* e.g. "1n2l4c1t" */
+	char *scheduler; /* "eevdf" or the scheduler name */
+	char *skip_reason;
+	uint64_t duration_ns; /* wall time of the run */
+	size_t nr_details;
+	struct kt_detail *details;
+	size_t nr_stats;
+	struct kt_cgroup_stats *stats;
+};
+
+void kt_result_init(struct kt_result *r);
+void kt_result_free(struct kt_result *r); /* frees members, not r */
+/* Set header fields (copies; NULL leaves a field alone). */
+int kt_result_set_header(struct kt_result *r, const char *scenario,
+			 const char *topo, const char *scheduler);
+/* Add a detail; every kind but NOTE raises the verdict to at least FAIL
+ * (SCHEDULER -> SCHED, INFRA -> INFRA). */
+int kt_result_add(struct kt_result *r, enum kt_detail_kind kind,
+		  const char *fmt, ...) KT_PRINTF(3, 4);
+int kt_result_add_stats(struct kt_result *r, const struct kt_cgroup_stats *s);
+/* Mark skipped (only when nothing worse is recorded). */
+int kt_result_skip(struct kt_result *r, const char *fmt, ...) KT_PRINTF(2, 3);
+/* Raise the verdict to at least v. */
+void kt_result_raise(struct kt_result *r, enum kt_verdict v);
+/* dst takes the worse verdict, src's details and stats are appended. */
+int kt_result_merge(struct kt_result *dst, const struct kt_result *src);
+bool kt_result_passed(const struct kt_result *r);
+
+/*
+ * Text report:
+ *   PASS steady [topo=1n1l4c1t sched=eevdf] 2.0s
+ *     stuck 3500ms on cpu1 at +1200ms
+ *   --- stats ---
+ *     cg_0: 2 workers on 2 cpus, off-cpu 1-3% (spread 2%), max gap 12ms, ...
+ */
+void kt_result_print(const struct kt_result *r, FILE *f);
+json_t *kt_result_to_json(const struct kt_result *r);
+/* Parse what kt_result_to_json produced; -EINVAL with a message. */
+int kt_result_from_json(const json_t *j, struct kt_result *out);
+
+#endif

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The custom-scenario API: struct kt_ctx (every field of the seed's Ctx),
+ * the helpers kt_dfl_wl / kt_setup_cgroups / kt_collect_all /
+ * kt_spawn_diverse, the canned scenarios, and the catalog that names them.
+ */
+#ifndef KTSTR_SCENARIO_H
+#define KTSTR_SCENARIO_H
+
+#include <stdatomic.h>
+#include <sys/types.h>
+
+#include <ktstr/cgroup.h>
+#include <ktstr/check.h>
+#include <ktstr/result.h>
+#include <ktstr/topo.h>
+#include <ktstr/workload.h>
+
+struct kt_ctx {
+	const struct kt_cgroup_ops *cgroups;
+	const struct kt_topo *topo;
+	uint64_t duration;	     /* ns: the scenario's wall-clock budget */
+	unsigned workers_per_cgroup; /* default worker count per cgroup */
+	pid_t sched_pid;	     /* 0 under EEVDF (no userspace scheduler) */
+	uint64_t settle;	     /* ns to wait after creating cgroups */
+	const struct kt_work_type *work_type_override; /* NULL = none */
+	struct kt_assert assert; /* merged defaults -> scheduler -> test */
+	bool wait_for_map_write;
+	atomic_ushort *current_step; /* 0 baseline, N while step N runs */
+};
+
+typedef int (*kt_scenario_fn)(const struct kt_ctx *ctx, struct kt_result *res);
+
+/* One workload in one cgroup, as kt_setup_cgroups and friends create. */
+struct kt_handle {
+	char *cgroup;
+	bool has_cpuset;
+	struct kt_cpuset cpuset;
+	struct kt_workload *wl;
+};
+struct kt_handles {
+	size_t nr;
+	struct kt_handle *h;
+};
+
+/* A workload config with ctx->workers_per_cgroup workers of SpinWait (or
+ * the override). */
+struct kt_workload_config kt_dfl_wl(const struct kt_ctx *ctx);
+
+/*
+ * Create cgroups cg_0..cg_{n-1} (tracked by *guard, which the caller frees,
+ * normally with _cleanup_), spawn wl's workers into each and start them.
+ * On failure nothing is left behind.
+ */
+int kt_setup_cgroups(const struct kt_ctx *ctx, unsigned n,
+		     const struct kt_workload_config *wl, struct kt_handles **h,
+		     struct kt_cgroup_group **guard);
+
+/*
+ * Spawn wl into cgroup `cgroup` (already created; NULL/"" = stay in the
+ * current cgroup), optionally recording its cpuset for the isolation
+ * check, start it and append it to *h (allocated on first use).
+ */
+int kt_handles_spawn(const struct kt_ctx *ctx, struct kt_handles **h,
+		     const char *cgroup, const struct kt_cpuset *cpuset,
+		     const struct kt_workload_config *wl);
+
+/*
+ * Stop every workload, collect reports and, when a has worker checks,
+ * judge each cgroup into res. With no worker checks res stays as it is
+ * (pass). Handles are kept (free with kt_handles_free).
+ */
+int kt_collect_all(struct kt_handles *h, const struct kt_assert *a,
+		   struct kt_result *res);
+
+/*
+ * Spawn different work types across the named (existing) cgroups, rotating
+ * SpinWait, Bursty 50ms/100ms, IoSyncWrite (always 2 workers), Mixed,
+ * YieldHeavy; the others use ctx->workers_per_cgroup workers.
+ */
+int kt_spawn_diverse(const struct kt_ctx *ctx, const char *const *names,
+		     size_t nr, struct kt_handles **h);
+
+void kt_handles_free(struct kt_handles *h); /* kills + reaps; NULL ok */
+void kt_handles_freep(struct kt_handles **h);
+
+/* Sleep for ns, returning early (with -EINTR) when the scheduler dies or
+ * a stop was requested (SIGINT/SIGTERM). */
+int kt_ctx_hold(const struct kt_ctx *ctx, uint64_t ns);
+/* Is the scheduler (if any) still alive? */
+bool kt_ctx_sched_alive(const struct kt_ctx *ctx);
+
+/* Canned scenarios. */
+int kt_scenario_steady(const struct kt_ctx *ctx, struct kt_result *res);
+int kt_scenario_steady_llc(const struct kt_ctx *ctx, struct kt_result *res);
+int kt_scenario_oversubscribed(const struct kt_ctx *ctx,
+			       struct kt_result *res);
+int kt_scenario_mixed_workloads(const struct kt_ctx *ctx,
+				struct kt_result *res);
+int kt_scenario_cpuset_apply(const struct kt_ctx *ctx, struct kt_result *res);
+int kt_scenario_cpuset_clear(const struct kt_ctx *ctx, struct kt_result *res);
+int kt_scenario_cgroup_add(const struct kt_ctx *ctx, struct kt_result *res);
+int kt_scenario_cgroup_remove(const struct kt_ctx *ctx, struct kt_result *res);
+
+struct kt_scenario {
+	const char *name;
+	const char *category;
+	const char *description;
+	kt_scenario_fn fn;
+	bool in_default_set; /* run when no names are given */
+};
+
+/* The catalog, in listing order. */
+const struct kt_scenario *kt_catalog(size_t *nr);
+const struct kt_scenario *kt_catalog_find(const char *name);
+
+/*
+ * Run one scenario with ctx, filling res (header included). Sets up nothing
+ * itself: ctx->cgroups must be ready. A scenario returning an error becomes
+ * an INFRA verdict with the error message.
+ */
+int kt_run_scenario(const struct kt_scenario *s, const struct kt_ctx *ctx,
+		    const char *topo_name, const char *sched_name,
+		    struct kt_result *res);
+
+/* Ask running holds to end early (signal-safe). */
+void kt_request_stop(void);
+bool kt_stop_requested(void);
+
+#endif

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The ktstr subcommands: one file per command, dispatched from main.c. */
+#ifndef KTSTR_CLI_COMMANDS_H
+#define KTSTR_CLI_COMMANDS_H
+
+#include <stdbool.h>
+
+/*
+ * Each command gets argv with argv[0] = the subcommand name and returns a
+ * process exit code (enum kt_exit_code). Usage errors print a message
+ * naming the bad argument plus a hint to --help, and return KT_EXIT_USAGE.
+ */
+int kt_cmd_list(int argc, char **argv);
+int kt_cmd_run(int argc, char **argv);
+int kt_cmd_topo(int argc, char **argv);
+int kt_cmd_cleanup(int argc, char **argv);
+
+/* True when arg is "-h" or "--help". */
+bool kt_cli_is_help(const char *arg);
+
+#endif
