@@ -32,10 +32,10 @@ struct kt_work_type {
 		} bursty;
 	};
 };
-#define KT_WORK(k) ((struct kt_work_type){ .kind = (k) })
-#define KT_WORK_BURSTY_OF(b, s)                                       \
-	((struct kt_work_type){ .kind = KT_WORK_BURSTY,              \
-				.bursty = { .burst_ns = (b), .sleep_ns = (s) } })
+#define KT_WORK(k) ((struct kt_work_type){.kind = (k)})
+#define KT_WORK_BURSTY_OF(b, s)                                                \
+	((struct kt_work_type){.kind = KT_WORK_BURSTY,                         \
+			       .bursty = {.burst_ns = (b), .sleep_ns = (s)}})
 
 /* "SpinWait", "YieldHeavy", "Mixed", "IoSyncWrite", "Bursty" */
 const char *kt_work_kind_name(enum kt_work_kind k);
@@ -78,11 +78,11 @@ struct kt_worker_report {
 	pid_t tid;
 	uint64_t work_units;
 	uint64_t iterations;
-	uint64_t cpu_time_ns;  /* thread CPU time */
-	uint64_t wall_time_ns; /* from the gate to the stop */
-	uint64_t off_cpu_ns;   /* wall - cpu */
-	uint64_t max_gap_ns;   /* longest gap between work checkpoints */
-	int max_gap_cpu;       /* CPU at the end of that gap */
+	uint64_t cpu_time_ns;	/* thread CPU time */
+	uint64_t wall_time_ns;	/* from the gate to the stop */
+	uint64_t off_cpu_ns;	/* wall - cpu */
+	uint64_t max_gap_ns;	/* longest gap between work checkpoints */
+	int max_gap_cpu;	/* CPU at the end of that gap */
 	uint64_t max_gap_at_ns; /* offset from start where the gap began */
 	uint64_t migrations;	/* CPU changes seen at checkpoints */
 	struct kt_cpuset cpus_used;

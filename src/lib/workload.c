@@ -1,0 +1,662 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kt_workload: forks one process per worker (cgroups act on PIDs), holds
+ * them at a start gate, stops them, reaps them and hands back their reports.
+ *
+ * One MAP_SHARED|MAP_ANONYMOUS region holds a small header (gate, ready
+ * count, stop flag: all futex-sized words), one setup state word per worker
+ * and the kt_worker_report array the caller gets back. The gate and the
+ * ready count are futexes on that shared mapping rather than pipes, so no
+ * file descriptor of this workload leaks into workers forked later by
+ * another workload (a gate pipe's write end held open by such a child would
+ * keep "close to open" from ever working).
+ *
+ * Worker life: PR_SET_PDEATHSIG(SIGKILL) (no orphans), SIGUSR1 handler that
+ * sets a stop flag (installed without SA_RESTART, so a blocking sleep is
+ * cut short), affinity, scheduling policy, per-kind setup, "ready", wait at
+ * the gate, run, write the final telemetry, _exit(0). A setup failure
+ * writes its reason into report->error and exits (KT_WORKER_NOT_STARTED).
+ * spawn() returns only once every worker is ready or dead, so SIGUSR1 never
+ * meets a worker without its handler.
+ *
+ * PR_SET_PDEATHSIG fires when the forking *thread* exits, so spawn from a
+ * thread that outlives the workload.
+ *
+ * Workers stay in the caller's process group; the parent signals them by
+ * PID, which is safe because a PID is only released when we reap it.
+ * Every path (collect, free, spawn failure) kills and reaps what is left.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ktstr/common.h>
+#include <ktstr/workload.h>
+
+#include "work_kinds.h"
+#include "worker_telemetry.h"
+
+#define KT_WL_MAX_WORKERS      4096
+#define KT_WL_DEFAULT_DEADLINE KT_SEC(5)
+#define KT_WL_READY_TIMEOUT    KT_SEC(60)
+/* Exit codes of a worker process. */
+#define KT_WL_EXIT_OK	  0
+#define KT_WL_EXIT_FAILED 1
+#define KT_WL_EXIT_SETUP  2
+
+enum kt_wl_state {
+	KT_WL_NEW = 0, /* forked, still setting up */
+	KT_WL_READY,   /* at the gate */
+	KT_WL_FAILED,  /* setup failed, exiting */
+	KT_WL_DONE,    /* stopped on request, report final */
+};
+
+struct kt_wl_shared {
+	uint32_t gate;	/* 0 closed, 1 open (futex) */
+	uint32_t ready; /* workers past setup, READY or FAILED (futex) */
+	uint32_t stop;	/* 1 = stop requested */
+	uint32_t pad;
+	uint32_t state[]; /* enum kt_wl_state per worker */
+};
+
+struct kt_wl_child {
+	pid_t pid;
+	bool reaped;
+	bool lost; /* waitpid said ECHILD: someone else reaped it */
+	int status;
+};
+
+struct kt_workload {
+	struct kt_workload_config cfg;
+	struct kt_work_type work; /* cfg.work with defaults resolved */
+	void *map;
+	size_t map_len;
+	struct kt_wl_shared *sh;
+	struct kt_worker_report *reports; /* in the shared map */
+	struct kt_wl_child *kids;
+	size_t nr;     /* slots allocated */
+	size_t forked; /* children forked so far */
+	bool started;
+	bool collected;
+};
+
+/* ---- futex on the shared mapping (not FUTEX_PRIVATE: cross-process) ---- */
+
+static long futex_wait(uint32_t *addr, uint32_t val, uint64_t timeout_ns)
+{
+	struct timespec ts = {
+	    .tv_sec = (time_t)(timeout_ns / 1000000000ULL),
+	    .tv_nsec = (long)(timeout_ns % 1000000000ULL),
+	};
+
+	return syscall(SYS_futex, addr, FUTEX_WAIT, val,
+		       timeout_ns ? &ts : NULL, NULL, 0);
+}
+
+static void futex_wake_all(uint32_t *addr)
+{
+	syscall(SYS_futex, addr, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+static void to_cpu_set(const struct kt_cpuset *s, cpu_set_t *cs)
+{
+	int cpu;
+
+	CPU_ZERO(cs);
+	kt_cpuset_for_each (cpu, s) {
+		if (cpu < CPU_SETSIZE)
+			CPU_SET(cpu, cs);
+	}
+}
+
+static int policy_to_sched(enum kt_policy_kind k)
+{
+	switch (k) {
+	case KT_POLICY_BATCH:
+		return SCHED_BATCH;
+	case KT_POLICY_IDLE:
+		return SCHED_IDLE;
+	case KT_POLICY_FIFO:
+		return SCHED_FIFO;
+	case KT_POLICY_RR:
+		return SCHED_RR;
+	default:
+		return SCHED_OTHER;
+	}
+}
+
+static bool policy_is_rt(enum kt_policy_kind k)
+{
+	return k == KT_POLICY_FIFO || k == KT_POLICY_RR;
+}
+
+/* ---- the worker process ---- */
+
+static volatile sig_atomic_t kt_wl_child_stop;
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+	kt_wl_child_stop = 1;
+}
+
+static void child_set_state(struct kt_workload *w, size_t i, uint32_t st)
+{
+	__atomic_store_n(&w->sh->state[i], st, __ATOMIC_RELEASE);
+	if (st == KT_WL_READY || st == KT_WL_FAILED) {
+		__atomic_add_fetch(&w->sh->ready, 1, __ATOMIC_RELEASE);
+		futex_wake_all(&w->sh->ready);
+	}
+}
+
+static __attribute__((noreturn)) void child_fail(struct kt_workload *w,
+						 size_t i)
+{
+	child_set_state(w, i, KT_WL_FAILED);
+	_exit(KT_WL_EXIT_SETUP);
+}
+
+static void child_signals(void)
+{
+	static const int dfl[] = {SIGINT,  SIGTERM, SIGHUP,
+				  SIGQUIT, SIGUSR2, SIGALRM};
+	struct sigaction sa;
+	sigset_t none;
+	size_t k;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	/* Never run the parent's handlers in a worker. */
+	for (k = 0; k < KT_ARRAY_SIZE(dfl); k++)
+		sigaction(dfl[k], &sa, NULL);
+	sa.sa_handler = on_sigusr1; /* no SA_RESTART: cut sleeps short */
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static __attribute__((noreturn)) void child_main(struct kt_workload *w,
+						 size_t i, pid_t parent)
+{
+	struct kt_worker_report *rep = &w->reports[i];
+	struct kt_tel tel;
+	struct kt_work_run run = {
+	    .work = w->work,
+	    .tel = &tel,
+	    .shared_stop = &w->sh->stop,
+	    .local_stop = &kt_wl_child_stop,
+	    .io_fd = -1,
+	};
+	struct sched_param sp = {0};
+	int rc;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent) /* the parent died before prctl */
+		_exit(KT_WL_EXIT_SETUP);
+	child_signals();
+
+	if (w->cfg.has_affinity) {
+		cpu_set_t cs;
+
+		to_cpu_set(&w->cfg.affinity, &cs);
+		if (sched_setaffinity(0, sizeof(cs), &cs)) {
+			snprintf(rep->error, sizeof(rep->error),
+				 "sched_setaffinity %.48s: %s",
+				 kt_cpuset_str(&w->cfg.affinity, 0),
+				 strerror(errno));
+			child_fail(w, i);
+		}
+	}
+	if (policy_is_rt(w->cfg.policy.kind))
+		sp.sched_priority = w->cfg.policy.priority;
+	if (sched_setscheduler(0, policy_to_sched(w->cfg.policy.kind), &sp)) {
+		snprintf(rep->error, sizeof(rep->error),
+			 "sched_setscheduler %s priority %d: %s",
+			 kt_policy_name(w->cfg.policy.kind), sp.sched_priority,
+			 strerror(errno));
+		child_fail(w, i);
+	}
+	if (kt_work_setup(&run, rep->error, sizeof(rep->error)))
+		child_fail(w, i);
+
+	child_set_state(w, i, KT_WL_READY);
+	while (!__atomic_load_n(&w->sh->gate, __ATOMIC_ACQUIRE))
+		futex_wait(&w->sh->gate, 0, 0);
+
+	kt_tel_begin(&tel, rep);
+	rc = kt_work_loop(&run);
+	kt_tel_end(&tel);
+	kt_work_teardown(&run);
+	if (rc)
+		_exit(KT_WL_EXIT_FAILED);
+	child_set_state(w, i, KT_WL_DONE);
+	_exit(KT_WL_EXIT_OK);
+}
+
+/* ---- parent side ---- */
+
+static void record_status(struct kt_wl_child *c, int st)
+{
+	c->reaped = true;
+	c->status = st;
+}
+
+/* Reap child c if it has exited; true when it is reaped (or lost). */
+static bool reap_nohang(struct kt_wl_child *c)
+{
+	int st;
+	pid_t r;
+
+	while (!c->reaped) {
+		r = waitpid(c->pid, &st, WNOHANG);
+		if (r == c->pid) {
+			/* A traced child reports its stops too: not an exit. */
+			if (WIFEXITED(st) || WIFSIGNALED(st))
+				record_status(c, st);
+			else
+				continue;
+		} else if (r < 0 && errno == EINTR) {
+			continue;
+		} else if (r < 0) {
+			c->reaped = c->lost = true;
+		}
+		break;
+	}
+	return c->reaped;
+}
+
+static void reap_blocking(struct kt_wl_child *c)
+{
+	int st;
+	pid_t r;
+
+	while (!c->reaped) {
+		r = waitpid(c->pid, &st, 0);
+		if (r == c->pid && (WIFEXITED(st) || WIFSIGNALED(st)))
+			record_status(c, st);
+		else if (r < 0 && errno != EINTR)
+			c->reaped = c->lost = true;
+	}
+}
+
+static void kill_and_reap_all(struct kt_workload *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->forked; i++) {
+		if (!w->kids[i].reaped)
+			kill(w->kids[i].pid, SIGKILL);
+	}
+	for (i = 0; i < w->forked; i++)
+		reap_blocking(&w->kids[i]);
+}
+
+static int check_config(const struct kt_workload_config *cfg)
+{
+	const struct kt_sched_policy *p = &cfg->policy;
+
+	if (cfg->num_workers > KT_WL_MAX_WORKERS)
+		return kt_err(EINVAL,
+			      "workload: num_workers %u: more than the limit "
+			      "of %d",
+			      cfg->num_workers, KT_WL_MAX_WORKERS);
+	if ((unsigned)cfg->work.kind >= KT_WORK__COUNT)
+		return kt_err(EINVAL,
+			      "workload: work kind %d: not a valid kind",
+			      (int)cfg->work.kind);
+	if ((unsigned)p->kind > KT_POLICY_RR)
+		return kt_err(EINVAL,
+			      "workload: scheduling policy %d: not a valid "
+			      "policy",
+			      (int)p->kind);
+	if (policy_is_rt(p->kind) && (p->priority < 1 || p->priority > 99))
+		return kt_err(EINVAL,
+			      "workload: %s priority %d: out of range 1..99",
+			      kt_policy_name(p->kind), p->priority);
+	if (!policy_is_rt(p->kind) && p->priority != 0)
+		return kt_err(EINVAL,
+			      "workload: %s priority %d: a priority applies "
+			      "only to Fifo and RoundRobin",
+			      kt_policy_name(p->kind), p->priority);
+	if (cfg->has_affinity && kt_cpuset_empty(&cfg->affinity))
+		return kt_err(EINVAL,
+			      "workload: affinity: has_affinity is set but "
+			      "the CPU set is empty");
+	return 0;
+}
+
+static size_t reports_offset(size_t nr)
+{
+	size_t off = sizeof(struct kt_wl_shared) + nr * sizeof(uint32_t);
+
+	return (off + 63) & ~(size_t)63;
+}
+
+/* Wait until every forked worker is at the gate, failed setup, or died. */
+static int wait_ready(struct kt_workload *w)
+{
+	uint64_t deadline = kt_now_ns() + KT_WL_READY_TIMEOUT;
+	size_t i, pending;
+	uint32_t seen;
+	int rc;
+
+	for (;;) {
+		seen = __atomic_load_n(&w->sh->ready, __ATOMIC_ACQUIRE);
+		pending = 0;
+		for (i = 0; i < w->forked; i++) {
+			siginfo_t si;
+
+			if (__atomic_load_n(&w->sh->state[i],
+					    __ATOMIC_ACQUIRE) != KT_WL_NEW)
+				continue;
+			memset(&si, 0, sizeof(si));
+			rc = waitid(P_PID, (id_t)w->kids[i].pid, &si,
+				    WEXITED | WNOHANG | WNOWAIT);
+			if ((rc == 0 && si.si_pid) ||
+			    (rc < 0 && errno == ECHILD))
+				continue; /* died during setup */
+			pending++;
+		}
+		if (!pending)
+			return 0;
+		if (kt_now_ns() > deadline)
+			return kt_err(ETIMEDOUT,
+				      "workload: wait for %zu of %zu workers "
+				      "to reach the start gate: timed out "
+				      "after 60 s",
+				      pending, w->forked);
+		futex_wait(&w->sh->ready, seen, KT_MS(20));
+	}
+}
+
+int kt_workload_spawn(const struct kt_workload_config *cfg,
+		      struct kt_workload **out)
+{
+	struct kt_workload *w;
+	pid_t parent = getpid();
+	size_t i;
+	int err;
+
+	if (!cfg || !out)
+		return kt_err(EINVAL, "workload: spawn: NULL %s",
+			      !cfg ? "config" : "output pointer");
+	*out = NULL;
+	err = check_config(cfg);
+	if (err)
+		return err;
+
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return kt_err(ENOMEM, "workload: allocate handle: %s",
+			      strerror(ENOMEM));
+	w->cfg = *cfg;
+	w->nr = cfg->num_workers ? cfg->num_workers : 1;
+	if (!w->cfg.stop_deadline_ns)
+		w->cfg.stop_deadline_ns = KT_WL_DEFAULT_DEADLINE;
+	w->work = cfg->work;
+	kt_work_resolve(&w->work);
+	w->kids = calloc(w->nr, sizeof(*w->kids));
+	w->map_len =
+	    reports_offset(w->nr) + w->nr * sizeof(struct kt_worker_report);
+	w->map = mmap(NULL, w->map_len, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!w->kids || w->map == MAP_FAILED) {
+		size_t len = w->map_len, n = w->nr;
+
+		err = w->map == MAP_FAILED ? errno : ENOMEM;
+		if (w->map == MAP_FAILED)
+			w->map = NULL;
+		kt_workload_free(w);
+		return kt_err(err,
+			      "workload: allocate %zu bytes of shared memory "
+			      "for %zu workers: %s",
+			      len, n, strerror(err));
+	}
+	w->sh = w->map;
+	w->reports =
+	    (struct kt_worker_report *)((char *)w->map + reports_offset(w->nr));
+	for (i = 0; i < w->nr; i++) {
+		struct kt_worker_report *r = &w->reports[i];
+
+		kt_hist_init(&r->wake_latency);
+		r->max_gap_cpu = -1;
+		r->kind = w->work.kind;
+		r->exit = KT_WORKER_NOT_STARTED;
+	}
+
+	for (i = 0; i < w->nr; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			size_t n = w->nr;
+
+			err = errno;
+			kt_workload_free(w);
+			return kt_err(err,
+				      "workload: fork worker %zu of %zu: %s", i,
+				      n, strerror(err));
+		}
+		if (pid == 0)
+			child_main(w, i, parent);
+		w->kids[i].pid = pid;
+		w->reports[i].tid = pid;
+		w->forked++;
+	}
+	err = wait_ready(w);
+	if (err) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", kt_last_error());
+		kt_workload_free(w);
+		return kt_err(err, "%s", msg);
+	}
+	*out = w;
+	return 0;
+}
+
+size_t kt_workload_nr(const struct kt_workload *w)
+{
+	return w ? w->nr : 0;
+}
+
+pid_t kt_workload_pid(const struct kt_workload *w, size_t i)
+{
+	if (!w || i >= w->nr)
+		return -1;
+	return w->kids[i].pid;
+}
+
+int kt_workload_start(struct kt_workload *w)
+{
+	if (!w)
+		return kt_err(EINVAL, "workload: start: NULL handle");
+	if (!w->started) {
+		__atomic_store_n(&w->sh->gate, 1, __ATOMIC_RELEASE);
+		futex_wake_all(&w->sh->gate);
+		w->started = true;
+	}
+	return 0;
+}
+
+int kt_workload_set_affinity(struct kt_workload *w, size_t i,
+			     const struct kt_cpuset *cpus)
+{
+	cpu_set_t cs;
+	int err;
+
+	if (!w || !cpus)
+		return kt_err(EINVAL, "workload: set affinity: NULL %s",
+			      !w ? "handle" : "CPU set");
+	if (i >= w->nr)
+		return kt_err(EINVAL,
+			      "workload: set affinity of worker %zu: index out "
+			      "of range (%zu workers)",
+			      i, w->nr);
+	if (kt_cpuset_empty(cpus))
+		return kt_err(EINVAL,
+			      "workload: set affinity of worker %zu: empty CPU "
+			      "set",
+			      i);
+	if (w->kids[i].reaped)
+		return kt_err(ESRCH,
+			      "workload: set affinity of worker %zu: the "
+			      "worker has already been reaped",
+			      i);
+	to_cpu_set(cpus, &cs);
+	if (sched_setaffinity(w->kids[i].pid, sizeof(cs), &cs)) {
+		err = errno;
+		return kt_err(
+		    err,
+		    "workload: worker %zu (pid %d): sched_setaffinity "
+		    "%s: %s",
+		    i, (int)w->kids[i].pid, kt_cpuset_str(cpus, 0),
+		    strerror(err));
+	}
+	return 0;
+}
+
+uint64_t kt_workload_iterations(const struct kt_workload *w)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	if (!w)
+		return 0;
+	for (i = 0; i < w->nr; i++)
+		sum += __atomic_load_n(&w->reports[i].iterations,
+				       __ATOMIC_RELAXED);
+	return sum;
+}
+
+static void fill_exit(struct kt_workload *w, size_t i, bool killed)
+{
+	struct kt_worker_report *r = &w->reports[i];
+	struct kt_wl_child *c = &w->kids[i];
+	uint32_t st = __atomic_load_n(&w->sh->state[i], __ATOMIC_ACQUIRE);
+
+	r->exit_code = 0;
+	r->exit_signal = 0;
+	if (c->lost) {
+		/* No status (SIGCHLD ignored?): trust the worker's own word. */
+		if (st == KT_WL_DONE) {
+			r->exit = KT_WORKER_OK;
+			return;
+		}
+		if (st == KT_WL_FAILED) {
+			r->exit = KT_WORKER_NOT_STARTED;
+			return;
+		}
+		r->exit = KT_WORKER_EXITED;
+		r->exit_code = -1;
+		if (!r->error[0])
+			snprintf(r->error, sizeof(r->error),
+				 "waitpid %d: reaped elsewhere, exit status "
+				 "unknown",
+				 (int)c->pid);
+		return;
+	}
+	if (WIFSIGNALED(c->status)) {
+		r->exit_signal = WTERMSIG(c->status);
+		r->exit = killed && r->exit_signal == SIGKILL
+			      ? KT_WORKER_TIMED_OUT
+			      : KT_WORKER_SIGNALED;
+		return;
+	}
+	r->exit_code = WEXITSTATUS(c->status);
+	if (st == KT_WL_FAILED)
+		r->exit = KT_WORKER_NOT_STARTED;
+	else if (st == KT_WL_DONE && r->exit_code == KT_WL_EXIT_OK)
+		r->exit = KT_WORKER_OK;
+	else
+		r->exit = KT_WORKER_EXITED;
+}
+
+int kt_workload_stop_and_collect(struct kt_workload *w,
+				 const struct kt_worker_report **reports,
+				 size_t *nr)
+{
+	uint64_t deadline, pause = KT_MS(1), now;
+	bool *killed;
+	size_t i, left;
+
+	if (!w || !reports || !nr)
+		return kt_err(EINVAL, "workload: stop and collect: NULL %s",
+			      !w ? "handle" : "output pointer");
+	if (w->collected)
+		goto out;
+	killed = calloc(w->nr, sizeof(*killed));
+	if (!killed)
+		return kt_err(ENOMEM, "workload: stop and collect: %s",
+			      strerror(ENOMEM));
+
+	/* Stop before the gate opens: a never-started worker does no work. */
+	__atomic_store_n(&w->sh->stop, 1, __ATOMIC_RELEASE);
+	kt_workload_start(w);
+	for (i = 0; i < w->nr; i++) {
+		if (w->kids[i].reaped)
+			continue;
+		kill(w->kids[i].pid, SIGUSR1);
+		kill(w->kids[i].pid, SIGCONT);
+	}
+
+	deadline = kt_now_ns() + w->cfg.stop_deadline_ns;
+	for (;;) {
+		left = 0;
+		for (i = 0; i < w->nr; i++)
+			left += !reap_nohang(&w->kids[i]);
+		now = kt_now_ns();
+		if (!left || now >= deadline)
+			break;
+		kt_sleep(pause < deadline - now ? pause : deadline - now);
+		if (pause < KT_MS(20))
+			pause *= 2;
+	}
+	for (i = 0; i < w->nr; i++) {
+		if (w->kids[i].reaped)
+			continue;
+		killed[i] = true;
+		kill(w->kids[i].pid, SIGKILL);
+	}
+	for (i = 0; i < w->nr; i++) {
+		reap_blocking(&w->kids[i]);
+		fill_exit(w, i, killed[i]);
+	}
+	free(killed);
+	w->collected = true;
+out:
+	*reports = w->reports;
+	*nr = w->nr;
+	return 0;
+}
+
+void kt_workload_free(struct kt_workload *w)
+{
+	if (!w)
+		return;
+	if (w->kids)
+		kill_and_reap_all(w);
+	if (w->map)
+		munmap(w->map, w->map_len);
+	free(w->kids);
+	free(w);
+}
+
+void kt_workload_freep(struct kt_workload **w)
+{
+	if (w && *w) {
+		kt_workload_free(*w);
+		*w = NULL;
+	}
+}
