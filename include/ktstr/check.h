@@ -14,7 +14,7 @@
 struct kt_result;
 
 #define KT_DEFAULT_MAX_SPREAD_PCT 15.0
-#define KT_DEFAULT_MAX_GAP_NS KT_MS(2000)
+#define KT_DEFAULT_MAX_GAP_NS	  KT_MS(2000)
 
 struct kt_assert {
 	/* not_starved switches on starvation, fairness and gap checks */

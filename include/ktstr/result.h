@@ -16,10 +16,10 @@
 /* Ordered from best to worst: merging keeps the larger. */
 enum kt_verdict {
 	KT_VERDICT_PASS = 0,
-	KT_VERDICT_SKIP,      /* could not run here (reason in skip_reason) */
-	KT_VERDICT_FAIL,      /* a check failed */
-	KT_VERDICT_SCHED,     /* the scheduler died or was ejected */
-	KT_VERDICT_INFRA,     /* the harness, VM or kernel failed */
+	KT_VERDICT_SKIP,  /* could not run here (reason in skip_reason) */
+	KT_VERDICT_FAIL,  /* a check failed */
+	KT_VERDICT_SCHED, /* the scheduler died or was ejected */
+	KT_VERDICT_INFRA, /* the harness, VM or kernel failed */
 };
 const char *kt_verdict_name(enum kt_verdict v); /* "pass", "skip", ... */
 /* Process exit code for a verdict (0, 4, 1, 1, 3). */

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Worker checks of one cgroup: starvation, fairness (off-CPU spread),
+ * scheduling gaps, CPU isolation, throughput parity, wake latency and
+ * migration ratio, plus one kt_cgroup_stats line for the cgroup.
+ *
+ * A worker that never started (KT_WORKER_NOT_STARTED) has no telemetry:
+ * it gets a worker detail and is left out of every metric. Workers that
+ * exited, were killed or timed out get a worker detail too, and their
+ * telemetry (whatever they recorded) is judged like everyone else's.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ktstr/check.h>
+#include <ktstr/hist.h>
+#include <ktstr/result.h>
+
+double kt_report_off_cpu_pct(const struct kt_worker_report *r)
+{
+	if (!r->wall_time_ns)
+		return 0.0;
+	return (double)r->off_cpu_ns * 100.0 / (double)r->wall_time_ns;
+}
+
+/* Work units per CPU second (0 when the worker used no CPU time). */
+static double work_rate(const struct kt_worker_report *r)
+{
+	if (!r->cpu_time_ns)
+		return 0.0;
+	return (double)r->work_units / ((double)r->cpu_time_ns / 1e9);
+}
+
+static uint64_t ns_to_ms(uint64_t ns)
+{
+	return (ns + 500000) / 1000000;
+}
+
+/* "12.3ms", or "850.0us" below a millisecond so small values stay visible. */
+static const char *fmt_latency(char *buf, size_t len, uint64_t ns)
+{
+	if (ns >= KT_MS(1))
+		snprintf(buf, len, "%.1fms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.1fus", (double)ns / 1e3);
+	return buf;
+}
+
+static bool judged(const struct kt_worker_report *r)
+{
+	return r->exit != KT_WORKER_NOT_STARTED;
+}
+
+static int check_exit(const struct kt_worker_report *r, struct kt_result *res)
+{
+	int len;
+
+	switch (r->exit) {
+	case KT_WORKER_OK:
+		return 0;
+	case KT_WORKER_EXITED:
+		return kt_result_add(res, KT_DETAIL_WORKER,
+				     "tid %d exited with code %d", (int)r->tid,
+				     r->exit_code);
+	case KT_WORKER_SIGNALED:
+		return kt_result_add(res, KT_DETAIL_WORKER,
+				     "tid %d was killed by signal %d",
+				     (int)r->tid, r->exit_signal);
+	case KT_WORKER_TIMED_OUT:
+		return kt_result_add(res, KT_DETAIL_WORKER,
+				     "tid %d did not stop in time",
+				     (int)r->tid);
+	case KT_WORKER_NOT_STARTED:
+		/* error[] comes from the child: do not trust its NUL */
+		len = (int)strnlen(r->error, sizeof(r->error));
+		if (!len)
+			return kt_result_add(res, KT_DETAIL_WORKER,
+					     "tid %d failed to start",
+					     (int)r->tid);
+		return kt_result_add(res, KT_DETAIL_WORKER,
+				     "tid %d failed to start: %.*s",
+				     (int)r->tid, len, r->error);
+	}
+	return kt_result_add(res, KT_DETAIL_WORKER,
+			     "tid %d ended in unknown state %d", (int)r->tid,
+			     (int)r->exit);
+}
+
+/* Fill every stats field from the judged workers. */
+static void compute_stats(const struct kt_worker_report *reports, size_t nr,
+			  struct kt_cgroup_stats *st, struct kt_hist *wake)
+{
+	double sum = 0.0;
+	struct kt_cpuset cpus;
+	bool first = true;
+	size_t i;
+
+	kt_cpuset_zero(&cpus);
+	kt_hist_init(wake);
+	for (i = 0; i < nr; i++) {
+		const struct kt_worker_report *r = &reports[i];
+		double off;
+
+		if (!judged(r))
+			continue;
+		off = kt_report_off_cpu_pct(r);
+		if (first || off < st->min_off_cpu_pct)
+			st->min_off_cpu_pct = off;
+		if (first || off > st->max_off_cpu_pct)
+			st->max_off_cpu_pct = off;
+		first = false;
+		if (r->max_gap_ns > st->max_gap_ns)
+			st->max_gap_ns = r->max_gap_ns;
+		st->workers++;
+		st->total_work_units += r->work_units;
+		st->total_iterations += r->iterations;
+		st->total_migrations += r->migrations;
+		kt_cpuset_or(&cpus, &r->cpus_used);
+		kt_hist_merge(wake, &r->wake_latency);
+		sum += work_rate(r);
+	}
+	st->cpus = (unsigned int)kt_cpuset_count(&cpus);
+	st->spread_pct = st->max_off_cpu_pct - st->min_off_cpu_pct;
+	if (st->total_iterations)
+		st->migration_ratio =
+		    (double)st->total_migrations / (double)st->total_iterations;
+	if (st->workers >= 2 && sum > 0.0) {
+		/* population CV of the per-worker rates, two passes */
+		double mean = sum / st->workers, var = 0.0;
+
+		for (i = 0; i < nr; i++) {
+			double d;
+
+			if (!judged(&reports[i]))
+				continue;
+			d = work_rate(&reports[i]) - mean;
+			var += d * d;
+		}
+		st->throughput_cv = sqrt(var / st->workers) / mean;
+	}
+	st->wake_samples = wake->count;
+	st->p99_wake_latency_ns = kt_hist_quantile(wake, 0.99);
+}
+
+static int check_not_starved(const struct kt_assert *a,
+			     const struct kt_worker_report *reports, size_t nr,
+			     const struct kt_cgroup_stats *st,
+			     struct kt_result *res)
+{
+	double spread_limit = a->max_spread_pct.set ? a->max_spread_pct.val
+						    : KT_DEFAULT_MAX_SPREAD_PCT;
+	uint64_t gap_limit =
+	    a->max_gap_ns.set ? a->max_gap_ns.val : KT_DEFAULT_MAX_GAP_NS;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		if (!judged(&reports[i]) || reports[i].work_units)
+			continue;
+		ret = kt_result_add(res, KT_DETAIL_STARVED,
+				    "tid %d starved (0 work units)",
+				    (int)reports[i].tid);
+		if (ret)
+			return ret;
+	}
+	if (st->workers >= 2 && st->spread_pct > spread_limit) {
+		ret = kt_result_add(
+		    res, KT_DETAIL_UNFAIR,
+		    "unfair cgroup: spread=%ld%% (%ld-%ld%%) %u workers on %u "
+		    "cpus",
+		    lround(st->spread_pct), lround(st->min_off_cpu_pct),
+		    lround(st->max_off_cpu_pct), st->workers, st->cpus);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < nr; i++) {
+		const struct kt_worker_report *r = &reports[i];
+
+		if (!judged(r) || r->max_gap_ns <= gap_limit)
+			continue;
+		ret = kt_result_add(
+		    res, KT_DETAIL_STUCK, "stuck %llums on cpu%d at +%llums",
+		    (unsigned long long)ns_to_ms(r->max_gap_ns), r->max_gap_cpu,
+		    (unsigned long long)ns_to_ms(r->max_gap_at_ns));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int check_isolation(const struct kt_worker_report *reports, size_t nr,
+			   const struct kt_cpuset *cpuset,
+			   struct kt_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		struct kt_cpuset extra = reports[i].cpus_used;
+		char *list;
+		int n, ret;
+
+		kt_cpuset_andnot(&extra, cpuset);
+		if (kt_cpuset_empty(&extra))
+			continue;
+		n = kt_cpuset_format(&extra, NULL, 0);
+		list = malloc((size_t)n + 1);
+		if (!list)
+			return kt_err(ENOMEM, "isolation check: out of memory");
+		kt_cpuset_format(&extra, list, (size_t)n + 1);
+		ret = kt_result_add(res, KT_DETAIL_ISOLATION,
+				    "tid %d ran on unexpected CPUs [%s]",
+				    (int)reports[i].tid, list);
+		free(list);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int check_throughput(const struct kt_assert *a,
+			    const struct kt_worker_report *reports, size_t nr,
+			    const struct kt_cgroup_stats *st,
+			    struct kt_result *res)
+{
+	size_t i;
+	int ret;
+
+	if (a->max_throughput_cv.set && st->workers >= 2 &&
+	    st->total_work_units &&
+	    st->throughput_cv > a->max_throughput_cv.val) {
+		ret = kt_result_add(res, KT_DETAIL_THROUGHPUT,
+				    "throughput cv %.2f > %.2f (%u workers)",
+				    st->throughput_cv, a->max_throughput_cv.val,
+				    st->workers);
+		if (ret)
+			return ret;
+	}
+	if (!a->min_work_rate.set)
+		return 0;
+	for (i = 0; i < nr; i++) {
+		double rate = work_rate(&reports[i]);
+
+		if (!judged(&reports[i]) || !(rate < a->min_work_rate.val))
+			continue;
+		ret = kt_result_add(res, KT_DETAIL_THROUGHPUT,
+				    "tid %d work rate %.0f/s < %.0f/s",
+				    (int)reports[i].tid, rate,
+				    a->min_work_rate.val);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int kt_assert_cgroup(const struct kt_assert *a, const char *cgroup,
+		     const struct kt_worker_report *reports, size_t nr,
+		     const struct kt_cpuset *cpuset, struct kt_result *res)
+{
+	struct kt_cgroup_stats st = {.cgroup = (char *)cgroup};
+	char lat[32], lim[32];
+	struct kt_hist wake;
+	size_t i;
+	int ret = 0;
+
+	compute_stats(reports, nr, &st, &wake);
+
+	for (i = 0; i < nr && !ret; i++)
+		ret = check_exit(&reports[i], res);
+	if (!ret && a->not_starved.set && a->not_starved.val)
+		ret = check_not_starved(a, reports, nr, &st, res);
+	if (!ret && a->isolation.set && a->isolation.val && cpuset)
+		ret = check_isolation(reports, nr, cpuset, res);
+	if (!ret)
+		ret = check_throughput(a, reports, nr, &st, res);
+	if (!ret && a->max_p99_wake_latency_ns.set && st.wake_samples &&
+	    st.p99_wake_latency_ns > a->max_p99_wake_latency_ns.val)
+		ret = kt_result_add(
+		    res, KT_DETAIL_WAKE_LATENCY,
+		    "p99 wake latency %s > %s (%llu samples)",
+		    fmt_latency(lat, sizeof(lat), st.p99_wake_latency_ns),
+		    fmt_latency(lim, sizeof(lim),
+				a->max_p99_wake_latency_ns.val),
+		    (unsigned long long)st.wake_samples);
+	if (!ret && a->max_migration_ratio.set &&
+	    st.migration_ratio > a->max_migration_ratio.val)
+		ret = kt_result_add(
+		    res, KT_DETAIL_MIGRATION, "migration ratio %.2f > %.2f",
+		    st.migration_ratio, a->max_migration_ratio.val);
+	if (!ret)
+		ret = kt_result_add_stats(res, &st);
+	return ret;
+}

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kt_result <-> JSON (jansson). The object has every field of the result:
+ *
+ *   { "verdict": "fail", "scenario": "steady", "topo": "1n1l4c1t",
+ *     "scheduler": "eevdf", "skip_reason": null, "duration_ns": 2000000000,
+ *     "details": [ { "kind": "stuck", "msg": "stuck 3500ms ..." } ],
+ *     "stats": [ { "cgroup": "cg_0", "workers": 2, "cpus": 2,
+ *                  "min_off_cpu_pct": 1.0, ... } ] }
+ *
+ * Verdicts and detail kinds are their name strings. Missing strings are
+ * null; non-finite doubles are written as null and read back as NAN;
+ * uint64 values above INT64_MAX saturate (JSON integers are signed here).
+ * Parsing requires "verdict", treats other missing keys as zero/NULL/empty,
+ * ignores unknown keys, and rejects a wrong type or an unknown name with a
+ * message naming the key ("stats[1].workers").
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ktstr/result.h>
+
+enum field_type { F_U32, F_U64, F_F64 };
+
+struct stats_field {
+	const char *key;
+	enum field_type type;
+	size_t off;
+};
+
+#define SF(name, t)                                                            \
+	{                                                                      \
+#name, t, offsetof(struct kt_cgroup_stats, name)               \
+	}
+static const struct stats_field stats_fields[] = {
+    SF(workers, F_U32),		 SF(cpus, F_U32),
+    SF(min_off_cpu_pct, F_F64),	 SF(max_off_cpu_pct, F_F64),
+    SF(spread_pct, F_F64),	 SF(max_gap_ns, F_U64),
+    SF(total_work_units, F_U64), SF(total_iterations, F_U64),
+    SF(total_migrations, F_U64), SF(migration_ratio, F_F64),
+    SF(throughput_cv, F_F64),	 SF(p99_wake_latency_ns, F_U64),
+    SF(wake_samples, F_U64),
+};
+#undef SF
+
+/* ---- writing ---- */
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *u64_json(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static json_t *f64_json(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* Set obj[key] = val (stealing val); false when anything is NULL. */
+static bool put(json_t *obj, const char *key, json_t *val)
+{
+	return val && json_object_set_new(obj, key, val) == 0;
+}
+
+static json_t *stats_to_json(const struct kt_cgroup_stats *s)
+{
+	json_t *o = json_object();
+	bool ok = o && put(o, "cgroup", str_or_null(s->cgroup));
+	size_t i;
+
+	for (i = 0; ok && i < KT_ARRAY_SIZE(stats_fields); i++) {
+		const struct stats_field *f = &stats_fields[i];
+		const char *p = (const char *)s + f->off;
+		json_t *v;
+
+		if (f->type == F_U32)
+			v = json_integer(*(const unsigned int *)p);
+		else if (f->type == F_U64)
+			v = u64_json(*(const uint64_t *)p);
+		else
+			v = f64_json(*(const double *)p);
+		ok = put(o, f->key, v);
+	}
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *kt_result_to_json(const struct kt_result *r)
+{
+	json_t *o = json_object(), *details = json_array(),
+	       *stats = json_array();
+	bool ok = o && details && stats;
+	size_t i;
+
+	for (i = 0; ok && i < r->nr_details; i++) {
+		json_t *d = json_object();
+
+		if (!d ||
+		    !put(
+			d, "kind",
+			json_string(kt_detail_kind_name(r->details[i].kind))) ||
+		    !put(d, "msg", str_or_null(r->details[i].msg))) {
+			json_decref(d);
+			ok = false;
+			break;
+		}
+		/* steals d, also on failure */
+		ok = json_array_append_new(details, d) == 0;
+	}
+	for (i = 0; ok && i < r->nr_stats; i++) {
+		json_t *s = stats_to_json(&r->stats[i]);
+
+		ok = s && json_array_append_new(stats, s) == 0;
+	}
+	ok = ok &&
+	     put(o, "verdict", json_string(kt_verdict_name(r->verdict))) &&
+	     put(o, "scenario", str_or_null(r->scenario)) &&
+	     put(o, "topo", str_or_null(r->topo)) &&
+	     put(o, "scheduler", str_or_null(r->scheduler)) &&
+	     put(o, "skip_reason", str_or_null(r->skip_reason)) &&
+	     put(o, "duration_ns", u64_json(r->duration_ns));
+	if (ok) {
+		/* put() steals its value, whether it succeeds or not */
+		ok = put(o, "details", details);
+		ok = put(o, "stats", stats) && ok;
+		details = stats = NULL;
+	}
+	if (!ok) {
+		json_decref(o);
+		json_decref(details);
+		json_decref(stats);
+		kt_err(ENOMEM, "result to JSON: out of memory");
+		return NULL;
+	}
+	return o;
+}
+
+/* ---- reading ---- */
+
+static int bad(const char *key, const char *what)
+{
+	return kt_err(EINVAL, "result JSON: \"%s\" %s", key, what);
+}
+
+/* Optional string or null -> strdup'd copy (or NULL) in *out. */
+static int get_str(const json_t *o, const char *name, const char *key,
+		   char **out)
+{
+	json_t *v = json_object_get(o, name);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return bad(key, "must be a string or null");
+	*out = strdup(json_string_value(v));
+	if (!*out)
+		return kt_err(ENOMEM, "result JSON: out of memory");
+	return 0;
+}
+
+static int get_u64(const json_t *o, const char *name, const char *key,
+		   uint64_t max, uint64_t *out)
+{
+	json_t *v = json_object_get(o, name);
+	json_int_t i;
+
+	*out = 0;
+	if (!v)
+		return 0;
+	if (!json_is_integer(v))
+		return bad(key, "must be an integer");
+	i = json_integer_value(v);
+	if (i < 0 || (uint64_t)i > max)
+		return bad(key, "is out of range");
+	*out = (uint64_t)i;
+	return 0;
+}
+
+static int get_f64(const json_t *o, const char *name, const char *key,
+		   double *out)
+{
+	json_t *v = json_object_get(o, name);
+
+	*out = 0.0;
+	if (!v)
+		return 0;
+	if (json_is_null(v)) {
+		*out = NAN;
+		return 0;
+	}
+	if (!json_is_number(v))
+		return bad(key, "must be a number or null");
+	*out = json_number_value(v);
+	return 0;
+}
+
+/* Required name string -> index in [0, n) of names[]. */
+static int get_name(const json_t *o, const char *name, const char *key,
+		    const char *(*name_of)(int), int n, int *out)
+{
+	json_t *v = json_object_get(o, name);
+	int i;
+
+	if (!v)
+		return bad(key, "is missing");
+	if (!json_is_string(v))
+		return bad(key, "must be a string");
+	for (i = 0; i < n; i++) {
+		if (!strcmp(json_string_value(v), name_of(i))) {
+			*out = i;
+			return 0;
+		}
+	}
+	return kt_err(EINVAL, "result JSON: \"%s\" has unknown value \"%s\"",
+		      key, json_string_value(v));
+}
+
+static const char *verdict_name_of(int i)
+{
+	return kt_verdict_name((enum kt_verdict)i);
+}
+
+static const char *kind_name_of(int i)
+{
+	return kt_detail_kind_name((enum kt_detail_kind)i);
+}
+
+static int parse_detail(const json_t *d, size_t idx, struct kt_result *out)
+{
+	char key[64];
+	char *msg;
+	int kind, ret;
+
+	snprintf(key, sizeof(key), "details[%zu]", idx);
+	if (!json_is_object(d))
+		return bad(key, "must be an object");
+	snprintf(key, sizeof(key), "details[%zu].kind", idx);
+	ret = get_name(d, "kind", key, kind_name_of, KT_DETAIL_NOTE + 1, &kind);
+	if (ret)
+		return ret;
+	snprintf(key, sizeof(key), "details[%zu].msg", idx);
+	ret = get_str(d, "msg", key, &msg);
+	if (ret)
+		return ret;
+	/* the verdict comes from "verdict", not from the details */
+	ret =
+	    kt_result_add(out, (enum kt_detail_kind)kind, "%s", msg ? msg : "");
+	free(msg);
+	return ret;
+}
+
+static int parse_stats(const json_t *s, size_t idx, struct kt_result *out)
+{
+	struct kt_cgroup_stats st = {0};
+	char key[96];
+	size_t i;
+	int ret;
+
+	snprintf(key, sizeof(key), "stats[%zu]", idx);
+	if (!json_is_object(s))
+		return bad(key, "must be an object");
+	for (i = 0; i < KT_ARRAY_SIZE(stats_fields); i++) {
+		const struct stats_field *f = &stats_fields[i];
+		char *p = (char *)&st + f->off;
+		uint64_t u;
+
+		snprintf(key, sizeof(key), "stats[%zu].%s", idx, f->key);
+		if (f->type == F_F64) {
+			ret = get_f64(s, f->key, key, (double *)p);
+		} else if (f->type == F_U32) {
+			ret = get_u64(s, f->key, key, UINT_MAX, &u);
+			*(unsigned int *)p = (unsigned int)u;
+		} else {
+			ret =
+			    get_u64(s, f->key, key, UINT64_MAX, (uint64_t *)p);
+		}
+		if (ret)
+			return ret;
+	}
+	snprintf(key, sizeof(key), "stats[%zu].cgroup", idx);
+	ret = get_str(s, "cgroup", key, &st.cgroup);
+	if (ret)
+		return ret;
+	ret = kt_result_add_stats(out, &st);
+	free(st.cgroup);
+	return ret;
+}
+
+static int parse_array(const json_t *o, const char *name,
+		       int (*parse)(const json_t *, size_t, struct kt_result *),
+		       struct kt_result *out)
+{
+	json_t *a = json_object_get(o, name);
+	size_t i;
+	int ret;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return bad(name, "must be an array");
+	for (i = 0; i < json_array_size(a); i++) {
+		ret = parse(json_array_get(a, i), i, out);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int parse_result(const json_t *j, struct kt_result *out)
+{
+	int verdict, ret;
+
+	if (!json_is_object(j))
+		return kt_err(EINVAL, "result JSON: expected an object");
+	ret = get_name(j, "verdict", "verdict", verdict_name_of,
+		       KT_VERDICT_INFRA + 1, &verdict);
+	if (!ret)
+		ret = get_str(j, "scenario", "scenario", &out->scenario);
+	if (!ret)
+		ret = get_str(j, "topo", "topo", &out->topo);
+	if (!ret)
+		ret = get_str(j, "scheduler", "scheduler", &out->scheduler);
+	if (!ret)
+		ret =
+		    get_str(j, "skip_reason", "skip_reason", &out->skip_reason);
+	if (!ret)
+		ret = get_u64(j, "duration_ns", "duration_ns", UINT64_MAX,
+			      &out->duration_ns);
+	if (!ret)
+		ret = parse_array(j, "details", parse_detail, out);
+	if (!ret)
+		ret = parse_array(j, "stats", parse_stats, out);
+	if (!ret)
+		out->verdict = (enum kt_verdict)verdict;
+	return ret;
+}
+
+/* On failure out is left empty (as after kt_result_init). */
+int kt_result_from_json(const json_t *j, struct kt_result *out)
+{
+	int ret;
+
+	kt_result_init(out);
+	ret = parse_result(j, out);
+	if (ret)
+		kt_result_free(out);
+	return ret;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The text report of a kt_result, made to be read and grepped:
+ *
+ *   FAIL steady [topo=1n1l4c1t sched=eevdf] 2.0s
+ *     stuck 3500ms on cpu1 at +1200ms
+ *     note: scheduler log truncated
+ *   --- stats ---
+ *     cg_0: 2 workers on 2 cpus, off-cpu 1-3% (spread 2%), max gap 12ms,
+ *           123456 units, 10 migrations (ratio 0.001), p99 wake 1.2ms
+ *           (40 samples)                       <- all one line in the output
+ *
+ * Header: the verdict in upper case (PASS SKIP FAIL SCHED INFRA), then the
+ * scenario name, "[topo=X sched=Y]" with whichever of the two is known
+ * (no brackets when neither is), the duration in seconds with one decimal
+ * when it is not 0, and for SKIP ": <reason>" when a reason is recorded.
+ * Then one line per detail indented by two spaces (NOTE details start with
+ * "note: "). The stats block is present only when there are stats, one
+ * line per cgroup; the wake part only when samples exist. Off-CPU
+ * percentages and spread are rounded to whole percent, gap to whole ms,
+ * the wake p99 is in ms with one decimal (us below 1 ms). Counts are
+ * always plural ("1 workers") so one pattern matches every line.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include <ktstr/result.h>
+
+static const char *const verdict_upper[] = {
+    [KT_VERDICT_PASS] = "PASS",	  [KT_VERDICT_SKIP] = "SKIP",
+    [KT_VERDICT_FAIL] = "FAIL",	  [KT_VERDICT_SCHED] = "SCHED",
+    [KT_VERDICT_INFRA] = "INFRA",
+};
+
+static void print_header(const struct kt_result *r, FILE *f)
+{
+	unsigned int v = (unsigned int)r->verdict;
+
+	fputs(v < KT_ARRAY_SIZE(verdict_upper) ? verdict_upper[v] : "UNKNOWN",
+	      f);
+	if (r->scenario)
+		fprintf(f, " %s", r->scenario);
+	if (r->topo || r->scheduler) {
+		fputs(" [", f);
+		if (r->topo)
+			fprintf(f, "topo=%s", r->topo);
+		if (r->scheduler)
+			fprintf(f, "%ssched=%s", r->topo ? " " : "",
+				r->scheduler);
+		fputc(']', f);
+	}
+	if (r->duration_ns)
+		fprintf(f, " %.1fs", (double)r->duration_ns / 1e9);
+	if (r->verdict == KT_VERDICT_SKIP && r->skip_reason)
+		fprintf(f, ": %s", r->skip_reason);
+	fputc('\n', f);
+}
+
+static void print_stats(const struct kt_cgroup_stats *s, FILE *f)
+{
+	fprintf(
+	    f,
+	    "  %s: %u workers on %u cpus, off-cpu %ld-%ld%% (spread %ld%%), "
+	    "max gap %llums, %llu units, %llu migrations (ratio %.3f)",
+	    s->cgroup ? s->cgroup : "?", s->workers, s->cpus,
+	    lround(s->min_off_cpu_pct), lround(s->max_off_cpu_pct),
+	    lround(s->spread_pct),
+	    (unsigned long long)((s->max_gap_ns + 500000) / 1000000),
+	    (unsigned long long)s->total_work_units,
+	    (unsigned long long)s->total_migrations, s->migration_ratio);
+	if (s->wake_samples) {
+		if (s->p99_wake_latency_ns >= KT_MS(1))
+			fprintf(f, ", p99 wake %.1fms",
+				(double)s->p99_wake_latency_ns / 1e6);
+		else
+			fprintf(f, ", p99 wake %.1fus",
+				(double)s->p99_wake_latency_ns / 1e3);
+		fprintf(f, " (%llu samples)",
+			(unsigned long long)s->wake_samples);
+	}
+	fputc('\n', f);
+}
+
+void kt_result_print(const struct kt_result *r, FILE *f)
+{
+	size_t i;
+
+	print_header(r, f);
+	for (i = 0; i < r->nr_details; i++)
+		fprintf(f, "  %s%s\n",
+			r->details[i].kind == KT_DETAIL_NOTE ? "note: " : "",
+			r->details[i].msg ? r->details[i].msg : "");
+	if (!r->nr_stats)
+		return;
+	fputs("--- stats ---\n", f);
+	for (i = 0; i < r->nr_stats; i++)
+		print_stats(&r->stats[i], f);
+}
