@@ -12,5 +12,6 @@
 #include <ktstr/check.h>
 #include <ktstr/result.h>
 #include <ktstr/scenario.h>
+#include <ktstr/runner.h>
 
 #endif

@@ -21,8 +21,8 @@ struct kt_ctx {
 	const struct kt_topo *topo;
 	uint64_t duration;	     /* ns: the scenario's wall-clock budget */
 	unsigned workers_per_cgroup; /* default worker count per cgroup */
-	pid_t sched_pid;	     /* 0 under EEVDF (no userspace scheduler) */
-	uint64_t settle;	     /* ns to wait after creating cgroups */
+	pid_t sched_pid; /* 0 under EEVDF (no userspace scheduler) */
+	uint64_t settle; /* ns to wait after creating cgroups */
 	const struct kt_work_type *work_type_override; /* NULL = none */
 	struct kt_assert assert; /* merged defaults -> scheduler -> test */
 	bool wait_for_map_write;
@@ -93,8 +93,7 @@ bool kt_ctx_sched_alive(const struct kt_ctx *ctx);
 /* Canned scenarios. */
 int kt_scenario_steady(const struct kt_ctx *ctx, struct kt_result *res);
 int kt_scenario_steady_llc(const struct kt_ctx *ctx, struct kt_result *res);
-int kt_scenario_oversubscribed(const struct kt_ctx *ctx,
-			       struct kt_result *res);
+int kt_scenario_oversubscribed(const struct kt_ctx *ctx, struct kt_result *res);
 int kt_scenario_mixed_workloads(const struct kt_ctx *ctx,
 				struct kt_result *res);
 int kt_scenario_cpuset_apply(const struct kt_ctx *ctx, struct kt_result *res);

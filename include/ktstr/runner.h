@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Running a list of catalog scenarios in this kernel (host mode, or inside
+ * the guest): builds the ctx (topology from sysfs, the real cgroup manager
+ * under a parent cgroup), runs each scenario, prints the text report and
+ * hands each result to a callback (JSON file, host<->guest channel).
+ */
+#ifndef KTSTR_RUNNER_H
+#define KTSTR_RUNNER_H
+
+#include <stdio.h>
+
+#include <ktstr/result.h>
+
+struct kt_run_opts {
+	const char *const *names; /* NULL/0 = the default set */
+	size_t nr_names;
+	uint64_t duration_ns;	 /* 0 = 2 s */
+	unsigned workers;	 /* 0 = 2 per cgroup */
+	const char *sysfs_root;	 /* NULL = "/" */
+	const char *cgroup_root; /* NULL = "/sys/fs/cgroup" */
+	const char *cgroup_name; /* NULL = "ktstr-<pid>" */
+	const char *topo_label;	 /* NULL = the shape read from sysfs */
+	const char *sched_label; /* NULL = "eevdf" */
+	pid_t sched_pid;	 /* 0 = none */
+	FILE *report;		 /* text reports (NULL = stdout) */
+	/* Called before each scenario with its name; may be NULL. */
+	void (*on_start)(const char *name, void *arg);
+	/* Called after each scenario with its result; may be NULL. */
+	void (*on_result)(const struct kt_result *r, void *arg);
+	void *arg;
+};
+
+/*
+ * Validate the names first (unknown -> -EINVAL, message lists `ktstr
+ * list`), check cgroup support (-EOPNOTSUPP), then run. *worst gets the
+ * worst verdict. Returns 0 when everything ran (whatever the verdicts).
+ */
+int kt_run_scenarios(const struct kt_run_opts *o, enum kt_verdict *worst);
+
+#endif

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* `ktstr run`: scenarios on this host, under whatever scheduler is active. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <ktstr/runner.h>
+#include <ktstr/scenario.h>
+
+#include "cli_util.h"
+#include "commands.h"
+
+static void help(void)
+{
+	printf("usage: ktstr run [NAME...] [--duration S] [--workers N] "
+	       "[--json FILE]\n\n"
+	       "Run scenarios on this host under the active scheduler, in "
+	       "cgroups below\n"
+	       "/sys/fs/cgroup/ktstr-PID (removed afterwards). Without names, "
+	       "the default\n"
+	       "set runs (marked * in `ktstr list`). Needs root and cgroup v2 "
+	       "with the cpu\n"
+	       "and cpuset controllers; elsewhere it exits 4 and says why.\n\n"
+	       "  --duration S     seconds each scenario runs (default 2; "
+	       "also 500ms)\n"
+	       "  --workers N      workers per cgroup (default 2)\n"
+	       "  --json FILE      also write the results as a JSON array\n"
+	       "  --cgroup-root D  cgroup2 mount to use (default "
+	       "/sys/fs/cgroup)\n\n"
+	       "exit: 0 pass, 1 a check failed, 2 usage, 3 infrastructure, "
+	       "4 unsupported here\n");
+}
+
+static void collect_json(const struct kt_result *r, void *arg)
+{
+	json_array_append_new((json_t *)arg, kt_result_to_json(r));
+}
+
+int kt_cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"duration", required_argument, NULL, 'd'},
+	    {"workers", required_argument, NULL, 'w'},
+	    {"json", required_argument, NULL, 'j'},
+	    {"cgroup-root", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	struct kt_run_opts o = {0};
+	const char *json_path = NULL;
+	enum kt_verdict worst;
+	json_t *results;
+	int c, err;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			help();
+			return KT_EXIT_PASS;
+		case 'd':
+			if (kt_cli_duration("--duration", optarg,
+					    &o.duration_ns))
+				return KT_EXIT_USAGE;
+			break;
+		case 'w':
+			if (kt_cli_uint("--workers", optarg, 1, 1024,
+					&o.workers))
+				return KT_EXIT_USAGE;
+			break;
+		case 'j':
+			json_path = optarg;
+			break;
+		case 'c':
+			o.cgroup_root = optarg;
+			break;
+		case ':':
+			return kt_cli_usage_error("run", "%s needs a value",
+						  argv[optind - 1]);
+		default:
+			return kt_cli_usage_error("run", "unknown option '%s'",
+						  argv[optind - 1]);
+		}
+	}
+	o.names = (const char *const *)&argv[optind];
+	o.nr_names = (size_t)(argc - optind);
+	results = json_array();
+	o.on_result = collect_json;
+	o.arg = results;
+	err = kt_run_scenarios(&o, &worst);
+	if (err) {
+		fprintf(stderr, "ktstr run: %s\n", kt_last_error());
+		json_decref(results);
+		if (err == -EINVAL)
+			return KT_EXIT_USAGE;
+		if (err == -EOPNOTSUPP)
+			return KT_EXIT_UNSUPPORTED;
+		return KT_EXIT_INFRA;
+	}
+	if (json_path && kt_cli_write_json(json_path, results)) {
+		json_decref(results);
+		return KT_EXIT_INFRA;
+	}
+	json_decref(results);
+	return kt_verdict_exit_code(worst);
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Canned steady-state scenarios: steady, steady_llc, oversubscribed,
+ * mixed_workloads. Each builds its cgroups, runs workers for
+ * ctx->duration and judges them with ctx->assert.
+ */
+#include <ktstr/scenario.h>
+
+#include "scenario_util.h"
+
+int kt_scenario_steady(const struct kt_ctx *ctx, struct kt_result *res)
+{
+	struct kt_workload_config wl = kt_dfl_wl(ctx);
+	_cleanup_(kt_cgroup_group_freep) struct kt_cgroup_group *guard = NULL;
+	_cleanup_(kt_handles_freep) struct kt_handles *h = NULL;
+	int err = kt_setup_cgroups(ctx, 2, &wl, &h, &guard);
+
+	if (err)
+		return err;
+	kt_hold_or_record(ctx, ctx->duration, res);
+	return kt_collect_all(h, &ctx->assert, res);
+}
+
+int kt_scenario_steady_llc(const struct kt_ctx *ctx, struct kt_result *res)
+{
+	struct kt_workload_config wl = kt_dfl_wl(ctx);
+	_cleanup_(kt_cgroup_group_freep) struct kt_cgroup_group *guard = NULL;
+	_cleanup_(kt_handles_freep) struct kt_handles *h = NULL;
+	const char *names[2] = {"cg_0", "cg_1"};
+	int err;
+
+	if (ctx->topo->nr_llcs < 2)
+		return kt_result_skip(res,
+				      "steady_llc needs at least 2 LLCs; this "
+				      "topology has %d",
+				      ctx->topo->nr_llcs);
+	err = kt_cgroup_group_new(ctx->cgroups, &guard);
+	if (err)
+		return err;
+	for (int i = 0; i < 2; i++) {
+		struct kt_cpuset cpus;
+
+		kt_topo_llc_aligned(ctx->topo, i, &cpus);
+		if (kt_cpuset_empty(&cpus))
+			return kt_result_skip(res, "LLC %d has no usable CPUs",
+					      i);
+		err = kt_cgroup_group_add(guard, names[i]);
+		if (!err)
+			err = ctx->cgroups->set_cpuset(ctx->cgroups, names[i],
+						       &cpus);
+		if (!err)
+			err = kt_handles_spawn(ctx, &h, names[i], &cpus, &wl);
+		if (err)
+			return err;
+	}
+	kt_hold_or_record(ctx, ctx->duration, res);
+	return kt_collect_all(h, &ctx->assert, res);
+}
+
+int kt_scenario_oversubscribed(const struct kt_ctx *ctx, struct kt_result *res)
+{
+	struct kt_workload_config wl = kt_dfl_wl(ctx);
+	_cleanup_(kt_cgroup_group_freep) struct kt_cgroup_group *guard = NULL;
+	_cleanup_(kt_handles_freep) struct kt_handles *h = NULL;
+	int err;
+
+	/* Far more runnable tasks than CPUs: 2 cgroups x 32 Mixed workers. */
+	wl.num_workers = 32;
+	if (!ctx->work_type_override)
+		wl.work = KT_WORK(KT_WORK_MIXED);
+	err = kt_setup_cgroups(ctx, 2, &wl, &h, &guard);
+	if (err)
+		return err;
+	kt_hold_or_record(ctx, ctx->duration, res);
+	return kt_collect_all(h, &ctx->assert, res);
+}
+
+int kt_scenario_mixed_workloads(const struct kt_ctx *ctx, struct kt_result *res)
+{
+	static const char *const names[] = {"cg_0", "cg_1", "cg_2"};
+	_cleanup_(kt_cgroup_group_freep) struct kt_cgroup_group *guard = NULL;
+	_cleanup_(kt_handles_freep) struct kt_handles *h = NULL;
+	int err;
+
+	/* Heavy (SpinWait), bursty (50 ms on / 100 ms off) and sync IO. */
+	err = kt_cgroup_group_new(ctx->cgroups, &guard);
+	for (size_t i = 0; i < KT_ARRAY_SIZE(names) && !err; i++)
+		err = kt_cgroup_group_add(guard, names[i]);
+	if (!err)
+		err = kt_spawn_diverse(ctx, names, KT_ARRAY_SIZE(names), &h);
+	if (err)
+		return err;
+	kt_hold_or_record(ctx, ctx->duration, res);
+	return kt_collect_all(h, &ctx->assert, res);
+}

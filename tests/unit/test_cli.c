@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The ktstr command as users call it: exit codes, help, usage errors that
+ * name the bad input, `topo` on recorded sysfs trees, `list`, and host mode
+ * on a machine whose cgroup v2 lacks cpu/cpuset. KTSTR_BIN names the binary.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <ktstr/cgroup.h>
+
+static char out[65536];
+static char errbuf[65536];
+
+static void slurp(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	while (n + 1 < len && (r = read(fd, buf + n, len - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+}
+
+/* Run ktstr with args (NULL-terminated); stdout/stderr into out/errbuf. */
+static int ktstr(const char *first, ...)
+{
+	const char *bin = getenv("KTSTR_BIN");
+	char *argv[32];
+	int o[2], e[2], status, n = 0;
+	va_list ap;
+	pid_t pid;
+
+	assert_non_null(bin);
+	argv[n++] = (char *)bin;
+	va_start(ap, first);
+	for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+	assert_int_equal(pipe(o), 0);
+	assert_int_equal(pipe(e), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		dup2(o[1], 1);
+		dup2(e[1], 2);
+		close(o[0]);
+		close(e[0]);
+		execv(bin, argv);
+		_exit(127);
+	}
+	close(o[1]);
+	close(e[1]);
+	/* Outputs here are small; read stdout fully, then stderr. */
+	slurp(o[0], out, sizeof(out));
+	slurp(e[0], errbuf, sizeof(errbuf));
+	close(o[0]);
+	close(e[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void test_help_and_unknown_command(void **state)
+{
+	(void)state;
+	assert_int_equal(ktstr("--help", NULL), 0);
+	assert_non_null(strstr(out, "usage: ktstr COMMAND"));
+	assert_non_null(strstr(out, "4 unsupported here"));
+	assert_int_equal(ktstr("frobnicate", NULL), 2);
+	assert_non_null(strstr(errbuf, "unknown command 'frobnicate'"));
+	assert_int_equal(ktstr(NULL), 2);
+	for (const char *const *c =
+		 (const char *const[]){"list", "run", "topo", "cleanup", NULL};
+	     *c; c++) {
+		assert_int_equal(ktstr(*c, "--help", NULL), 0);
+		assert_non_null(strstr(out, "usage: ktstr"));
+	}
+}
+
+static void test_list(void **state)
+{
+	static const char *const names[] = {
+	    "steady",	    "steady_llc",   "oversubscribed", "mixed_workloads",
+	    "cpuset_apply", "cpuset_clear", "cgroup_add",     "cgroup_remove",
+	};
+
+	(void)state;
+	assert_int_equal(ktstr("list", NULL), 0);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_non_null(strstr(out, names[i]));
+	assert_int_equal(ktstr("list", "--json", NULL), 0);
+	assert_non_null(strstr(out, "\"name\": \"cgroup_remove\""));
+	assert_int_equal(ktstr("list", "--bogus", NULL), 2);
+	assert_non_null(strstr(errbuf, "unknown option '--bogus'"));
+}
+
+static void test_topo_recorded_trees(void **state)
+{
+	(void)state;
+	assert_int_equal(ktstr("topo", "--sysfs",
+			       KT_FIXTURES_DIR "/sysfs/vm-2n4l2c2t", NULL),
+			 0);
+	assert_non_null(strstr(out, "topology 2n4l2c2t: 16 cpus [0-15], "
+				    "usable [0-14]"));
+	assert_non_null(strstr(out, "node 1: cpus [8-15]"));
+	assert_int_equal(ktstr("topo", "--json", "--sysfs",
+			       KT_FIXTURES_DIR "/sysfs/vm-1n2l3c2t", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"name\": \"1n2l3c2t\""));
+	assert_non_null(strstr(out, "\"cpus\": \"6-11\""));
+	assert_int_equal(ktstr("topo", "--sysfs", "/nonexistent-ktstr", NULL),
+			 2);
+	assert_non_null(strstr(errbuf, "/nonexistent-ktstr"));
+}
+
+static void test_run_bad_input(void **state)
+{
+	(void)state;
+	assert_int_equal(ktstr("run", "nosuch", NULL), 2);
+	assert_non_null(strstr(errbuf, "unknown scenario 'nosuch'"));
+	assert_int_equal(ktstr("run", "--duration", "soon", NULL), 2);
+	assert_non_null(strstr(errbuf, "--duration 'soon'"));
+	assert_int_equal(ktstr("run", "--workers", "0", NULL), 2);
+	assert_non_null(strstr(errbuf, "--workers '0'"));
+	assert_int_equal(ktstr("run", "--duration", NULL), 2);
+	assert_non_null(strstr(errbuf, "needs a value"));
+}
+
+/*
+ * Host mode where cgroup v2 has no cpu/cpuset (our build machines): exit 4
+ * with the reason, and no JSON file written. Where the host does support it,
+ * the run must produce verdicts instead.
+ */
+static void test_run_host_mode(void **state)
+{
+	char dir[] = "/tmp/ktstr-cli-XXXXXX", json[128];
+	int rc;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(json, sizeof(json), "%s/out.json", dir);
+	if (kt_cgroup_host_supported("/sys/fs/cgroup")) {
+		rc = ktstr("run", "steady", "--duration", "0.2", "--json", json,
+			   NULL);
+		assert_int_equal(rc, 4);
+		assert_non_null(strstr(errbuf, "cpu"));
+		assert_non_null(strstr(errbuf, "cpuset"));
+		assert_int_equal(access(json, F_OK), -1);
+	} else {
+		rc = ktstr("run", "steady", "--duration", "0.5", "--json", json,
+			   NULL);
+		assert_true(rc == 0 || rc == 1);
+		assert_non_null(strstr(out, "steady"));
+		assert_int_equal(access(json, F_OK), 0);
+		unlink(json);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_help_and_unknown_command),
+	    cmocka_unit_test(test_list),
+	    cmocka_unit_test(test_topo_recorded_trees),
+	    cmocka_unit_test(test_run_bad_input),
+	    cmocka_unit_test(test_run_host_mode),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
