@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The QEMU command line for a topology. One LLC per socket (works on every
+ * QEMU version: L3 is reported per socket), NUMA nodes covering whole
+ * sockets, an Intel CPU model for SMT shapes (QEMU's default AMD-vendor
+ * model reports L2 per thread and cannot present hyperthreads), console on
+ * ttyS0, the host<->guest channel on a named virtio-serial port.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <ktstr/vm.h>
+
+#define KT_QEMU_DEFAULT "qemu-system-x86_64"
+
+unsigned kt_vm_default_memory_mb(const struct kt_topo_spec *spec)
+{
+	unsigned cpus = kt_topo_spec_cpus(spec);
+	unsigned numa = spec->numa ? spec->numa : 1;
+	unsigned mb = 256 + 64 * cpus;
+
+	if (mb < 512)
+		mb = 512;
+	return (mb + numa - 1) / numa * numa;
+}
+
+static int push_accel(struct kt_strv *a, enum kt_accel accel)
+{
+	switch (accel) {
+	case KT_ACCEL_KVM:
+		return kt_strv_push(a, "kvm");
+	case KT_ACCEL_TCG_MULTI:
+		return kt_strv_push(a, "tcg,thread=multi");
+	case KT_ACCEL_AUTO:
+	case KT_ACCEL_TCG:
+	default:
+		return kt_strv_push(a, "tcg,thread=single");
+	}
+}
+
+static int push_numa(struct kt_strv *a, const struct kt_topo_spec *t,
+		     unsigned memory_mb)
+{
+	unsigned per_socket = t->cores * t->threads;
+	unsigned sockets_per_node = t->llcs / t->numa;
+	unsigned node_mb = memory_mb / t->numa;
+	int err = 0;
+
+	for (unsigned n = 0; n < t->numa && !err; n++) {
+		unsigned first = n * sockets_per_node * per_socket;
+		unsigned last = first + sockets_per_node * per_socket - 1;
+
+		err = kt_strv_push(a, "-object");
+		if (!err)
+			err = kt_strv_pushf(
+			    a, "memory-backend-ram,id=m%u,size=%uM", n,
+			    node_mb);
+		if (!err)
+			err = kt_strv_push(a, "-numa");
+		if (!err && first == last)
+			err = kt_strv_pushf(a,
+					    "node,nodeid=%u,cpus=%u,memdev=m%u",
+					    n, first, n);
+		else if (!err)
+			err = kt_strv_pushf(
+			    a, "node,nodeid=%u,cpus=%u-%u,memdev=m%u", n, first,
+			    last, n);
+	}
+	return err;
+}
+
+/* QemuOpts values escape ',' as ",,". */
+static int push_chardev_file(struct kt_strv *a, const char *path)
+{
+	size_t n = strlen(path);
+	char buf[n * 2 + 1], *p = buf;
+
+	for (size_t i = 0; i < n; i++) {
+		*p++ = path[i];
+		if (path[i] == ',')
+			*p++ = ',';
+	}
+	*p = '\0';
+	return kt_strv_pushf(a, "file,id=ktchan,path=%s", buf);
+}
+
+int kt_qemu_argv(const struct kt_qemu_opts *o, struct kt_strv *a)
+{
+	const struct kt_topo_spec *t = &o->topo;
+	unsigned cpus, memory_mb;
+	int err;
+
+	err = kt_topo_spec_validate(t);
+	if (err)
+		return err;
+	if (!o->kernel || !o->initrd)
+		return kt_err(EINVAL, "qemu command: kernel and initrd are "
+				      "required");
+	if (!o->console_stdio && !o->console_path)
+		return kt_err(EINVAL, "qemu command: no console destination");
+	if (!o->channel_path)
+		return kt_err(EINVAL, "qemu command: no channel path");
+
+	cpus = kt_topo_spec_cpus(t);
+	memory_mb = o->memory_mb ? o->memory_mb : kt_vm_default_memory_mb(t);
+	if (memory_mb % t->numa)
+		return kt_err(EINVAL,
+			      "qemu command: memory %u MB does not split "
+			      "evenly over %u NUMA nodes",
+			      memory_mb, t->numa);
+
+	err = kt_strv_push(a, o->qemu ? o->qemu : KT_QEMU_DEFAULT);
+	err = err ?: kt_strv_push(a, "-machine");
+	err = err ?: kt_strv_push(a, "pc");
+	err = err ?: kt_strv_push(a, "-accel");
+	err = err ?: push_accel(a, o->accel);
+	err = err ?: kt_strv_push(a, "-display");
+	err = err ?: kt_strv_push(a, "none");
+	err = err ?: kt_strv_push(a, "-nodefaults");
+	err = err ?: kt_strv_push(a, "-no-reboot");
+	err = err ?: kt_strv_push(a, "-m");
+	err = err ?: kt_strv_pushf(a, "%u", memory_mb);
+	err = err ?: kt_strv_push(a, "-smp");
+	err = err
+		  ?: kt_strv_pushf(a, "%u,sockets=%u,cores=%u,threads=%u", cpus,
+				   t->llcs, t->cores, t->threads);
+	if (t->threads > 1) {
+		err = err ?: kt_strv_push(a, "-cpu");
+		err = err ?: kt_strv_push(a, "Skylake-Client");
+	}
+	if (t->numa > 1)
+		err = err ?: push_numa(a, t, memory_mb);
+	err = err ?: kt_strv_push(a, "-serial");
+	if (o->console_stdio)
+		err = err ?: kt_strv_push(a, "mon:stdio");
+	else
+		err = err ?: kt_strv_pushf(a, "file:%s", o->console_path);
+	err = err ?: kt_strv_push(a, "-device");
+	err = err ?: kt_strv_push(a, "virtio-serial-pci,id=ktser");
+	err = err ?: kt_strv_push(a, "-chardev");
+	err = err ?: push_chardev_file(a, o->channel_path);
+	err = err ?: kt_strv_push(a, "-device");
+	err = err
+		  ?: kt_strv_push(a, "virtserialport,bus=ktser.0,"
+				     "chardev=ktchan,name=org.ktstr.0");
+	err = err ?: kt_strv_push(a, "-kernel");
+	err = err ?: kt_strv_push(a, o->kernel);
+	err = err ?: kt_strv_push(a, "-initrd");
+	err = err ?: kt_strv_push(a, o->initrd);
+	err = err ?: kt_strv_push(a, "-append");
+	if (o->extra_append && *o->extra_append)
+		err = err
+			  ?: kt_strv_pushf(a, "%s %s", KT_VM_BASE_APPEND,
+					   o->extra_append);
+	else
+		err = err ?: kt_strv_push(a, KT_VM_BASE_APPEND);
+	return err;
+}

@@ -1,0 +1,617 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kt_vm_run(): one VM from start to end. A private temp dir holds the
+ * initramfs, the console log, the channel file and QEMU's own output;
+ * QEMU runs as a child (its own process group, killed if we die) while
+ * the channel is polled, two watchdogs run (boot, then the whole plan) and
+ * SIGINT/SIGTERM end it early. The end is then classified: a crash in the
+ * console beats everything (never a pass), then the guest's exit message,
+ * then timeout / boot failure / death. The temp dir and the QEMU process
+ * are gone on every return path.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vm_internal.h"
+
+extern char **environ;
+
+#define POLL_NS		   KT_MS(50)
+#define EXIT_GRACE_NS	   KT_SEC(15)
+#define CONSOLE_TAIL_LINES 30
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct vm_run {
+	const struct kt_vm_opts *o;
+	struct kt_vm_result *res;
+	char dir[4096];
+	char initrd[4200], console[4200], channel[4200], qlog[4200];
+	char qemu[4096];
+	char topo[64];
+	struct sigaction old_int, old_term;
+	bool signals_set;
+	pid_t pid;
+	int status;
+	bool exited;
+	struct kt_vm_chan ch;
+};
+
+static void install_signals(struct vm_run *v)
+{
+	struct sigaction sa = {0};
+
+	stop_signal = 0;
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &v->old_int);
+	sigaction(SIGTERM, &sa, &v->old_term);
+	v->signals_set = true;
+}
+
+static void restore_signals(struct vm_run *v)
+{
+	if (!v->signals_set)
+		return;
+	sigaction(SIGINT, &v->old_int, NULL);
+	sigaction(SIGTERM, &v->old_term, NULL);
+	v->signals_set = false;
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (!dir[0])
+		return;
+	d = opendir(dir);
+	if (d) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+/* $KTSTR_QEMU, or qemu-system-x86_64 found in $PATH. */
+static int find_qemu(const struct kt_vm_opts *o, char *out, size_t len)
+{
+	const char *name = o->qemu ? o->qemu : getenv("KTSTR_QEMU");
+	const char *path = getenv("PATH");
+	char *copy, *save = NULL;
+
+	if (!name || !*name)
+		name = "qemu-system-x86_64";
+	if (strchr(name, '/')) {
+		if (access(name, X_OK))
+			return kt_err(ENOENT, "QEMU %s: %s", name,
+				      strerror(errno));
+		snprintf(out, len, "%s", name);
+		return 0;
+	}
+	copy = strdup(path && *path ? path : "/usr/bin:/bin");
+	if (!copy)
+		return kt_err(ENOMEM, "out of memory");
+	for (char *d = strtok_r(copy, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
+		snprintf(out, len, "%s/%s", d, name);
+		if (!access(out, X_OK)) {
+			free(copy);
+			return 0;
+		}
+	}
+	free(copy);
+	return kt_err(ENOENT,
+		      "%s not found in PATH (install Debian's "
+		      "qemu-system-x86 or set KTSTR_QEMU)",
+		      name);
+}
+
+static int make_dir(struct vm_run *v)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(v->dir, sizeof(v->dir), "%s/ktstr-vm.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(v->dir)) {
+		int err = errno;
+
+		v->dir[0] = '\0';
+		return kt_err(err, "VM temp dir under %s: %s",
+			      tmp && *tmp ? tmp : "/tmp", strerror(err));
+	}
+	snprintf(v->initrd, sizeof(v->initrd), "%s/initramfs.cpio", v->dir);
+	snprintf(v->console, sizeof(v->console), "%s/console", v->dir);
+	snprintf(v->channel, sizeof(v->channel), "%s/channel", v->dir);
+	snprintf(v->qlog, sizeof(v->qlog), "%s/qemu.log", v->dir);
+	return 0;
+}
+
+static int write_initramfs(struct vm_run *v)
+{
+	const struct kt_vm_opts *o = v->o;
+	struct kt_initramfs_opts io = {
+	    .scheduler = o->scheduler,
+	    .includes = o->includes,
+	    .nr_includes = o->nr_includes,
+	};
+	char *plan = kt_vm_plan_json(o);
+	int err;
+
+	if (!plan)
+		return -ENOMEM;
+	io.plan_json = plan;
+	if (o->mode == KT_VM_SHELL)
+		io.busybox = o->busybox ? o->busybox : "/bin/busybox";
+	err = kt_initramfs_write(&io, v->initrd);
+	free(plan);
+	return err;
+}
+
+static int spawn(struct vm_run *v, char **argv)
+{
+	bool interactive = v->o->mode == KT_VM_SHELL && !v->o->exec;
+	pid_t parent = getpid();
+	int logfd, nullfd = -1;
+
+	logfd = open(v->qlog, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (logfd < 0)
+		return kt_err(errno, "create %s: %s", v->qlog, strerror(errno));
+	if (!interactive) {
+		nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (nullfd < 0) {
+			close(logfd);
+			return kt_err(errno, "open /dev/null: %s",
+				      strerror(errno));
+		}
+	}
+	fflush(NULL);
+	v->pid = fork();
+	if (v->pid < 0) {
+		int err = errno;
+
+		close(logfd);
+		if (nullfd >= 0)
+			close(nullfd);
+		return kt_err(err, "fork for QEMU: %s", strerror(err));
+	}
+	if (v->pid == 0) {
+		/* QEMU must not outlive us, even if we are SIGKILLed. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		if (!interactive) {
+			/* Our own group: a terminal ^C reaches ktstr,
+			 * which then ends QEMU in order. */
+			setpgid(0, 0);
+			dup2(nullfd, 0);
+			dup2(logfd, 1);
+		}
+		dup2(logfd, 2);
+		execve(argv[0], argv, environ);
+		dprintf(logfd, "ktstr: exec %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	close(logfd);
+	if (nullfd >= 0)
+		close(nullfd);
+	return 0;
+}
+
+static void kill_qemu(struct vm_run *v)
+{
+	if (v->pid <= 0 || v->exited)
+		return;
+	kill(v->pid, SIGKILL);
+	while (waitpid(v->pid, &v->status, 0) < 0 && errno == EINTR)
+		;
+	v->exited = true;
+}
+
+static bool reap(struct vm_run *v)
+{
+	if (!v->exited && waitpid(v->pid, &v->status, WNOHANG) == v->pid)
+		v->exited = true;
+	return v->exited;
+}
+
+static uint64_t boot_timeout(const struct kt_vm_opts *o)
+{
+	unsigned cpus = kt_topo_spec_cpus(&o->topo);
+
+	if (o->boot_timeout_ns)
+		return o->boot_timeout_ns;
+	return KT_SEC(60) + (cpus > 4 ? KT_SEC(5) * (cpus - 4) : 0);
+}
+
+static uint64_t run_timeout(const struct kt_vm_opts *o)
+{
+	uint64_t d = o->duration_ns ? o->duration_ns : KT_SEC(2);
+	size_t n = o->nr_scenarios ? o->nr_scenarios : 10;
+
+	if (o->run_timeout_ns)
+		return o->run_timeout_ns;
+	switch (o->mode) {
+	case KT_VM_PANIC:
+		return KT_SEC(60);
+	case KT_VM_SHELL:
+		return o->exec ? KT_SEC(600) : UINT64_MAX / 2;
+	case KT_VM_RUN:
+	default:
+		/* Each scenario: its duration plus setup/teardown/settle. */
+		return (d + KT_SEC(15)) * n + KT_SEC(60);
+	}
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*len = 0;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !(buf = malloc((size_t)st.st_size + 1))) {
+		close(fd);
+		return NULL;
+	}
+	n = pread(fd, buf, (size_t)st.st_size, 0);
+	close(fd);
+	*len = n > 0 ? (size_t)n : 0;
+	buf[*len] = '\0';
+	return buf;
+}
+
+/* The last non-empty line of QEMU's own output, for boot failures. */
+static char *qemu_last_line(struct vm_run *v)
+{
+	size_t len;
+	char *text = read_file(v->qlog, &len), *tail, *nl;
+
+	if (!text)
+		return NULL;
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		text[--len] = '\0';
+	tail = kt_console_tail(text, len, 1);
+	free(text);
+	if (tail && (nl = strchr(tail, '\n')))
+		*nl = '\0';
+	if (tail && !*tail) {
+		free(tail);
+		tail = NULL;
+	}
+	return tail;
+}
+
+static void wait_status_text(int st, char *buf, size_t len)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(st),
+			 strsignal(WTERMSIG(st)));
+	else
+		snprintf(buf, len, "ended (wait status 0x%x)", st);
+}
+
+static void set_reason(struct kt_vm_result *res, const char *fmt, ...)
+    KT_PRINTF(2, 3);
+static void set_reason(struct kt_vm_result *res, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(res->reason);
+	res->reason = s;
+}
+
+/* Add an INFRA result naming what failed, so every report shows it. */
+static int add_infra_result(struct vm_run *v)
+{
+	struct kt_vm_result *res = v->res;
+	const char *sched = "eevdf";
+	struct kt_result r, *arr;
+	int err;
+
+	if (v->o->scheduler) {
+		const char *slash = strrchr(v->o->scheduler, '/');
+
+		sched = slash ? slash + 1 : v->o->scheduler;
+	}
+	kt_result_init(&r);
+	err = kt_result_set_header(&r, v->ch.running ? v->ch.running : "vm",
+				   v->topo, sched);
+	err = err
+		  ?: kt_result_add(&r, KT_DETAIL_INFRA, "%s",
+				   res->reason ? res->reason : "VM failed");
+	r.duration_ns = res->wall_ms * 1000000ULL;
+	arr = err ? NULL
+		  : realloc(res->results, (res->nr_results + 1) * sizeof(*arr));
+	if (!arr) {
+		kt_result_free(&r);
+		return err ? err : kt_err(ENOMEM, "out of memory");
+	}
+	res->results = arr;
+	res->results[res->nr_results++] = r;
+	return 0;
+}
+
+static enum kt_verdict code_verdict(int code)
+{
+	switch (code) {
+	case KT_EXIT_PASS:
+		return KT_VERDICT_PASS;
+	case KT_EXIT_FAIL:
+		return KT_VERDICT_FAIL;
+	case KT_EXIT_UNSUPPORTED:
+		return KT_VERDICT_SKIP;
+	default:
+		return KT_VERDICT_INFRA;
+	}
+}
+
+static void classify(struct vm_run *v, bool timed_out, uint64_t limit_ns)
+{
+	struct kt_vm_result *res = v->res;
+	struct kt_console_scan scan = {0};
+	char how[128];
+	size_t len;
+	char *text = read_file(v->console, &len);
+
+	if (text)
+		kt_console_scan_text(text, len, &scan);
+	res->console_kind = scan.kind;
+	if (v->o->capture_console && text)
+		res->console_text = strdup(text);
+	wait_status_text(v->status, how, sizeof(how));
+
+	res->verdict = KT_VERDICT_INFRA;
+	if (stop_signal) {
+		res->end = KT_VM_END_INTERRUPTED;
+		res->signo = stop_signal;
+		set_reason(res, "interrupted by %s; QEMU killed",
+			   strsignal(stop_signal));
+	} else if (kt_console_is_crash(scan.kind)) {
+		res->end = KT_VM_END_CRASH;
+		set_reason(res, "guest %s: %s", kt_console_kind_name(scan.kind),
+			   scan.first_hit ? scan.first_hit : "");
+		res->console_excerpt = scan.excerpt;
+		scan.excerpt = NULL;
+	} else if (res->has_exit) {
+		res->end = KT_VM_END_EXIT;
+		res->verdict = code_verdict(res->guest_code);
+		for (size_t i = 0; i < res->nr_results; i++)
+			if (res->results[i].verdict > res->verdict)
+				res->verdict = res->results[i].verdict;
+		if (res->errors.nr)
+			set_reason(res, "guest error: %s", res->errors.v[0]);
+		if (v->o->mode == KT_VM_RUN &&
+		    res->nr_results < v->o->nr_scenarios) {
+			/* A scenario vanished: never let that pass. */
+			res->verdict = KT_VERDICT_INFRA;
+			set_reason(res,
+				   "the guest reported %zu result(s) for %zu "
+				   "scenario(s)%s%s",
+				   res->nr_results, v->o->nr_scenarios,
+				   res->errors.nr ? "; guest error: " : "",
+				   res->errors.nr ? res->errors.v[0] : "");
+		}
+	} else if (timed_out) {
+		res->end = KT_VM_END_TIMEOUT;
+		set_reason(res, "timed out after %llu s %s; QEMU killed",
+			   (unsigned long long)(limit_ns / KT_SEC(1)),
+			   res->booted ? "waiting for the guest's exit message"
+				       : "waiting for the guest to boot");
+	} else if (!res->booted) {
+		char *last = qemu_last_line(v);
+
+		res->end = KT_VM_END_BOOT_FAILED;
+		if (res->errors.nr)
+			set_reason(res, "QEMU %s before the guest booted: %s",
+				   how, res->errors.v[0]);
+		else
+			set_reason(res, "QEMU %s before the guest booted%s%s",
+				   how, last ? ": " : "", last ? last : "");
+		free(last);
+	} else {
+		res->end = KT_VM_END_DIED;
+		set_reason(res, "QEMU %s without the guest's exit message%s%s",
+			   how, res->errors.nr ? "; guest error: " : "",
+			   res->errors.nr ? res->errors.v[0] : "");
+	}
+	if (res->end != KT_VM_END_EXIT && !res->console_excerpt && text)
+		res->console_excerpt =
+		    kt_console_tail(text, len, CONSOLE_TAIL_LINES);
+	free(text);
+	kt_console_scan_free(&scan);
+
+	if (res->end == KT_VM_END_INTERRUPTED)
+		res->exit_code = stop_signal == SIGINT ? 130 : KT_EXIT_INFRA;
+	else
+		res->exit_code = kt_verdict_exit_code(res->verdict);
+	if (res->end != KT_VM_END_EXIT ||
+	    (res->verdict == KT_VERDICT_INFRA && res->reason))
+		add_infra_result(v);
+}
+
+static void progress(struct vm_run *v, const char *fmt, ...) KT_PRINTF(2, 3);
+static void progress(struct vm_run *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->o->quiet)
+		return;
+	va_start(ap, fmt);
+	fputs("ktstr: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Poll until QEMU ends, a watchdog fires or a signal arrives. */
+static int supervise(struct vm_run *v)
+{
+	struct kt_vm_result *res = v->res;
+	uint64_t t0 = v->ch.t0_ns, boot_limit = boot_timeout(v->o);
+	uint64_t run_limit = run_timeout(v->o), exit_at = 0, limit = 0;
+	bool timed_out = false, announced = false;
+	int err = 0;
+
+	for (;;) {
+		uint64_t now;
+		bool ended = reap(v);
+
+		err = kt_vm_chan_poll(&v->ch, res);
+		if (err)
+			break;
+		now = kt_now_ns();
+		if (res->booted && !announced) {
+			announced = true;
+			progress(
+			    v, "guest up after %.1f s (kernel %s, %u cpus)",
+			    (double)res->boot_ms / 1000.0,
+			    res->kernel_release ? res->kernel_release : "?",
+			    res->guest_cpus);
+		}
+		if (ended)
+			break;
+		if (stop_signal)
+			break;
+		if (res->has_exit && !exit_at)
+			exit_at = now;
+		if (exit_at && now - exit_at > EXIT_GRACE_NS)
+			break; /* powered off in spirit; QEMU lingers */
+		if (!res->booted && now - t0 > boot_limit) {
+			timed_out = true;
+			limit = boot_limit;
+			break;
+		}
+		if (res->booted && !res->has_exit &&
+		    now - t0 > res->boot_ms * 1000000ULL + run_limit) {
+			timed_out = true;
+			limit = res->boot_ms * 1000000ULL + run_limit;
+			break;
+		}
+		kt_sleep(POLL_NS);
+	}
+	kill_qemu(v);
+	res->wall_ms = (kt_now_ns() - t0) / 1000000;
+	/* QEMU is gone: whatever it wrote last is in the file now. */
+	if (!err)
+		err = kt_vm_chan_poll(&v->ch, res);
+	if (err)
+		return err;
+	classify(v, timed_out, limit);
+	return 0;
+}
+
+static int run(struct vm_run *v)
+{
+	const struct kt_vm_opts *o = v->o;
+	struct kt_strv argv = {0};
+	struct kt_qemu_opts q = {
+	    .topo = o->topo,
+	    .kernel = o->kernel,
+	    .initrd = v->initrd,
+	    .memory_mb = o->memory_mb,
+	    .console_path = v->console,
+	    .console_stdio = o->mode == KT_VM_SHELL && !o->exec,
+	    .channel_path = v->channel,
+	    .extra_append = o->extra_append,
+	};
+	int err;
+
+	err = kt_topo_spec_validate(&o->topo);
+	if (err)
+		return err;
+	kt_topo_spec_name(&o->topo, v->topo, sizeof(v->topo));
+	if (!o->kernel)
+		return kt_err(EINVAL, "VM: no kernel given");
+	err = kt_vm_check_kernel(o->kernel);
+	err = err ?: find_qemu(o, v->qemu, sizeof(v->qemu));
+	if (err)
+		return err;
+	q.qemu = v->qemu;
+	q.accel = o->accel == KT_ACCEL_AUTO ? kt_accel_detect() : o->accel;
+	v->res->accel = strdup(kt_accel_name(q.accel));
+
+	install_signals(v);
+	err = make_dir(v);
+	err = err ?: write_initramfs(v);
+	if (!err && stop_signal)
+		err = kt_err(EINTR, "VM: interrupted while preparing");
+	if (err)
+		return err;
+	v->ch.fd =
+	    open(v->channel, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (v->ch.fd < 0)
+		return kt_err(errno, "create %s: %s", v->channel,
+			      strerror(errno));
+	err = kt_qemu_argv(&q, &argv);
+	if (err) {
+		kt_strv_free(&argv);
+		return err;
+	}
+	progress(v, "booting %s (%u vCPUs, %s) ...", v->topo,
+		 kt_topo_spec_cpus(&o->topo), kt_accel_name(q.accel));
+	v->ch.t0_ns = kt_now_ns();
+	err = spawn(v, argv.v);
+	kt_strv_free(&argv);
+	if (err)
+		return err;
+	return supervise(v);
+}
+
+int kt_vm_run(const struct kt_vm_opts *o, struct kt_vm_result *res)
+{
+	struct vm_run *v = calloc(1, sizeof(*v));
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	res->guest_status = -1;
+	if (!v)
+		return kt_err(ENOMEM, "out of memory");
+	v->o = o;
+	v->res = res;
+	v->ch.fd = -1;
+	v->ch.topo_label = v->topo;
+	err = run(v);
+	kill_qemu(v);
+	if (v->ch.fd >= 0)
+		close(v->ch.fd);
+	kt_vm_chan_free(&v->ch);
+	remove_dir(v->dir);
+	restore_signals(v);
+	free(v);
+	if (err) {
+		kt_vm_result_free(res);
+		res->guest_status = -1;
+	}
+	return err;
+}

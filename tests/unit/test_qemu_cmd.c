@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Unit tests for the QEMU command line: exact argv per topology, memory
+ * sizing and split, SMT CPU model, NUMA node ranges, error cases. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <ktstr/vm.h>
+
+#define END ((const char *)NULL)
+
+static const struct kt_qemu_opts base = {
+    .kernel = "/k/vmlinuz",
+    .initrd = "/t/initramfs.cpio",
+    .console_path = "/t/console",
+    .channel_path = "/t/channel",
+    .accel = KT_ACCEL_TCG,
+};
+
+/* The argv for topo, compared one word at a time with the NULL-ended
+ * list of middle words (everything after "-m" up to "-serial"). */
+static void check_argv(const char *topo, unsigned memory_mb, ...)
+{
+	struct kt_qemu_opts o = base;
+	struct kt_strv a = {0};
+	const char *head[] = {
+	    "qemu-system-x86_64", "-machine", "pc",   "-accel",
+	    "tcg,thread=single",  "-display", "none", "-nodefaults",
+	    "-no-reboot",	  "-m",
+	};
+	const char *tail[] = {
+	    "-serial",
+	    "file:/t/console",
+	    "-device",
+	    "virtio-serial-pci,id=ktser",
+	    "-chardev",
+	    "file,id=ktchan,path=/t/channel",
+	    "-device",
+	    "virtserialport,bus=ktser.0,chardev=ktchan,name=org.ktstr.0",
+	    "-kernel",
+	    "/k/vmlinuz",
+	    "-initrd",
+	    "/t/initramfs.cpio",
+	    "-append",
+	    KT_VM_BASE_APPEND,
+	};
+	char mem[16];
+	size_t i = 0;
+	va_list ap;
+
+	assert_int_equal(kt_topo_spec_parse(topo, &o.topo), 0);
+	o.memory_mb = memory_mb;
+	assert_int_equal(kt_qemu_argv(&o, &a), 0);
+	for (size_t k = 0; k < KT_ARRAY_SIZE(head); k++, i++) {
+		assert_true(i < a.nr);
+		assert_string_equal(a.v[i], head[k]);
+	}
+	/* the -m value */
+	snprintf(mem, sizeof(mem), "%u",
+		 memory_mb ? memory_mb : kt_vm_default_memory_mb(&o.topo));
+	assert_string_equal(a.v[i++], mem);
+	va_start(ap, memory_mb);
+	for (const char *w = va_arg(ap, const char *); w;
+	     w = va_arg(ap, const char *), i++) {
+		assert_true(i < a.nr);
+		assert_string_equal(a.v[i], w);
+	}
+	va_end(ap);
+	for (size_t k = 0; k < KT_ARRAY_SIZE(tail); k++, i++) {
+		assert_true(i < a.nr);
+		assert_string_equal(a.v[i], tail[k]);
+	}
+	assert_int_equal(i, a.nr);
+	assert_null(a.v[a.nr]);
+	kt_strv_free(&a);
+}
+
+static void test_1n1l2c1t(void **state)
+{
+	(void)state;
+	check_argv("1n1l2c1t", 0, "-smp", "2,sockets=1,cores=2,threads=1", END);
+}
+
+static void test_1n2l2c1t(void **state)
+{
+	(void)state;
+	/* two LLCs = two sockets, one node: no -numa options */
+	check_argv("1n2l2c1t", 0, "-smp", "4,sockets=2,cores=2,threads=1", END);
+}
+
+static void test_2n2l1c1t(void **state)
+{
+	(void)state;
+	check_argv("2n2l1c1t", 0, "-smp", "2,sockets=2,cores=1,threads=1",
+		   "-object", "memory-backend-ram,id=m0,size=256M", "-numa",
+		   "node,nodeid=0,cpus=0,memdev=m0", "-object",
+		   "memory-backend-ram,id=m1,size=256M", "-numa",
+		   "node,nodeid=1,cpus=1,memdev=m1", END);
+}
+
+static void test_1n1l2c2t(void **state)
+{
+	(void)state;
+	/* SMT needs an Intel model: the default AMD one shows L2 per thread */
+	check_argv("1n1l2c2t", 0, "-smp", "4,sockets=1,cores=2,threads=2",
+		   "-cpu", "Skylake-Client", END);
+}
+
+static void test_2n4l2c2t_ranges_and_split(void **state)
+{
+	(void)state;
+	/* 16 vCPUs: 256 + 64*16 = 1280 MB, 640 per node; node 0 holds
+	 * sockets 0-1 (cpus 0-7), node 1 sockets 2-3 (cpus 8-15) */
+	check_argv("2n4l2c2t", 0, "-smp", "16,sockets=4,cores=2,threads=2",
+		   "-cpu", "Skylake-Client", "-object",
+		   "memory-backend-ram,id=m0,size=640M", "-numa",
+		   "node,nodeid=0,cpus=0-7,memdev=m0", "-object",
+		   "memory-backend-ram,id=m1,size=640M", "-numa",
+		   "node,nodeid=1,cpus=8-15,memdev=m1", END);
+	check_argv("2n2l1c1t", 2048, "-smp", "2,sockets=2,cores=1,threads=1",
+		   "-object", "memory-backend-ram,id=m0,size=1024M", "-numa",
+		   "node,nodeid=0,cpus=0,memdev=m0", "-object",
+		   "memory-backend-ram,id=m1,size=1024M", "-numa",
+		   "node,nodeid=1,cpus=1,memdev=m1", END);
+}
+
+static void test_default_memory(void **state)
+{
+	struct kt_topo_spec s;
+
+	(void)state;
+	assert_int_equal(kt_topo_spec_parse("1n1l1c1t", &s), 0);
+	assert_int_equal(kt_vm_default_memory_mb(&s), 512);
+	assert_int_equal(kt_topo_spec_parse("1n2l4c1t", &s), 0);
+	assert_int_equal(kt_vm_default_memory_mb(&s), 768);
+	/* 3 nodes x 1 cpu: 512 rounds up to 513 so each node gets 171 */
+	assert_int_equal(kt_topo_spec_parse("3n3l1c1t", &s), 0);
+	assert_int_equal(kt_vm_default_memory_mb(&s), 513);
+}
+
+static void test_accel_and_append(void **state)
+{
+	struct kt_qemu_opts o = base;
+	struct kt_strv a = {0};
+
+	(void)state;
+	o.topo = KT_TOPO(1, 1, 1, 1);
+	o.accel = KT_ACCEL_KVM;
+	o.extra_append = "nokaslr";
+	o.qemu = "/opt/q";
+	assert_int_equal(kt_qemu_argv(&o, &a), 0);
+	assert_string_equal(a.v[0], "/opt/q");
+	assert_string_equal(a.v[4], "kvm");
+	assert_string_equal(a.v[a.nr - 1], KT_VM_BASE_APPEND " nokaslr");
+	kt_strv_free(&a);
+
+	o.accel = KT_ACCEL_TCG_MULTI;
+	assert_int_equal(kt_qemu_argv(&o, &a), 0);
+	assert_string_equal(a.v[4], "tcg,thread=multi");
+	kt_strv_free(&a);
+}
+
+static void test_console_stdio_and_comma(void **state)
+{
+	struct kt_qemu_opts o = base;
+	struct kt_strv a = {0};
+
+	(void)state;
+	o.topo = KT_TOPO(1, 1, 1, 1);
+	o.console_stdio = true;
+	o.channel_path = "/t/a,b/channel";
+	assert_int_equal(kt_qemu_argv(&o, &a), 0);
+	assert_true(kt_strv_contains(&a, "mon:stdio"));
+	assert_false(kt_strv_contains(&a, "file:/t/console"));
+	/* QemuOpts: ',' in a value is written ',,' */
+	assert_true(
+	    kt_strv_contains(&a, "file,id=ktchan,path=/t/a,,b/channel"));
+	kt_strv_free(&a);
+}
+
+static void test_errors(void **state)
+{
+	struct kt_qemu_opts o = base;
+	struct kt_strv a = {0};
+
+	(void)state;
+	o.topo = KT_TOPO(2, 2, 1, 1);
+	o.memory_mb = 513; /* does not split over 2 nodes */
+	assert_int_equal(kt_qemu_argv(&o, &a), -EINVAL);
+	assert_non_null(strstr(kt_last_error(), "513"));
+	kt_strv_free(&a);
+
+	o.memory_mb = 0;
+	o.topo = KT_TOPO(2, 3, 1, 1); /* llcs not a multiple of numa */
+	assert_int_equal(kt_qemu_argv(&o, &a), -EINVAL);
+	kt_strv_free(&a);
+
+	o.topo = KT_TOPO(1, 1, 1, 1);
+	o.kernel = NULL;
+	assert_int_equal(kt_qemu_argv(&o, &a), -EINVAL);
+	kt_strv_free(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_1n1l2c1t),
+	    cmocka_unit_test(test_1n2l2c1t),
+	    cmocka_unit_test(test_2n2l1c1t),
+	    cmocka_unit_test(test_1n1l2c2t),
+	    cmocka_unit_test(test_2n4l2c2t_ranges_and_split),
+	    cmocka_unit_test(test_default_memory),
+	    cmocka_unit_test(test_accel_and_append),
+	    cmocka_unit_test(test_console_stdio_and_comma),
+	    cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
