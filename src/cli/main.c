@@ -2,9 +2,11 @@
 /* The ktstr command: global help and subcommand dispatch. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ktstr/common.h>
 
+#include "../guest/guest.h"
 #include "commands.h"
 
 struct kt_command {
@@ -14,11 +16,15 @@ struct kt_command {
 };
 
 static const struct kt_command commands[] = {
-	{ "list", kt_cmd_list, "list the scenarios with one-line descriptions" },
-	{ "run", kt_cmd_run,
-	  "run scenarios on this host under the active scheduler" },
-	{ "topo", kt_cmd_topo, "show this host's CPU topology" },
-	{ "cleanup", kt_cmd_cleanup, "remove cgroups ktstr left behind" },
+    {"list", kt_cmd_list, "list the scenarios with one-line descriptions"},
+    {"run", kt_cmd_run,
+     "run scenarios on this host under the active scheduler"},
+    {"topo", kt_cmd_topo, "show this host's CPU topology"},
+    {"cleanup", kt_cmd_cleanup, "remove cgroups ktstr left behind"},
+    {"vm", kt_cmd_vm, "run scenarios in a VM with a given CPU topology"},
+    {"shell", kt_cmd_shell, "a shell (or one command) in a VM"},
+    {"kernel", kt_cmd_kernel,
+     "fetch, list, locate and clean cached guest kernels"},
 };
 
 static void usage(FILE *f)
@@ -43,6 +49,9 @@ bool kt_cli_is_help(const char *arg)
 
 int main(int argc, char **argv)
 {
+	/* One binary, two roles: as PID 1 this is the guest's /init. */
+	if (getpid() == 1)
+		return kt_guest_main(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return KT_EXIT_USAGE;

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kt_guest_main: ktstr as the guest's PID 1. Sets the system up, reports
+ * boot and topology over the channel, runs the plan (scenarios, a shell,
+ * or a deliberate panic), sends the exit code and powers off. It never
+ * returns: PID 1 exiting would panic the kernel.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <ktstr/common.h>
+#include <ktstr/result.h>
+#include <ktstr/runner.h>
+#include <ktstr/topo.h>
+
+#include "channel.h"
+#include "guest.h"
+#include "msg.h"
+#include "plan.h"
+#include "shell.h"
+#include "sysinit.h"
+
+#define CGROUP_ROOT	   "/sys/fs/cgroup"
+#define CGROUP_CONTROLLERS "+cpu +cpuset"
+#define CHAN_WAIT_MS	   5000
+
+static int chan_fd = -1;
+
+static void send_msg(json_t *m)
+{
+	if (chan_fd < 0) {
+		json_decref(m);
+		return;
+	}
+	if (kt_chan_send_steal(chan_fd, m))
+		kt_guest_log("%s", kt_last_error());
+}
+
+/* Send exit (status: see kt_msg_exit) and power off. */
+static _Noreturn void finish_status(int code, int status)
+{
+	if (getpid() != 1)
+		_exit(KT_EXIT_INFRA); /* a forked child must never get here */
+	send_msg(kt_msg_exit(code, status));
+	kt_guest_log("exit code %d; powering off", code);
+	kt_chan_close(chan_fd);
+	chan_fd = -1;
+	kt_guest_reap();
+	kt_guest_poweroff();
+}
+
+static _Noreturn void finish(int code)
+{
+	finish_status(code, -1);
+}
+
+static _Noreturn KT_PRINTF(1, 2) void fail(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kt_guest_log("error: %s", msg);
+	send_msg(kt_msg_error(msg));
+	finish(KT_EXIT_INFRA);
+}
+
+static int read_small(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+static void send_boot(void)
+{
+	struct utsname u = {0};
+	uint64_t uptime_ms = 0;
+	char up[128];
+	long cpus;
+
+	if (read_small("/proc/uptime", up, sizeof(up)) ||
+	    kt_parse_uptime_ms(up, &uptime_ms))
+		kt_guest_log("cannot read /proc/uptime; reporting 0");
+	uname(&u);
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	kt_guest_log("up: kernel %s, %ld cpus, %llu ms since boot", u.release,
+		     cpus, (unsigned long long)uptime_ms);
+	send_msg(kt_msg_boot(uptime_ms, u.release, (int)cpus));
+}
+
+static void send_topo(void)
+{
+	struct kt_topo *t = NULL;
+	char name[128];
+	json_t *m;
+
+	if (kt_topo_from_sysfs("/", &t))
+		fail("topology: %s", kt_last_error());
+	kt_topo_name(t, name, sizeof(name));
+	kt_guest_log("topology %s (%d cpus, %d llcs, %d nodes)", name,
+		     t->nr_cpus, t->nr_llcs, t->nr_nodes);
+	m = kt_msg_topo(t);
+	kt_topo_free(t);
+	if (!m)
+		fail("topology: out of memory building the message");
+	send_msg(m);
+}
+
+static void on_start(const char *name, void *arg)
+{
+	(void)arg;
+	send_msg(
+	    json_pack("{s:s, s:s}", "type", "scenario_start", "name", name));
+}
+
+static void on_result(const struct kt_result *r, void *arg)
+{
+	(void)arg;
+	send_msg(kt_msg_result(r));
+}
+
+static _Noreturn void run_scenarios(const struct kt_plan *p,
+				    const char *setup_err)
+{
+	enum kt_verdict worst = KT_VERDICT_PASS;
+	struct kt_run_opts o = {
+	    .names = (const char *const *)p->scenarios,
+	    .nr_names = p->nr_scenarios,
+	    .duration_ns = p->duration_ns,
+	    .workers = p->workers,
+	    .sysfs_root = "/",
+	    .cgroup_root = CGROUP_ROOT,
+	    .cgroup_name = "ktstr",
+	    .topo_label = p->topo,
+	    .report = stdout,
+	    .on_start = on_start,
+	    .on_result = on_result,
+	};
+
+	if (setup_err)
+		fail("%s", setup_err);
+	if (p->nr_scenarios)
+		kt_guest_log("running %zu scenario(s)", p->nr_scenarios);
+	else
+		kt_guest_log("running the default set");
+	fflush(NULL);
+	if (kt_run_scenarios(&o, &worst))
+		fail("run: %s", kt_last_error());
+	fflush(stdout);
+	kt_guest_log("worst verdict: %s", kt_verdict_name(worst));
+	finish(kt_verdict_exit_code(worst));
+}
+
+static _Noreturn void run_shell(const struct kt_plan *p)
+{
+	int st;
+
+	if (kt_guest_busybox_install())
+		fail("%s", kt_last_error());
+	if (kt_guest_shell_run(p->exec, &st))
+		fail("%s", kt_last_error());
+	finish_status(kt_guest_shell_exit_code(st), kt_guest_shell_status(st));
+}
+
+static _Noreturn void run_panic(void)
+{
+	int fd;
+
+	kt_guest_log("panic mode: crashing the kernel on purpose");
+	fd = open("/proc/sys/kernel/sysrq", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		fail("panic: enable sysrq: %s", strerror(errno));
+	close(fd);
+	sync();
+	fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		fail("panic: open /proc/sysrq-trigger: %s", strerror(errno));
+	if (write(fd, "c", 1) != 1)
+		fail("panic: write /proc/sysrq-trigger: %s", strerror(errno));
+	close(fd);
+	fail("panic: the kernel did not crash after sysrq c");
+}
+
+int kt_guest_main(int argc, char **argv)
+{
+	char setup_err[1024] = "";
+	struct kt_plan plan;
+
+	(void)argc;
+	(void)argv;
+	if (kt_guest_mount_all()) {
+		/* Without proc, sysfs or devtmpfs there is no channel; cgroup2
+		 * matters only to run mode: keep going and say so there. */
+		snprintf(setup_err, sizeof(setup_err), "%s", kt_last_error());
+		if (access("/proc/self", F_OK) || access("/sys/class", F_OK) ||
+		    access("/dev/null", F_OK)) {
+			kt_guest_log("error: %s", setup_err);
+			finish(KT_EXIT_INFRA);
+		}
+	}
+	kt_guest_log("mounts done");
+	kt_guest_setenv();
+	if (!setup_err[0] &&
+	    kt_guest_enable_controllers(CGROUP_ROOT, CGROUP_CONTROLLERS))
+		snprintf(setup_err, sizeof(setup_err), "%s", kt_last_error());
+	if (setup_err[0])
+		kt_guest_log("warning: %s", setup_err);
+
+	chan_fd = kt_chan_open("/", "/dev", KT_CHAN_NAME, CHAN_WAIT_MS);
+	if (chan_fd < 0) {
+		kt_guest_log("error: %s", kt_last_error());
+		finish(KT_EXIT_INFRA);
+	}
+	send_boot();
+	send_topo();
+
+	if (kt_plan_load(KT_PLAN_PATH, &plan))
+		fail("%s", kt_last_error());
+	kt_guest_log("plan: mode %s", kt_plan_mode_name(plan.mode));
+	switch (plan.mode) {
+	case KT_PLAN_RUN:
+		run_scenarios(&plan, setup_err[0] ? setup_err : NULL);
+	case KT_PLAN_SHELL:
+		run_shell(&plan);
+	case KT_PLAN_PANIC:
+		run_panic();
+	}
+	fail("plan: unknown mode %d", (int)plan.mode);
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Parsing and validating the guest's run plan (/ktstr/plan.json). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <ktstr/common.h>
+
+#include "plan.h"
+
+/* Upper bounds that catch a garbled plan without limiting real use. */
+#define PLAN_MAX_WORKERS   4096
+#define PLAN_MAX_SCENARIOS 4096
+
+static const char *const mode_names[] = {
+    [KT_PLAN_RUN] = "run",
+    [KT_PLAN_SHELL] = "shell",
+    [KT_PLAN_PANIC] = "panic",
+};
+
+const char *kt_plan_mode_name(enum kt_plan_mode m)
+{
+	if ((size_t)m < KT_ARRAY_SIZE(mode_names))
+		return mode_names[m];
+	return "?";
+}
+
+static const char *json_type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a real number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		return "null";
+	}
+	return "?";
+}
+
+static int bad_type(const char *origin, const char *key, const char *want,
+		    const json_t *v)
+{
+	return kt_err(EINVAL, "plan %s: key \"%s\" must be %s, not %s", origin,
+		      key, want, json_type_name(v));
+}
+
+/* The value of key, or NULL when it is absent or null. */
+static json_t *get(json_t *root, const char *key)
+{
+	json_t *v = json_object_get(root, key);
+
+	return json_is_null(v) ? NULL : v;
+}
+
+static int get_uint(json_t *root, const char *origin, const char *key,
+		    uint64_t max, uint64_t *out)
+{
+	json_t *v = get(root, key);
+	json_int_t n;
+
+	if (!v)
+		return 0;
+	if (!json_is_integer(v))
+		return bad_type(origin, key, "an integer", v);
+	n = json_integer_value(v);
+	if (n < 0 || (uint64_t)n > max)
+		return kt_err(EINVAL,
+			      "plan %s: key \"%s\" is %lld, out of range "
+			      "0..%llu",
+			      origin, key, (long long)n,
+			      (unsigned long long)max);
+	*out = (uint64_t)n;
+	return 0;
+}
+
+static int get_str(json_t *root, const char *origin, const char *key,
+		   char **out)
+{
+	json_t *v = get(root, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_string(v))
+		return bad_type(origin, key, "a string", v);
+	*out = strdup(json_string_value(v));
+	if (!*out)
+		return kt_err(ENOMEM, "plan %s: out of memory", origin);
+	return 0;
+}
+
+static int get_mode(json_t *root, const char *origin, enum kt_plan_mode *out)
+{
+	json_t *v = get(root, "mode");
+	const char *s;
+
+	if (!v)
+		return 0; /* default: run */
+	if (!json_is_string(v))
+		return bad_type(origin, "mode", "a string", v);
+	s = json_string_value(v);
+	for (size_t i = 0; i < KT_ARRAY_SIZE(mode_names); i++) {
+		if (!strcmp(s, mode_names[i])) {
+			*out = (enum kt_plan_mode)i;
+			return 0;
+		}
+	}
+	return kt_err(EINVAL,
+		      "plan %s: key \"mode\" is \"%s\"; expected \"run\", "
+		      "\"shell\" or \"panic\"",
+		      origin, s);
+}
+
+static int get_scenarios(json_t *root, const char *origin, struct kt_plan *p)
+{
+	json_t *v = get(root, "scenarios");
+	json_t *e;
+	size_t i;
+
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return bad_type(origin, "scenarios", "an array of strings", v);
+	if (json_array_size(v) > PLAN_MAX_SCENARIOS)
+		return kt_err(EINVAL,
+			      "plan %s: key \"scenarios\" has %zu entries, "
+			      "more than %d",
+			      origin, json_array_size(v), PLAN_MAX_SCENARIOS);
+	if (!json_array_size(v))
+		return 0;
+	p->scenarios = calloc(json_array_size(v), sizeof(*p->scenarios));
+	if (!p->scenarios)
+		return kt_err(ENOMEM, "plan %s: out of memory", origin);
+	json_array_foreach(v, i, e)
+	{
+		if (!json_is_string(e))
+			return kt_err(EINVAL,
+				      "plan %s: key \"scenarios\" entry %zu "
+				      "must be a string, not %s",
+				      origin, i, json_type_name(e));
+		if (!json_string_length(e))
+			return kt_err(EINVAL,
+				      "plan %s: key \"scenarios\" entry %zu "
+				      "is an empty name",
+				      origin, i);
+		p->scenarios[i] = strdup(json_string_value(e));
+		if (!p->scenarios[i])
+			return kt_err(ENOMEM, "plan %s: out of memory", origin);
+		p->nr_scenarios = i + 1;
+	}
+	return 0;
+}
+
+static int plan_from_json(json_t *root, const char *origin, struct kt_plan *p)
+{
+	uint64_t version = 0, workers = 0;
+	json_t *v;
+	int err;
+
+	if (!json_is_object(root))
+		return kt_err(EINVAL, "plan %s: must be a JSON object, not %s",
+			      origin, json_type_name(root));
+	v = get(root, "version");
+	if (!v)
+		return kt_err(EINVAL, "plan %s: key \"version\" is missing",
+			      origin);
+	err = get_uint(root, origin, "version", INT32_MAX, &version);
+	if (err)
+		return err;
+	if (version != KT_PLAN_VERSION)
+		return kt_err(EINVAL,
+			      "plan %s: version %llu is not supported by this "
+			      "guest (it reads version %d)",
+			      origin, (unsigned long long)version,
+			      KT_PLAN_VERSION);
+	p->version = (int)version;
+
+	err = get_mode(root, origin, &p->mode);
+	if (!err)
+		err = get_scenarios(root, origin, p);
+	if (!err)
+		err = get_uint(root, origin, "duration_ns", INT64_MAX,
+			       &p->duration_ns);
+	if (!err)
+		err = get_uint(root, origin, "workers", PLAN_MAX_WORKERS,
+			       &workers);
+	if (err)
+		return err;
+	p->workers = (unsigned)workers;
+	err = get_str(root, origin, "topo", &p->topo);
+	if (!err)
+		err = get_str(root, origin, "exec", &p->exec);
+	if (err)
+		return err;
+
+	/* Reserved for scheduler runs: refuse rather than silently run EEVDF.
+	 */
+	v = get(root, "sched");
+	if (v)
+		return kt_err(EINVAL,
+			      "plan %s: key \"sched\" is set but this guest "
+			      "cannot start schedulers yet",
+			      origin);
+	return 0;
+}
+
+static int parse_root(json_t *root, const json_error_t *jerr,
+		      const char *origin, struct kt_plan *out)
+{
+	int err;
+
+	if (!root)
+		return kt_err(EINVAL, "plan %s: line %d column %d: %s", origin,
+			      jerr->line, jerr->column, jerr->text);
+	err = plan_from_json(root, origin, out);
+	json_decref(root);
+	if (err)
+		kt_plan_free(out); /* keeps the error message */
+	return err;
+}
+
+int kt_plan_parse(const char *text, const char *origin, struct kt_plan *out)
+{
+	json_error_t jerr;
+
+	memset(out, 0, sizeof(*out));
+	if (!origin)
+		origin = "(string)";
+	return parse_root(json_loads(text, JSON_REJECT_DUPLICATES, &jerr),
+			  &jerr, origin, out);
+}
+
+int kt_plan_load(const char *path, struct kt_plan *out)
+{
+	json_error_t jerr;
+	json_t *root;
+	FILE *f;
+
+	memset(out, 0, sizeof(*out));
+	f = fopen(path, "re");
+	if (!f)
+		return kt_err(errno, "plan %s: open: %s", path,
+			      strerror(errno));
+	root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+	fclose(f);
+	return parse_root(root, &jerr, path, out);
+}
+
+void kt_plan_free(struct kt_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nr_scenarios; i++)
+		free(p->scenarios[i]);
+	free(p->scenarios);
+	free(p->topo);
+	free(p->exec);
+	memset(p, 0, sizeof(*p));
+}

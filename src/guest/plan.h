@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The run plan the host writes into the initramfs (/ktstr/plan.json, see
+ * docs/protocol.md): what the guest should do once it is up.
+ */
+#ifndef KTSTR_GUEST_PLAN_H
+#define KTSTR_GUEST_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KT_PLAN_PATH	"/ktstr/plan.json"
+#define KT_PLAN_VERSION 1
+
+enum kt_plan_mode {
+	KT_PLAN_RUN,   /* run catalog scenarios, send results */
+	KT_PLAN_SHELL, /* a shell: one command (exec) or interactive */
+	KT_PLAN_PANIC, /* crash the kernel after boot (harness tests) */
+};
+
+struct kt_plan {
+	int version;
+	enum kt_plan_mode mode;
+	char **scenarios; /* catalog names; none = the default set */
+	size_t nr_scenarios;
+	uint64_t duration_ns; /* 0 = the runner's default */
+	unsigned workers;     /* per cgroup; 0 = the runner's default */
+	char *topo;	      /* label for reports; NULL = read from sysfs */
+	char *exec; /* shell mode: one-shot command; NULL = interactive */
+};
+
+const char *kt_plan_mode_name(enum kt_plan_mode m);
+
+/*
+ * Parse a plan from text; origin names it in messages (a path). Unknown
+ * keys are ignored, a null value counts as absent. A wrong type, a bad
+ * value, a missing or unsupported "version" or malformed JSON (with its
+ * line and column) returns -EINVAL with a kt_last_error() message naming
+ * the key. On failure *out is left empty (safe to kt_plan_free).
+ */
+int kt_plan_parse(const char *text, const char *origin, struct kt_plan *out);
+/* Read and parse the file at path (-errno with a message if unreadable). */
+int kt_plan_load(const char *path, struct kt_plan *out);
+void kt_plan_free(struct kt_plan *p);
+
+#endif
