@@ -1,0 +1,27 @@
+#!/bin/sh
+# Install every build and run dependency of ktstr from Debian's archive.
+# Idempotent and quiet when everything is already there. Needs root (or sudo).
+set -eu
+
+PKGS="gcc make libc6-dev pkg-config libcmocka-dev libjansson-dev libzstd-dev
+zlib1g-dev clang-format qemu-system-x86 busybox-static cpio zstd jq
+ca-certificates procps"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null || { echo "install-deps: run as root (missing:$missing)" >&2; exit 2; }
+	SUDO=sudo
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

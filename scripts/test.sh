@@ -1,0 +1,61 @@
+#!/bin/sh
+# The whole test suite: clang-format check, unit tests in the release and
+# the ASan+UBSan builds, then the VM tests (real QEMU guests; the default
+# kernel is fetched into the cache first). Closes with one total line.
+#   KTSTR_SKIP_VM=1  leave out the VM tests (they need the apt mirror for
+#                    the kernel and QEMU); the total line says so.
+set -u
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+passed=0
+failed=0
+skipped=0
+
+tally() { # log file: add its "N passed, N failed" line to the totals
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1))
+		echo "test.sh: $2 printed no summary line" >&2
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed*}
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+log=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-test.XXXXXX")
+trap 'rm -rf "$log"' EXIT
+
+if ! make -s format-check; then
+	failed=$((failed + 1))
+fi
+for san in 0 1; do
+	if make -s -j"$jobs" SAN=$san all >"$log/build" 2>&1; then
+		make -s SAN=$san unit 2>&1 | tee "$log/unit$san"
+		tally "$log/unit$san" "unit tests (SAN=$san)"
+	else
+		cat "$log/build"
+		echo "test.sh: build with SAN=$san failed" >&2
+		failed=$((failed + 1))
+	fi
+done
+
+if [ "${KTSTR_SKIP_VM:-0}" = 1 ]; then
+	skipped=1
+	echo "test.sh: VM tests left out (KTSTR_SKIP_VM=1)"
+elif ! build/ktstr kernel fetch; then
+	echo "test.sh: could not fetch the guest kernel" >&2
+	failed=$((failed + 1))
+else
+	KTSTR_BIN=build/ktstr tests/vm/run-vm-tests.sh 2>&1 | tee "$log/vm"
+	tally "$log/vm" "VM tests"
+fi
+
+if [ $skipped -gt 0 ]; then
+	echo "total: $passed passed, $failed failed, $skipped skipped"
+else
+	echo "total: $passed passed, $failed failed"
+fi
+[ $failed -eq 0 ]
