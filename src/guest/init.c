@@ -205,6 +205,10 @@ int kt_guest_main(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	/* jansson seeds its hash from /dev/urandom at the first object, which
+	 * blocks until the guest's RNG is ready (about 2.3 s under TCG with no
+	 * hardware entropy). Hash-flooding protection is moot in here. */
+	json_object_seed((size_t)kt_now_ns());
 	if (kt_guest_mount_all()) {
 		/* Without proc, sysfs or devtmpfs there is no channel; cgroup2
 		 * matters only to run mode: keep going and say so there. */

@@ -526,7 +526,7 @@ static int write_sources(struct fetch *f, const struct mirror *m, char *path,
 #define APT_OPTS 14
 
 struct apt {
-	char opt[6][PATH_LEN + 64];
+	char opt[7][PATH_LEN + 64];
 	char *argv[APT_OPTS + MAX_PKGS + 8];
 	int base;
 };
@@ -543,12 +543,18 @@ static int apt_init(struct fetch *f, struct apt *a, const char *sources)
 		   f->tmp);
 	err |= fmt(a->opt[3], sizeof(a->opt[3]), "Dir::Cache::pkgcache=");
 	err |= fmt(a->opt[4], sizeof(a->opt[4]), "Dir::Cache::srcpkgcache=");
-	err |= fmt(a->opt[5], sizeof(a->opt[5]), "APT::Sandbox::User=root");
+	/*
+	 * Mirrors that serve a frozen snapshot carry sid Release files past
+	 * their Valid-Until date; the signature (Signed-By) is still checked.
+	 */
+	err |= fmt(a->opt[5], sizeof(a->opt[5]),
+		   "Acquire::Check-Valid-Until=false");
+	err |= fmt(a->opt[6], sizeof(a->opt[6]), "APT::Sandbox::User=root");
 	if (err)
 		return -ENAMETOOLONG;
 	a->argv[i++] = NULL; /* program */
-	for (int j = 0; j < 6; j++) {
-		if (j == 5 && geteuid() != 0)
+	for (int j = 0; j < 7; j++) {
+		if (j == 6 && geteuid() != 0)
 			break; /* only root has a sandbox user to drop to */
 		a->argv[i++] = "-o";
 		a->argv[i++] = a->opt[j];
