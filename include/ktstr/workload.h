@@ -20,9 +20,51 @@ enum kt_work_kind {
 	KT_WORK_MIXED,	       /* 1024 spins then a yield */
 	KT_WORK_IO_SYNC_WRITE, /* 16 x 4 KiB writes + fdatasync, 100 us sleep */
 	KT_WORK_BURSTY,	       /* spin burst_ns, sleep sleep_ns */
+	KT_WORK_PIPE_IO,       /* spin burst, 1-byte pipe exchange (pairs) */
+	KT_WORK_FUTEX_PING_PONG, /* spin, hand a futex turn to the partner */
+	KT_WORK_FUTEX_FAN_OUT,	 /* 1 messenger wakes fan_out receivers */
+	KT_WORK_CACHE_PRESSURE,	 /* strided read-modify-write of a buffer */
+	KT_WORK_CACHE_YIELD,	 /* cache pressure, then yield */
+	KT_WORK_CACHE_PIPE,	 /* cache burst, then pipe exchange (pairs) */
+	KT_WORK_FAN_OUT_COMPUTE, /* messenger wakes; receivers sleep + matmul */
+	KT_WORK_FORK_EXIT,	 /* fork a child that exits, waitpid */
+	KT_WORK_NICE_SWEEP,	 /* spin, step the nice value, yield */
+	KT_WORK_AFFINITY_CHURN,	 /* spin, pin to a random allowed CPU, yield */
+	KT_WORK_POLICY_CHURN,	 /* spin, switch scheduling policy, yield */
+	KT_WORK_PAGE_FAULT_CHURN, /* write-fault random pages, MADV_DONTNEED */
+	KT_WORK_MUTEX_CONTENTION, /* futex mutex shared by the group */
+	KT_WORK_SEQUENCE,	  /* phases of spin/sleep/yield/io, in a loop */
+	KT_WORK_CUSTOM,		  /* a user function owns the loop */
 	KT_WORK__COUNT,
 };
 
+/* Sequence phases: each runs for ns, then the next; the list loops. */
+enum kt_phase_kind {
+	KT_PHASE_SPIN = 0, /* spin (1024 units per checkpoint) */
+	KT_PHASE_SLEEP,	   /* one sleep of ns (a voluntary block) */
+	KT_PHASE_YIELD,	   /* sched_yield in a loop (1 unit per yield) */
+	KT_PHASE_IO,	   /* IoSyncWrite rounds (16 units per round) */
+	KT_PHASE__COUNT,
+};
+struct kt_phase {
+	enum kt_phase_kind kind;
+	uint64_t ns;
+};
+#define KT_SEQ_MAX_PHASES 16
+
+struct kt_worker_ctx;
+/*
+ * A Custom work function runs inside the worker after the gate and owns its
+ * loop: it returns when kt_worker_stopping() says so (0), or early with a
+ * negative errno (the worker then reports KT_WORKER_EXITED). It reports its
+ * work with kt_worker_checkpoint() so the telemetry still works.
+ */
+typedef int (*kt_custom_fn)(const struct kt_worker_ctx *wctx, void *arg);
+
+/*
+ * A work type. Zero parameters take the defaults shown, so KT_WORK(kind)
+ * is every kind with its defaults (Sequence and Custom need their _OF()).
+ */
 struct kt_work_type {
 	enum kt_work_kind kind;
 	union {
@@ -30,19 +72,175 @@ struct kt_work_type {
 			uint64_t burst_ns; /* 0 = 50 ms */
 			uint64_t sleep_ns; /* 0 = 100 ms */
 		} bursty;
+		struct {
+			uint32_t burst_iters; /* 0 = 1024 */
+		} pipe_io;
+		struct {
+			uint32_t spin_iters; /* 0 = 1024 */
+		} futex_ping_pong;
+		struct {
+			uint32_t size_kb; /* 0 = 32 */
+			uint32_t stride;  /* bytes; 0 = 64 */
+		} cache;		  /* CachePressure and CacheYield */
+		struct {
+			uint32_t size_kb;     /* 0 = 32 */
+			uint32_t burst_iters; /* 0 = 1024 */
+		} cache_pipe;
+		struct {
+			uint32_t fan_out;    /* receivers; 0 = 4 */
+			uint32_t spin_iters; /* 0 = 1024 */
+		} futex_fan_out;
+		struct {
+			uint32_t fan_out;	     /* receivers; 0 = 4 */
+			uint32_t cache_footprint_kb; /* 0 = 256 */
+			uint32_t operations;	     /* matmuls; 0 = 5 */
+			uint32_t sleep_usec;	     /* 0 = 100 */
+		} fan_out_compute;
+		struct {
+			uint32_t spin_iters; /* 0 = 1024 */
+		} affinity_churn;
+		struct {
+			uint32_t spin_iters; /* 0 = 1024 */
+		} policy_churn;
+		struct {
+			uint32_t region_kb;	    /* 0 = 4096 */
+			uint32_t touches_per_cycle; /* 0 = 256 */
+			uint32_t spin_iters;	    /* per touch; 0 = 64 */
+		} page_fault_churn;
+		struct {
+			uint32_t contenders; /* group size; 0 = 4 */
+			uint32_t hold_iters; /* 0 = 256 */
+			uint32_t work_iters; /* 0 = 1024 */
+		} mutex_contention;
+		struct {
+			unsigned nr; /* 1..KT_SEQ_MAX_PHASES */
+			struct kt_phase phases[KT_SEQ_MAX_PHASES];
+		} sequence;
+		struct {
+			const char *name; /* for messages; NULL = "custom" */
+			kt_custom_fn fn;
+			void *arg; /* the worker's copy (fork) */
+		} custom;
 	};
 };
 #define KT_WORK(k) ((struct kt_work_type){.kind = (k)})
 #define KT_WORK_BURSTY_OF(b, s)                                                \
 	((struct kt_work_type){.kind = KT_WORK_BURSTY,                         \
 			       .bursty = {.burst_ns = (b), .sleep_ns = (s)}})
+#define KT_WORK_PIPE_IO_OF(burst)                                              \
+	((struct kt_work_type){.kind = KT_WORK_PIPE_IO,                        \
+			       .pipe_io = {.burst_iters = (burst)}})
+#define KT_WORK_FUTEX_PING_PONG_OF(spin)                                       \
+	((struct kt_work_type){.kind = KT_WORK_FUTEX_PING_PONG,                \
+			       .futex_ping_pong = {.spin_iters = (spin)}})
+#define KT_WORK_CACHE_PRESSURE_OF(kb, str)                                     \
+	((struct kt_work_type){.kind = KT_WORK_CACHE_PRESSURE,                 \
+			       .cache = {.size_kb = (kb), .stride = (str)}})
+#define KT_WORK_CACHE_YIELD_OF(kb, str)                                        \
+	((struct kt_work_type){.kind = KT_WORK_CACHE_YIELD,                    \
+			       .cache = {.size_kb = (kb), .stride = (str)}})
+#define KT_WORK_CACHE_PIPE_OF(kb, burst)                                       \
+	((struct kt_work_type){                                                \
+	    .kind = KT_WORK_CACHE_PIPE,                                        \
+	    .cache_pipe = {.size_kb = (kb), .burst_iters = (burst)}})
+#define KT_WORK_FUTEX_FAN_OUT_OF(fan, spin)                                    \
+	((struct kt_work_type){                                                \
+	    .kind = KT_WORK_FUTEX_FAN_OUT,                                     \
+	    .futex_fan_out = {.fan_out = (fan), .spin_iters = (spin)}})
+#define KT_WORK_FAN_OUT_COMPUTE_OF(fan, kb, ops, usec)                         \
+	((struct kt_work_type){.kind = KT_WORK_FAN_OUT_COMPUTE,                \
+			       .fan_out_compute = {.fan_out = (fan),           \
+						   .cache_footprint_kb = (kb), \
+						   .operations = (ops),        \
+						   .sleep_usec = (usec)}})
+#define KT_WORK_AFFINITY_CHURN_OF(spin)                                        \
+	((struct kt_work_type){.kind = KT_WORK_AFFINITY_CHURN,                 \
+			       .affinity_churn = {.spin_iters = (spin)}})
+#define KT_WORK_POLICY_CHURN_OF(spin)                                          \
+	((struct kt_work_type){.kind = KT_WORK_POLICY_CHURN,                   \
+			       .policy_churn = {.spin_iters = (spin)}})
+#define KT_WORK_PAGE_FAULT_CHURN_OF(kb, touches, spin)                         \
+	((struct kt_work_type){                                                \
+	    .kind = KT_WORK_PAGE_FAULT_CHURN,                                  \
+	    .page_fault_churn = {.region_kb = (kb),                            \
+				 .touches_per_cycle = (touches),               \
+				 .spin_iters = (spin)}})
+#define KT_WORK_MUTEX_CONTENTION_OF(n, hold, work)                             \
+	((struct kt_work_type){.kind = KT_WORK_MUTEX_CONTENTION,               \
+			       .mutex_contention = {.contenders = (n),         \
+						    .hold_iters = (hold),      \
+						    .work_iters = (work)}})
+/* One phase of a sequence: KT_PHASE(SLEEP, KT_MS(10)). */
+#define KT_PHASE(k, d)                                                         \
+	{                                                                      \
+		.kind = KT_PHASE_##k, .ns = (d)                                \
+	}
+/* KT_WORK_SEQUENCE_OF(KT_PHASE(SPIN, KT_MS(5)), KT_PHASE(SLEEP, KT_MS(5))) */
+#define KT_WORK_SEQUENCE_OF(...)                                               \
+	((struct kt_work_type){                                                \
+	    .kind = KT_WORK_SEQUENCE,                                          \
+	    .sequence = {.nr = sizeof((struct kt_phase[]){__VA_ARGS__}) /      \
+			       sizeof(struct kt_phase),                        \
+			 .phases = {__VA_ARGS__}}})
+#define KT_WORK_CUSTOM_OF(nm, f, a)                                            \
+	((struct kt_work_type){                                                \
+	    .kind = KT_WORK_CUSTOM,                                            \
+	    .custom = {.name = (nm), .fn = (f), .arg = (a)}})
 
-/* "SpinWait", "YieldHeavy", "Mixed", "IoSyncWrite", "Bursty" */
+/*
+ * PascalCase names: "SpinWait", "YieldHeavy", "Mixed", "IoSyncWrite",
+ * "Bursty", "PipeIo", "FutexPingPong", "FutexFanOut", "CachePressure",
+ * "CacheYield", "CachePipe", "FanOutCompute", "ForkExit", "NiceSweep",
+ * "AffinityChurn", "PolicyChurn", "PageFaultChurn", "MutexContention",
+ * "Sequence", "Custom".
+ */
 const char *kt_work_kind_name(enum kt_work_kind k);
-/* Case-sensitive PascalCase name -> kind; -EINVAL (message lists the names). */
+/*
+ * Case-sensitive PascalCase name -> kind; -EINVAL (message lists the
+ * names). Sequence and Custom need parameters and cannot be parsed.
+ */
 int kt_work_kind_parse(const char *name, enum kt_work_kind *out);
-/* Does this kind block voluntarily (and so record wake latency)? */
+/* Can this kind block voluntarily (and so record wake latency)? Sequence
+ * can (sleep/yield/io phases); Custom decides for itself (false). */
 bool kt_work_kind_blocks(enum kt_work_kind k);
+/*
+ * Workers per group: 2 for PipeIo, CachePipe and FutexPingPong; fan_out+1
+ * for FutexFanOut and FanOutCompute; contenders for MutexContention; 1 for
+ * the rest. A workload's worker count must be a multiple of it.
+ */
+unsigned kt_work_group_size(const struct kt_work_type *w);
+/*
+ * Validate a work type for nr_workers workers (0 = 1): kind, parameters,
+ * and that the count divides into groups. 0 or -EINVAL with a message.
+ */
+int kt_work_check(const struct kt_work_type *w, unsigned nr_workers);
+
+/*
+ * Inside a Custom function (worker process only). wctx is valid for the
+ * call; priv is the framework's.
+ */
+struct kt_worker_ctx {
+	size_t index;	   /* this worker's index in its workload */
+	size_t nr_workers; /* workers in the workload */
+	const char *name;  /* the Custom name */
+	void *priv;
+};
+/* Has the stop been requested? Check it at least every few ms. */
+bool kt_worker_stopping(const struct kt_worker_ctx *wctx);
+/* units more work done; iteration_end: an outer iteration just finished. */
+void kt_worker_checkpoint(const struct kt_worker_ctx *wctx, uint64_t units,
+			  bool iteration_end);
+/*
+ * Bracket a voluntary block (sleep, wait, read): the time between the two
+ * calls does not count in the gap, and when record_wake is set it becomes
+ * one wake latency sample. block_begin returns the start time for block_end.
+ */
+uint64_t kt_worker_block_begin(const struct kt_worker_ctx *wctx);
+void kt_worker_block_end(const struct kt_worker_ctx *wctx, uint64_t begin_ns,
+			 bool record_wake);
+/* Say why the function is about to fail (the report's error text). */
+void kt_worker_set_error(const struct kt_worker_ctx *wctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 enum kt_policy_kind {
 	KT_POLICY_NORMAL = 0,
@@ -91,6 +289,7 @@ struct kt_worker_report {
 	uint64_t sched_cpu_ns;
 	struct kt_hist wake_latency; /* blocking kinds only */
 	enum kt_work_kind kind;
+	bool is_messenger; /* FutexFanOut/FanOutCompute group member 0 */
 	enum kt_worker_exit exit;
 	int exit_code;
 	int exit_signal;
@@ -112,6 +311,8 @@ int kt_workload_set_affinity(struct kt_workload *w, size_t i,
 			     const struct kt_cpuset *cpus);
 /* Sum of iterations so far over all workers (relaxed read). */
 uint64_t kt_workload_iterations(const struct kt_workload *w);
+/* Worker i's iterations so far (relaxed read; 0 for a bad index). */
+uint64_t kt_workload_worker_iterations(const struct kt_workload *w, size_t i);
 /*
  * Stop every worker (starting them first if needed), wait for them up to
  * the deadline, SIGKILL stragglers, reap everything and return one report

@@ -19,7 +19,11 @@ struct kt_workload_config kt_dfl_wl(const struct kt_ctx *ctx)
 	    .work = KT_WORK(KT_WORK_SPIN_WAIT),
 	};
 
-	if (ctx->work_type_override)
+	/* The override replaces SpinWait only where the worker count divides
+	 * into the override's groups (PipeIo pairs, fan-out groups...). */
+	if (ctx->work_type_override &&
+	    kt_work_group_size(ctx->work_type_override) &&
+	    wl.num_workers % kt_work_group_size(ctx->work_type_override) == 0)
 		wl.work = *ctx->work_type_override;
 	return wl;
 }

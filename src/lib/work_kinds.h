@@ -1,7 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Work kinds (internal): the spin primitive and the per-kind worker loop
- * that runs inside a forked worker between the gate and the stop.
+ * Work kinds (internal): the per-worker run state, the primitives the work
+ * loops share (spin, stop test, voluntary blocks, futex words) and one loop
+ * function per kind, implemented by family:
+ *
+ *   work_basic.c     SpinWait, YieldHeavy, Mixed, IoSyncWrite, Bursty
+ *   work_pipe.c      PipeIo, CachePipe, FutexPingPong (pairs)
+ *   work_cache.c     CachePressure, CacheYield
+ *   work_fanout.c    FutexFanOut, FanOutCompute, MutexContention
+ *   work_churn.c     ForkExit, NiceSweep, AffinityChurn, PolicyChurn,
+ *                    PageFaultChurn
+ *   work_sequence.c  Sequence
+ *   work_custom.c    Custom and the public kt_worker_* helpers
+ *
+ * work_kinds.c owns the kind table (names, defaults, group sizes,
+ * validation), per-kind setup/teardown and the dispatch.
  */
 #ifndef KTSTR_WORK_KINDS_H
 #define KTSTR_WORK_KINDS_H
@@ -16,6 +29,9 @@
 
 /* Spin units per SpinWait iteration / per Mixed spin phase. */
 #define KT_SPIN_BATCH 1024
+/* A wait on a group partner re-checks the stop flags this often, so a stop
+ * signal that lands just before the wait cannot strand the worker. */
+#define KT_GROUP_WAIT_NS KT_MS(50)
 
 static inline void kt_cpu_relax(void)
 {
@@ -44,23 +60,44 @@ static inline uint64_t kt_spin_units(uint64_t n)
 	return c;
 }
 
+/*
+ * Futex words shared by one group of workers (one cache line per group in
+ * a MAP_SHARED mapping made before fork; see work_groups.c).
+ */
+struct kt_grp_slot {
+	uint32_t word;	 /* ping-pong turn, mutex, fan-out generation */
+	uint32_t done;	 /* FanOutCompute: receivers done this generation */
+	uint32_t broken; /* a member left its loop: stop waiting for it */
+	uint32_t pad;
+	uint64_t stamp_ns; /* messenger's CLOCK_MONOTONIC stamp */
+} __attribute__((aligned(64)));
+
 struct kt_work_run {
 	struct kt_work_type work; /* defaults already resolved */
 	struct kt_tel *tel;
 	const uint32_t *shared_stop; /* shared memory stop flag */
 	const volatile int
 	    *local_stop; /* set by the worker's SIGUSR1 handler */
-	int io_fd;	 /* IoSyncWrite scratch file, else -1 */
+	int io_fd;	 /* IoSyncWrite / Sequence io scratch file, else -1 */
+	size_t index;	 /* worker index in the workload */
+	size_t nr_workers;
+	unsigned role;		 /* index inside its group (0 = messenger) */
+	unsigned group_size;	 /* 1 = not grouped */
+	struct kt_grp_slot *grp; /* the group's futex words, or NULL */
+	int pipe_rd, pipe_wr;	 /* pair kinds: from / to the partner */
+	void *buf;		 /* per-kind private memory (mmap), or NULL */
+	size_t buf_len;
 };
 
-/* Fill zero fields of w with their defaults (Bursty 50 ms / 100 ms). */
+/* Fill zero fields of w with their defaults. */
 void kt_work_resolve(struct kt_work_type *w);
 
 /*
- * Per-worker setup before the gate (IoSyncWrite creates and unlinks its
- * scratch file). On failure returns a negative errno and writes why into
- * err. kt_work_teardown() releases what setup took.
+ * Per-worker setup before the gate (scratch file, buffers). On failure
+ * returns a negative errno and writes why into err. kt_work_teardown()
+ * releases what setup took. Call kt_work_run_init() first.
  */
+void kt_work_run_init(struct kt_work_run *r);
 int kt_work_setup(struct kt_work_run *r, char *err, size_t errlen);
 void kt_work_teardown(struct kt_work_run *r);
 
@@ -70,5 +107,70 @@ void kt_work_teardown(struct kt_work_run *r);
  * after writing why into the report's error text.
  */
 int kt_work_loop(struct kt_work_run *r);
+
+/* ---- shared primitives ---- */
+
+static inline bool kt_work_stopping(const struct kt_work_run *r)
+{
+	return *r->local_stop ||
+	       __atomic_load_n(r->shared_stop, __ATOMIC_RELAXED);
+}
+
+/* Write the report's error text (printf style). */
+void kt_work_error(struct kt_work_run *r, const char *fmt, ...) KT_PRINTF(2, 3);
+/* kt_work_sleep() flags. */
+#define KT_SLEEP_BRACKET 1u /* exclude the sleep from the gap clock */
+#define KT_SLEEP_SAMPLE	 2u /* overshoot past ns is one wake sample */
+/* Sleep ns (a voluntary block); false if a signal cut it short (an
+ * interrupted sleep records no sample). */
+bool kt_work_sleep(struct kt_tel *t, uint64_t ns, unsigned flags);
+/* A sched_yield excluded from the gap clock, as a wake latency sample. */
+void kt_work_yield(struct kt_tel *t);
+/* 16 x 4 KiB pwrite + fdatasync (the fdatasync bracketed). 1 on stop,
+ * 0 done, negative errno with the error text written. */
+int kt_work_io_round(struct kt_work_run *r, const char *who);
+/* Idle until the stop arrives (after a group broke up). */
+void kt_work_wait_for_stop(struct kt_work_run *r);
+/* Strided read-modify-write of n cache lines of buf from *pos on. */
+void kt_cache_touch(struct kt_work_run *r, uint32_t stride, uint64_t n,
+		    size_t *pos);
+
+/* Side of FanOutCompute's square u64 matrices (three fill the footprint). */
+size_t kt_fan_out_matrix_n(uint32_t footprint_kb);
+
+/* Futex on shared memory: wait while *addr == val for at most timeout_ns.
+ * 0 when woken, else a negative errno (-EAGAIN, -ETIMEDOUT, -EINTR). */
+int kt_futex_wait(uint32_t *addr, uint32_t val, uint64_t timeout_ns);
+void kt_futex_wake(uint32_t *addr, int n);
+/* Should a group member stop waiting (stop requested or group broken)? */
+static inline bool kt_grp_gone(const struct kt_work_run *r)
+{
+	return kt_work_stopping(r) ||
+	       (r->grp && __atomic_load_n(&r->grp->broken, __ATOMIC_ACQUIRE));
+}
+/* This member leaves: mark the group broken and wake every waiter. */
+void kt_grp_leave(struct kt_work_run *r);
+
+/* ---- per-kind loops ---- */
+int kt_loop_spin(struct kt_work_run *r);
+int kt_loop_yield(struct kt_work_run *r);
+int kt_loop_mixed(struct kt_work_run *r);
+int kt_loop_io(struct kt_work_run *r);
+int kt_loop_bursty(struct kt_work_run *r);
+int kt_loop_pipe_io(struct kt_work_run *r);
+int kt_loop_cache_pipe(struct kt_work_run *r);
+int kt_loop_futex_ping_pong(struct kt_work_run *r);
+int kt_loop_cache_pressure(struct kt_work_run *r);
+int kt_loop_cache_yield(struct kt_work_run *r);
+int kt_loop_futex_fan_out(struct kt_work_run *r);
+int kt_loop_fan_out_compute(struct kt_work_run *r);
+int kt_loop_mutex_contention(struct kt_work_run *r);
+int kt_loop_fork_exit(struct kt_work_run *r);
+int kt_loop_nice_sweep(struct kt_work_run *r);
+int kt_loop_affinity_churn(struct kt_work_run *r);
+int kt_loop_policy_churn(struct kt_work_run *r);
+int kt_loop_page_fault_churn(struct kt_work_run *r);
+int kt_loop_sequence(struct kt_work_run *r);
+int kt_loop_custom(struct kt_work_run *r);
 
 #endif

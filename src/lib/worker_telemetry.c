@@ -118,15 +118,19 @@ static void close_gap(struct kt_tel *t, uint64_t now, int cpu)
 	}
 }
 
-void kt_tel_begin(struct kt_tel *t, struct kt_worker_report *rep)
+void kt_tel_begin(struct kt_tel *t, struct kt_worker_report *rep,
+		  uint64_t gate_ns)
 {
+	uint64_t now;
+
 	t->rep = rep;
 	t->units = 0;
 	t->iterations = 0;
 	t->prev_cpu = -1;
 	kt_tel_read_schedstat(t->ss0);
 	t->cpu0_ns = kt_tel_thread_cpu_ns();
-	t->gate_ns = kt_tel_mono_ns();
+	now = kt_tel_mono_ns();
+	t->gate_ns = gate_ns && gate_ns <= now ? gate_ns : now;
 	t->last_ns = t->gate_ns;
 	t->publish_ns = t->gate_ns;
 	track_cpu(t);

@@ -38,7 +38,10 @@ uint64_t kt_tel_thread_cpu_ns(void);
 void kt_tel_read_schedstat(uint64_t out[3]);
 
 /* Call right after the gate opens. */
-void kt_tel_begin(struct kt_tel *t, struct kt_worker_report *rep);
+/* gate_ns: when the gate opened (CLOCK_MONOTONIC; 0 or a future value =
+ * now): wall time and the first gap start there. */
+void kt_tel_begin(struct kt_tel *t, struct kt_worker_report *rep,
+		  uint64_t gate_ns);
 
 /*
  * Checkpoint after units more work units. iteration_end says whether an

@@ -22,6 +22,11 @@
  * PR_SET_PDEATHSIG fires when the forking *thread* exits, so spawn from a
  * thread that outlives the workload.
  *
+ * Grouped kinds (PipeIo, FutexPingPong, MutexContention, ...) need a
+ * worker count that divides into whole groups (kt_work_check); their
+ * shared futex words and pipes are made before the first fork
+ * (work_groups.c) and the parent closes its pipe ends once all are forked.
+ *
  * Workers stay in the caller's process group; the parent signals them by
  * PID, which is safe because a PID is only released when we reap it.
  * Every path (collect, free, spawn failure) kills and reaps what is left.
@@ -44,6 +49,7 @@
 #include <ktstr/common.h>
 #include <ktstr/workload.h>
 
+#include "work_groups.h"
 #include "work_kinds.h"
 #include "worker_telemetry.h"
 
@@ -67,6 +73,7 @@ struct kt_wl_shared {
 	uint32_t ready; /* workers past setup, READY or FAILED (futex) */
 	uint32_t stop;	/* 1 = stop requested */
 	uint32_t pad;
+	uint64_t gate_ns; /* CLOCK_MONOTONIC when the gate opened */
 	uint32_t state[]; /* enum kt_wl_state per worker */
 };
 
@@ -79,7 +86,8 @@ struct kt_wl_child {
 
 struct kt_workload {
 	struct kt_workload_config cfg;
-	struct kt_work_type work; /* cfg.work with defaults resolved */
+	struct kt_work_type work;     /* cfg.work with defaults resolved */
+	struct kt_work_groups groups; /* grouped kinds: futex words, pipes */
 	void *map;
 	size_t map_len;
 	struct kt_wl_shared *sh;
@@ -197,7 +205,6 @@ static __attribute__((noreturn)) void child_main(struct kt_workload *w,
 	    .tel = &tel,
 	    .shared_stop = &w->sh->stop,
 	    .local_stop = &kt_wl_child_stop,
-	    .io_fd = -1,
 	};
 	struct sched_param sp = {0};
 	int rc;
@@ -206,6 +213,10 @@ static __attribute__((noreturn)) void child_main(struct kt_workload *w,
 	if (getppid() != parent) /* the parent died before prctl */
 		_exit(KT_WL_EXIT_SETUP);
 	child_signals();
+	kt_work_run_init(&run);
+	run.index = i;
+	run.nr_workers = w->nr;
+	kt_work_groups_attach(&w->groups, i, &run);
 
 	if (w->cfg.has_affinity) {
 		cpu_set_t cs;
@@ -235,7 +246,10 @@ static __attribute__((noreturn)) void child_main(struct kt_workload *w,
 	while (!__atomic_load_n(&w->sh->gate, __ATOMIC_ACQUIRE))
 		futex_wait(&w->sh->gate, 0, 0);
 
-	kt_tel_begin(&tel, rep);
+	/* The wait between the gate opening and this worker's first run is
+	 * the scheduler's doing: it counts as wall time and as a gap. */
+	kt_tel_begin(&tel, rep,
+		     __atomic_load_n(&w->sh->gate_ns, __ATOMIC_ACQUIRE));
 	rc = kt_work_loop(&run);
 	kt_tel_end(&tel);
 	kt_work_teardown(&run);
@@ -312,10 +326,6 @@ static int check_config(const struct kt_workload_config *cfg)
 			      "workload: num_workers %u: more than the limit "
 			      "of %d",
 			      cfg->num_workers, KT_WL_MAX_WORKERS);
-	if ((unsigned)cfg->work.kind >= KT_WORK__COUNT)
-		return kt_err(EINVAL,
-			      "workload: work kind %d: not a valid kind",
-			      (int)cfg->work.kind);
 	if ((unsigned)p->kind > KT_POLICY_RR)
 		return kt_err(EINVAL,
 			      "workload: scheduling policy %d: not a valid "
@@ -334,7 +344,8 @@ static int check_config(const struct kt_workload_config *cfg)
 		return kt_err(EINVAL,
 			      "workload: affinity: has_affinity is set but "
 			      "the CPU set is empty");
-	return 0;
+	/* Parameters, and that grouped kinds divide into whole groups. */
+	return kt_work_check(&cfg->work, cfg->num_workers);
 }
 
 static size_t reports_offset(size_t nr)
@@ -407,6 +418,11 @@ int kt_workload_spawn(const struct kt_workload_config *cfg,
 		w->cfg.stop_deadline_ns = KT_WL_DEFAULT_DEADLINE;
 	w->work = cfg->work;
 	kt_work_resolve(&w->work);
+	err = kt_work_groups_init(&w->groups, &w->work, w->nr);
+	if (err) {
+		kt_workload_free(w);
+		return err;
+	}
 	w->kids = calloc(w->nr, sizeof(*w->kids));
 	w->map_len =
 	    reports_offset(w->nr) + w->nr * sizeof(struct kt_worker_report);
@@ -454,6 +470,8 @@ int kt_workload_spawn(const struct kt_workload_config *cfg,
 		w->reports[i].tid = pid;
 		w->forked++;
 	}
+	/* Only workers hold pipe ends now: a pair sees its partner's EOF. */
+	kt_work_groups_close_fds(&w->groups);
 	err = wait_ready(w);
 	if (err) {
 		char msg[512];
@@ -483,6 +501,8 @@ int kt_workload_start(struct kt_workload *w)
 	if (!w)
 		return kt_err(EINVAL, "workload: start: NULL handle");
 	if (!w->started) {
+		__atomic_store_n(&w->sh->gate_ns, kt_now_ns(),
+				 __ATOMIC_RELEASE);
 		__atomic_store_n(&w->sh->gate, 1, __ATOMIC_RELEASE);
 		futex_wake_all(&w->sh->gate);
 		w->started = true;
@@ -538,6 +558,13 @@ uint64_t kt_workload_iterations(const struct kt_workload *w)
 		sum += __atomic_load_n(&w->reports[i].iterations,
 				       __ATOMIC_RELAXED);
 	return sum;
+}
+
+uint64_t kt_workload_worker_iterations(const struct kt_workload *w, size_t i)
+{
+	if (!w || i >= w->nr)
+		return 0;
+	return __atomic_load_n(&w->reports[i].iterations, __ATOMIC_RELAXED);
 }
 
 static void fill_exit(struct kt_workload *w, size_t i, bool killed)
@@ -649,6 +676,7 @@ void kt_workload_free(struct kt_workload *w)
 		kill_and_reap_all(w);
 	if (w->map)
 		munmap(w->map, w->map_len);
+	kt_work_groups_free(&w->groups);
 	free(w->kids);
 	free(w);
 }

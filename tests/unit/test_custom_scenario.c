@@ -174,6 +174,25 @@ static void test_canned_steady_with_noop_cgroups(void **state)
 	kt_result_free(&res);
 }
 
+static void test_work_type_override_respects_groups(void **state)
+{
+	struct fixture *f = *state;
+	struct kt_work_type pipe = KT_WORK(KT_WORK_PIPE_IO);
+	struct kt_ctx ctx = f->ctx;
+	struct kt_workload_config wl;
+
+	ctx.work_type_override = &pipe;
+	ctx.workers_per_cgroup = 2;
+	wl = kt_dfl_wl(&ctx);
+	assert_int_equal(wl.work.kind, KT_WORK_PIPE_IO);
+	assert_int_equal(wl.num_workers, 2);
+	/* 3 workers cannot form PipeIo pairs: SpinWait stays. */
+	ctx.workers_per_cgroup = 3;
+	wl = kt_dfl_wl(&ctx);
+	assert_int_equal(wl.work.kind, KT_WORK_SPIN_WAIT);
+	assert_int_equal(wl.num_workers, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +200,7 @@ int main(void)
 	    cmocka_unit_test(test_frozen_worker_is_starved),
 	    cmocka_unit_test(test_no_worker_checks_stays_pass),
 	    cmocka_unit_test(test_canned_steady_with_noop_cgroups),
+	    cmocka_unit_test(test_work_type_override_respects_groups),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -131,7 +131,8 @@ static void test_names(void **state)
 	enum kt_work_kind k, got;
 
 	(void)state;
-	for (k = 0; k < KT_WORK__COUNT; k++) {
+	/* The first five kinds; test_work_types.c covers all of them. */
+	for (k = 0; k <= KT_WORK_BURSTY; k++) {
 		got = KT_WORK__COUNT;
 		assert_int_equal(kt_work_kind_parse(kt_work_kind_name(k), &got),
 				 0);
@@ -189,7 +190,7 @@ static void test_bad_config(void **state)
 	expect_einval(&c, "policy 9");
 
 	c = cfg_of((enum kt_work_kind)KT_WORK__COUNT, 1);
-	expect_einval(&c, "work kind 5");
+	expect_einval(&c, "not a valid kind");
 
 	c = cfg_of(KT_WORK_SPIN_WAIT, 1);
 	c.has_affinity = true; /* and an empty set */
@@ -287,6 +288,37 @@ static void test_stopped_before_start(void **state)
 	assert_true(r[0].work_units > 0);
 	assert_true(r[2].work_units > 0);
 	assert_true(r[0].iterations > 0);
+}
+
+/* A worker kept off the CPU from the gate opening until 1 s later: the wait
+ * before its first run is a gap starting at +0 and counts as wall time. */
+static void test_late_first_run_is_a_gap(void **state)
+{
+	_cleanup_(kt_workload_freep) struct kt_workload *w = NULL;
+	struct kt_workload_config c = cfg_of(KT_WORK_SPIN_WAIT, 1);
+	const struct kt_worker_report *r;
+	const struct kt_worker_report *reports;
+	size_t nr;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(kt_workload_spawn(&c, &w), 0);
+	pid = kt_workload_pid(w, 0);
+	assert_int_equal(kill(pid, SIGSTOP), 0);
+	wait_state(pid, 'T');
+	assert_int_equal(kt_workload_start(w), 0);
+	kt_sleep(KT_MS(1000));
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	kt_sleep(KT_MS(400));
+	assert_int_equal(kt_workload_stop_and_collect(w, &reports, &nr), 0);
+	assert_int_equal(nr, 1);
+	r = &reports[0];
+	assert_ok(r);
+	assert_true(r->work_units > 0);
+	if (r->max_gap_ns < KT_MS(900) || r->max_gap_at_ns > KT_MS(200))
+		fail_msg("max gap %.3f s at +%.3f s, want >= 0.9 s at ~+0",
+			 r->max_gap_ns / 1e9, r->max_gap_at_ns / 1e9);
+	assert_true(r->wall_time_ns >= KT_MS(1300));
 }
 
 /* ---- (c) pinned workers only ever run on their CPU ---- */
@@ -430,7 +462,8 @@ static void test_each_kind(void **state)
 	enum kt_work_kind k;
 
 	(void)state;
-	for (k = 0; k < KT_WORK__COUNT; k++)
+	/* The first five kinds; test_work_types.c runs the others. */
+	for (k = 0; k <= KT_WORK_BURSTY; k++)
 		run_kind(k);
 }
 
@@ -688,6 +721,7 @@ int main(void)
 	    cmocka_unit_test(test_setup_failure),
 	    cmocka_unit_test(test_gap_from_sigstop),
 	    cmocka_unit_test(test_stopped_before_start),
+	    cmocka_unit_test(test_late_first_run_is_a_gap),
 	    cmocka_unit_test(test_pinned),
 	    cmocka_unit_test(test_migrations),
 	    cmocka_unit_test(test_each_kind),
