@@ -12,6 +12,8 @@
 #include <ktstr/check.h>
 #include <ktstr/result.h>
 #include <ktstr/scenario.h>
+#include <ktstr/ops.h>
 #include <ktstr/runner.h>
+#include <ktstr/test.h>
 
 #endif

@@ -62,6 +62,18 @@ struct kt_cgroup_stats {
 	uint64_t wake_samples;
 };
 
+/* One stimulus event of an ops/steps scenario (see ops.h). */
+struct kt_timeline_event {
+	uint64_t elapsed_ms; /* since the scenario started */
+	char *label;	     /* "ScenarioStart", "StepStart[1]", ... */
+	unsigned step;	     /* 0 = before step 1, N = step N */
+	uint32_t op_mask;    /* bit k set: op kind k ran (enum kt_op_kind) */
+	char *ops;	     /* those kinds by name: "AddCgroup,SetCpuset" */
+	unsigned cgroups;    /* cgroups alive after the event */
+	unsigned workers;    /* workers running after the event */
+	uint64_t iterations; /* worker iterations so far (all workers) */
+};
+
 struct kt_result {
 	enum kt_verdict verdict;
 	char *scenario;
@@ -73,6 +85,8 @@ struct kt_result {
 	struct kt_detail *details;
 	size_t nr_stats;
 	struct kt_cgroup_stats *stats;
+	size_t nr_timeline; /* ops/steps scenarios only */
+	struct kt_timeline_event *timeline;
 };
 
 void kt_result_init(struct kt_result *r);
@@ -85,11 +99,15 @@ int kt_result_set_header(struct kt_result *r, const char *scenario,
 int kt_result_add(struct kt_result *r, enum kt_detail_kind kind,
 		  const char *fmt, ...) KT_PRINTF(3, 4);
 int kt_result_add_stats(struct kt_result *r, const struct kt_cgroup_stats *s);
+/* Append a timeline event (label and ops are copied; NULL = ""). */
+int kt_result_add_event(struct kt_result *r,
+			const struct kt_timeline_event *ev);
 /* Mark skipped (only when nothing worse is recorded). */
 int kt_result_skip(struct kt_result *r, const char *fmt, ...) KT_PRINTF(2, 3);
 /* Raise the verdict to at least v. */
 void kt_result_raise(struct kt_result *r, enum kt_verdict v);
-/* dst takes the worse verdict, src's details and stats are appended. */
+/* dst takes the worse verdict, src's details, stats and timeline are
+ * appended. */
 int kt_result_merge(struct kt_result *dst, const struct kt_result *src);
 bool kt_result_passed(const struct kt_result *r);
 

@@ -76,8 +76,13 @@ void kt_result_free(struct kt_result *r)
 		free(r->details[i].msg);
 	for (i = 0; i < r->nr_stats; i++)
 		free(r->stats[i].cgroup);
+	for (i = 0; i < r->nr_timeline; i++) {
+		free(r->timeline[i].label);
+		free(r->timeline[i].ops);
+	}
 	free(r->details);
 	free(r->stats);
+	free(r->timeline);
 	free(r->scenario);
 	free(r->topo);
 	free(r->scheduler);
@@ -223,6 +228,29 @@ int kt_result_add_stats(struct kt_result *r, const struct kt_cgroup_stats *s)
 	return 0;
 }
 
+int kt_result_add_event(struct kt_result *r, const struct kt_timeline_event *ev)
+{
+	/* A copy first: ev may point into r->timeline (merge into itself). */
+	struct kt_timeline_event e = *ev, *t;
+	char *label = strdup(e.label ? e.label : "");
+	char *ops = strdup(e.ops ? e.ops : "");
+
+	t = label && ops
+		? realloc(r->timeline, (r->nr_timeline + 1) * sizeof(*t))
+		: NULL;
+	if (!t) {
+		free(label);
+		free(ops);
+		return kt_err(ENOMEM, "result: out of memory for the timeline");
+	}
+	r->timeline = t;
+	t[r->nr_timeline] = e;
+	t[r->nr_timeline].label = label;
+	t[r->nr_timeline].ops = ops;
+	r->nr_timeline++;
+	return 0;
+}
+
 int kt_result_skip(struct kt_result *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -247,12 +275,13 @@ int kt_result_skip(struct kt_result *r, const char *fmt, ...)
  * dst takes the worse verdict first. dst keeps its header fields, skip
  * reason and duration; src fills only those dst lacks (the skip reason
  * only while the merged verdict is SKIP). On -ENOMEM dst holds a prefix of
- * src's details/stats. dst == src is allowed (everything is appended once
- * more).
+ * src's details/stats/timeline. dst == src is allowed (everything is appended
+ * once more).
  */
 int kt_result_merge(struct kt_result *dst, const struct kt_result *src)
 {
 	size_t nd = src->nr_details, ns = src->nr_stats, i;
+	size_t nt = src->nr_timeline;
 	bool failed = false;
 	int ret;
 
@@ -292,6 +321,11 @@ int kt_result_merge(struct kt_result *dst, const struct kt_result *src)
 		dst->stats[dst->nr_stats] = src->stats[i];
 		dst->stats[dst->nr_stats].cgroup = cg;
 		dst->nr_stats++;
+	}
+	for (i = 0; i < nt; i++) {
+		ret = kt_result_add_event(dst, &src->timeline[i]);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

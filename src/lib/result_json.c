@@ -6,7 +6,10 @@
  *     "scheduler": "eevdf", "skip_reason": null, "duration_ns": 2000000000,
  *     "details": [ { "kind": "stuck", "msg": "stuck 3500ms ..." } ],
  *     "stats": [ { "cgroup": "cg_0", "workers": 2, "cpus": 2,
- *                  "min_off_cpu_pct": 1.0, ... } ] }
+ *                  "min_off_cpu_pct": 1.0, ... } ],
+ *     "timeline": [ { "elapsed_ms": 1000, "label": "StepStart[1]",
+ *                     "step": 1, "op_mask": 4, "ops": "SetCpuset",
+ *                     "cgroups": 2, "workers": 4, "iterations": 812 } ] }
  *
  * Verdicts and detail kinds are their name strings. Missing strings are
  * null; non-finite doubles are written as null and read back as NAN;
@@ -47,6 +50,17 @@ static const struct stats_field stats_fields[] = {
     SF(wake_samples, F_U64),
 };
 #undef SF
+
+/* The integer fields of a timeline event (label and ops are strings). */
+#define EF(name, t)                                                            \
+	{                                                                      \
+#name, t, offsetof(struct kt_timeline_event, name)             \
+	}
+static const struct stats_field event_fields[] = {
+    EF(elapsed_ms, F_U64), EF(step, F_U32),    EF(op_mask, F_U32),
+    EF(cgroups, F_U32),	   EF(workers, F_U32), EF(iterations, F_U64),
+};
+#undef EF
 
 /* ---- writing ---- */
 
@@ -97,11 +111,35 @@ static json_t *stats_to_json(const struct kt_cgroup_stats *s)
 	return o;
 }
 
+static json_t *event_to_json(const struct kt_timeline_event *e)
+{
+	json_t *o = json_object();
+	bool ok = o && put(o, "label", str_or_null(e->label)) &&
+		  put(o, "ops", str_or_null(e->ops));
+	size_t i;
+
+	for (i = 0; ok && i < KT_ARRAY_SIZE(event_fields); i++) {
+		const struct stats_field *f = &event_fields[i];
+		const char *p = (const char *)e + f->off;
+
+		if (f->type == F_U32)
+			ok = put(o, f->key,
+				 json_integer(*(const unsigned int *)p));
+		else
+			ok = put(o, f->key, u64_json(*(const uint64_t *)p));
+	}
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *kt_result_to_json(const struct kt_result *r)
 {
 	json_t *o = json_object(), *details = json_array(),
-	       *stats = json_array();
-	bool ok = o && details && stats;
+	       *stats = json_array(), *timeline = json_array();
+	bool ok = o && details && stats && timeline;
 	size_t i;
 
 	for (i = 0; ok && i < r->nr_details; i++) {
@@ -124,6 +162,11 @@ json_t *kt_result_to_json(const struct kt_result *r)
 
 		ok = s && json_array_append_new(stats, s) == 0;
 	}
+	for (i = 0; ok && i < r->nr_timeline; i++) {
+		json_t *e = event_to_json(&r->timeline[i]);
+
+		ok = e && json_array_append_new(timeline, e) == 0;
+	}
 	ok = ok &&
 	     put(o, "verdict", json_string(kt_verdict_name(r->verdict))) &&
 	     put(o, "scenario", str_or_null(r->scenario)) &&
@@ -135,12 +178,14 @@ json_t *kt_result_to_json(const struct kt_result *r)
 		/* put() steals its value, whether it succeeds or not */
 		ok = put(o, "details", details);
 		ok = put(o, "stats", stats) && ok;
-		details = stats = NULL;
+		ok = put(o, "timeline", timeline) && ok;
+		details = stats = timeline = NULL;
 	}
 	if (!ok) {
 		json_decref(o);
 		json_decref(details);
 		json_decref(stats);
+		json_decref(timeline);
 		kt_err(ENOMEM, "result to JSON: out of memory");
 		return NULL;
 	}
@@ -299,6 +344,45 @@ static int parse_stats(const json_t *s, size_t idx, struct kt_result *out)
 	return ret;
 }
 
+static int parse_event(const json_t *e, size_t idx, struct kt_result *out)
+{
+	struct kt_timeline_event ev = {0};
+	char key[96];
+	size_t i;
+	int ret;
+
+	snprintf(key, sizeof(key), "timeline[%zu]", idx);
+	if (!json_is_object(e))
+		return bad(key, "must be an object");
+	for (i = 0; i < KT_ARRAY_SIZE(event_fields); i++) {
+		const struct stats_field *f = &event_fields[i];
+		char *p = (char *)&ev + f->off;
+		uint64_t u;
+
+		snprintf(key, sizeof(key), "timeline[%zu].%s", idx, f->key);
+		if (f->type == F_U32) {
+			ret = get_u64(e, f->key, key, UINT_MAX, &u);
+			*(unsigned int *)p = (unsigned int)u;
+		} else {
+			ret =
+			    get_u64(e, f->key, key, UINT64_MAX, (uint64_t *)p);
+		}
+		if (ret)
+			return ret;
+	}
+	snprintf(key, sizeof(key), "timeline[%zu].label", idx);
+	ret = get_str(e, "label", key, &ev.label);
+	if (!ret) {
+		snprintf(key, sizeof(key), "timeline[%zu].ops", idx);
+		ret = get_str(e, "ops", key, &ev.ops);
+	}
+	if (!ret)
+		ret = kt_result_add_event(out, &ev);
+	free(ev.label);
+	free(ev.ops);
+	return ret;
+}
+
 static int parse_array(const json_t *o, const char *name,
 		       int (*parse)(const json_t *, size_t, struct kt_result *),
 		       struct kt_result *out)
@@ -343,6 +427,8 @@ static int parse_result(const json_t *j, struct kt_result *out)
 		ret = parse_array(j, "details", parse_detail, out);
 	if (!ret)
 		ret = parse_array(j, "stats", parse_stats, out);
+	if (!ret)
+		ret = parse_array(j, "timeline", parse_event, out);
 	if (!ret)
 		out->verdict = (enum kt_verdict)verdict;
 	return ret;

@@ -20,6 +20,11 @@
  * percentages and spread are rounded to whole percent, gap to whole ms,
  * the wake p99 is in ms with one decimal (us below 1 ms). Counts are
  * always plural ("1 workers") so one pattern matches every line.
+ * An ops/steps scenario's timeline follows, only when it has events:
+ *
+ *   --- timeline ---
+ *     +0ms ScenarioStart: 0 cgroups, 0 workers, 0 iterations
+ *     +1000ms StepStart[2] [SwapCpusets]: 2 cgroups, 4 workers, 8812 iterations
  */
 #include <math.h>
 #include <stdio.h>
@@ -81,6 +86,16 @@ static void print_stats(const struct kt_cgroup_stats *s, FILE *f)
 	fputc('\n', f);
 }
 
+static void print_event(const struct kt_timeline_event *e, FILE *f)
+{
+	fprintf(f, "  +%llums %s", (unsigned long long)e->elapsed_ms,
+		e->label ? e->label : "?");
+	if (e->ops && e->ops[0])
+		fprintf(f, " [%s]", e->ops);
+	fprintf(f, ": %u cgroups, %u workers, %llu iterations\n", e->cgroups,
+		e->workers, (unsigned long long)e->iterations);
+}
+
 void kt_result_print(const struct kt_result *r, FILE *f)
 {
 	size_t i;
@@ -90,9 +105,14 @@ void kt_result_print(const struct kt_result *r, FILE *f)
 		fprintf(f, "  %s%s\n",
 			r->details[i].kind == KT_DETAIL_NOTE ? "note: " : "",
 			r->details[i].msg ? r->details[i].msg : "");
-	if (!r->nr_stats)
-		return;
-	fputs("--- stats ---\n", f);
-	for (i = 0; i < r->nr_stats; i++)
-		print_stats(&r->stats[i], f);
+	if (r->nr_stats) {
+		fputs("--- stats ---\n", f);
+		for (i = 0; i < r->nr_stats; i++)
+			print_stats(&r->stats[i], f);
+	}
+	if (r->nr_timeline) {
+		fputs("--- timeline ---\n", f);
+		for (i = 0; i < r->nr_timeline; i++)
+			print_event(&r->timeline[i], f);
+	}
 }

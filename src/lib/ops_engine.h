@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internal state of one ops/steps run, shared by ops_run.c (what the run
+ * created, executing ops, setting up defs, tearing down) and steps.c (the
+ * order of things, holds, liveness, the timeline).
+ */
+#ifndef KTSTR_OPS_ENGINE_H
+#define KTSTR_OPS_ENGINE_H
+
+#include <ktstr/ops.h>
+
+/* Owner 0 is the backdrop, owner N is step N. */
+struct ops_cg {
+	char *name;
+	unsigned owner;
+	bool has_cpuset;
+	struct kt_cpuset cpuset;
+};
+
+struct ops_wl {
+	char *cgroup; /* "" = the run's cgroup parent (SpawnHost) */
+	unsigned owner;
+	bool running;
+	/* Isolation is judged against the union of every cpuset the workers
+	 * lived under; one period without a cpuset switches it off. */
+	bool confined;
+	struct kt_cpuset allowed;
+	struct kt_workload *wl;
+};
+
+struct ops_run {
+	const struct kt_ctx *ctx;
+	const struct kt_assert *assert;
+	struct kt_result *res;
+	uint64_t start_ns;
+	unsigned owner; /* who owns what is created now */
+	uint64_t seed;	/* RandomSubset affinity draws */
+	bool host_note; /* SpawnHost fell back once already */
+	size_t nr_cgs;
+	struct ops_cg *cgs;
+	size_t nr_wls;
+	struct ops_wl *wls;
+};
+
+/* kt_err(err, "<fmt>: <the last error message>"); returns -err. */
+int kt_ops_wrap(int err, const char *fmt, ...) KT_PRINTF(2, 3);
+
+/* Structural checks of one op / def (names, specs): -EINVAL + message. */
+int kt_ops_check_op(const struct kt_op *op);
+int kt_ops_check_def(const struct kt_cgroup_def *def);
+
+/* Run one op; errors carry the op in their message. */
+int kt_ops_run_op(struct ops_run *r, const struct kt_op *op);
+/* Create def's cgroup (cpuset, workers started), owned by r->owner. */
+int kt_ops_setup_def(struct ops_run *r, const struct kt_cgroup_def *def);
+/*
+ * End what `owner` made: stop and judge its workers and every worker in
+ * its cgroups, then remove its cgroups in reverse creation order. Failures
+ * become INFRA details.
+ */
+void kt_ops_teardown(struct ops_run *r, unsigned owner);
+/* Error path: kill every worker, remove every cgroup, free the state. */
+void kt_ops_run_free(struct ops_run *r);
+
+/* Effects on a real hierarchy (ops_verify.c); "after" names the cause. */
+void kt_ops_verify_exists(struct ops_run *r, const char *name, bool want,
+			  const char *after);
+void kt_ops_verify_cpuset(struct ops_run *r, const struct ops_cg *cg,
+			  const char *after);
+void kt_ops_verify_members(struct ops_run *r, const struct ops_wl *w,
+			   const char *after);
+void kt_ops_verify_affinity(struct ops_run *r, const struct ops_wl *w,
+			    const struct kt_affinity_mode *m,
+			    const struct kt_cpuset *limit, const char *after);
+
+unsigned kt_ops_nr_cgroups(const struct ops_run *r);
+unsigned kt_ops_nr_workers(const struct ops_run *r); /* running ones */
+uint64_t kt_ops_iterations(const struct ops_run *r); /* all so far */
+
+#endif
