@@ -2,6 +2,7 @@
 /* `ktstr list`: the scenario catalog, as text or JSON. */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <ktstr/scenario.h>
 
@@ -25,6 +26,7 @@ int kt_cmd_list(int argc, char **argv)
 	    {0},
 	};
 	bool json = false;
+	int wn = 0, wc = 0;
 	size_t nr;
 	const struct kt_scenario *s;
 	int c;
@@ -60,8 +62,15 @@ int kt_cmd_list(int argc, char **argv)
 		json_decref(arr);
 		return KT_EXIT_PASS;
 	}
+	/* columns as wide as the longest name and category */
+	for (size_t i = 0; i < nr; i++) {
+		if ((int)strlen(s[i].name) > wn)
+			wn = (int)strlen(s[i].name);
+		if ((int)strlen(s[i].category) > wc)
+			wc = (int)strlen(s[i].category);
+	}
 	for (size_t i = 0; i < nr; i++)
-		printf("%c %-18s %-9s %s\n", s[i].in_default_set ? '*' : ' ',
-		       s[i].name, s[i].category, s[i].description);
+		printf("%c %-*s %-*s %s\n", s[i].in_default_set ? '*' : ' ', wn,
+		       s[i].name, wc, s[i].category, s[i].description);
 	return KT_EXIT_PASS;
 }

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Catalog scenarios of the "nested" category: workers in cgroups two
+ * levels down ("nest/a"). The parent is added by an op before its
+ * children so the engine removes it after them; a parent holds no workers
+ * itself (cgroup v2 keeps tasks out of inner nodes with controllers on).
+ */
+#include "catalog_internal.h"
+
+/* Two sibling cgroups under one parent, steady. */
+KT_CAT(nested_cgroup_steady)
+{
+	struct kt_backdrop bd = kt_backdrop(.ops = KT_OPS(KT_OP_ADD("nest")));
+
+	return kt_execute_scenario(
+	    ctx, res, &bd,
+	    KT_STEPS(kt_step(.defs = KT_DEFS(kt_cgroup_def("nest/a"),
+					     kt_cgroup_def("nest/b")))));
+}
+
+/* Every task of nest/a moves to a cgroup outside the parent mid-run. */
+KT_CAT(nested_cgroup_task_move)
+{
+	struct kt_backdrop bd =
+	    kt_backdrop(.ops =
+			    KT_OPS(KT_OP_ADD("nest"), KT_OP_ADD("nest/a"),
+				   KT_OP_SPAWN("nest/a"), KT_OP_ADD("nest/b"),
+				   KT_OP_SPAWN("nest/b"), KT_OP_ADD("flat")));
+
+	return kt_execute_scenario(
+	    ctx, res, &bd,
+	    KT_STEPS(kt_step(.hold = KT_HOLD_FRAC(0.5)),
+		     kt_step(.ops = KT_OPS(KT_OP_MOVE_ALL("nest/a", "flat")),
+			     .hold = KT_HOLD_FRAC(0.5))));
+}
+
+/* Every 100 ms nest/churn is created under the parent, its sibling's
+ * workers move into it and back, and it is removed (as in
+ * cgroup_rapid_churn, one level down). */
+KT_CAT(nested_cgroup_rapid_churn)
+{
+	struct kt_backdrop bd =
+	    kt_backdrop(.ops =
+			    KT_OPS(KT_OP_ADD("nest"), KT_OP_ADD("nest/steady"),
+				   KT_OP_SPAWN("nest/steady")));
+
+	return kt_execute_scenario(
+	    ctx, res, &bd,
+	    KT_STEPS(kt_step(.ops = KT_OPS(
+				 KT_OP_ADD("nest/churn"),
+				 KT_OP_MOVE_ALL("nest/steady", "nest/churn"),
+				 KT_OP_MOVE_ALL("nest/churn", "nest/steady"),
+				 KT_OP_REMOVE("nest/churn")),
+			     .hold = KT_HOLD_LOOP(KT_MS(100)))));
+}
+
+/* The parent holds every usable CPU, its children disjoint halves of
+ * them, swapped half-way through. */
+KT_CAT(nested_cgroup_cpuset)
+{
+	struct kt_backdrop bd = kt_backdrop(
+		.ops =
+		    KT_OPS(KT_OP_ADD("nest"),
+			   KT_OP_SET_CPUSET("nest", KT_CPUSET_RANGE(0.0, 1.0)),
+			   KT_OP_ADD("nest/a"),
+			   KT_OP_SET_CPUSET("nest/a", KT_CPUSET_DISJOINT(0, 2)),
+			   KT_OP_SPAWN("nest/a"), KT_OP_ADD("nest/b"),
+			   KT_OP_SET_CPUSET("nest/b", KT_CPUSET_DISJOINT(1, 2)),
+			   KT_OP_SPAWN("nest/b")));
+
+	return kt_execute_scenario(
+	    ctx, res, &bd,
+	    KT_STEPS(
+		kt_step(.hold = KT_HOLD_FRAC(0.5)),
+		kt_step(.ops = KT_OPS(KT_OP_SWAP_CPUSETS("nest/a", "nest/b")),
+			.hold = KT_HOLD_FRAC(0.5))));
+}
+
+/* Four workers in nest/a, two in nest/b, two in a top-level cgroup: eight
+ * spinners in uneven groups at two depths. */
+KT_CAT(nested_cgroup_imbalance)
+{
+	struct kt_backdrop bd = kt_backdrop(.ops = KT_OPS(KT_OP_ADD("nest")));
+
+	return kt_execute_scenario(
+	    ctx, res, &bd,
+	    KT_STEPS(
+		kt_step(.defs = KT_DEFS(kt_cgroup_def("nest/a", .workers = 4),
+					kt_cgroup_def("nest/b", .workers = 2),
+					kt_cgroup_def("flat", .workers = 2)))));
+}

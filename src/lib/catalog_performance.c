@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Catalog scenarios of the "performance" category: the default checks
+ * plus one measured bound each, set loose enough for a loaded 2-core
+ * host emulating the guest (TCG) and tight enough to catch a scheduler
+ * that loses wake-ups, starves one of identical workers, or moves pinned
+ * tasks.
+ */
+#include "catalog_internal.h"
+
+/* Pipe pairs: p99 wake-up latency under 250 ms. */
+KT_CAT(perf_wake_latency)
+{
+	struct kt_assert a = kt_need_assert(
+	    ctx, &(struct kt_assert){
+		     .max_p99_wake_latency_ns = KT_SET(KT_MS(250)),
+		 });
+
+	return kt_execute_steps_with(
+	    ctx, res,
+	    KT_STEPS(kt_step(
+		    .defs = KT_DEFS(
+			kt_cgroup_def("cg_0", .workers = 2,
+				      .work_type = KT_WORK(KT_WORK_PIPE_IO)),
+			kt_cgroup_def("cg_1", .workers = 2,
+				      .work_type = KT_WORK(KT_WORK_PIPE_IO))))),
+	    &a);
+}
+
+/*
+ * Identical spinners do the same work per CPU second: the coefficient of
+ * variation of their rates stays under 0.25 (a worker that is slowed by
+ * something other than sharing its CPU shows up here).
+ */
+KT_CAT(perf_throughput_parity)
+{
+	struct kt_assert a =
+	    kt_need_assert(ctx, &(struct kt_assert){
+				    .max_throughput_cv = KT_SET(0.25),
+				});
+
+	return kt_execute_steps_with(
+	    ctx, res,
+	    KT_STEPS(kt_step(.defs = KT_DEFS(kt_cgroup_def("cg_0"),
+					     kt_cgroup_def("cg_1")))),
+	    &a);
+}
+
+/* Workers pinned to one CPU each never change CPU: migration ratio 0. */
+KT_CAT(perf_pinned_no_migration)
+{
+	struct kt_assert a =
+	    kt_need_assert(ctx, &(struct kt_assert){
+				    .max_migration_ratio = KT_SET(0.0),
+				});
+
+	return kt_execute_steps_with(
+	    ctx, res,
+	    KT_STEPS(kt_step(.defs = KT_DEFS(
+				 kt_cgroup_def(
+				     "cg_0", .cpuset = KT_CPUSET_DISJOINT(0, 2),
+				     .affinity = KT_AFFINITY_SINGLE_CPU),
+				 kt_cgroup_def(
+				     "cg_1", .cpuset = KT_CPUSET_DISJOINT(1, 2),
+				     .affinity = KT_AFFINITY_SINGLE_CPU)))),
+	    &a);
+}
