@@ -10,18 +10,23 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "scenario_args.h"
 
 static void help(void)
 {
-	printf("usage: ktstr run [NAME...] [--duration S] [--workers N] "
-	       "[--json FILE]\n\n"
+	printf("usage: ktstr run [NAME|FILE.json...] [--duration S] "
+	       "[--workers N] [--json FILE]\n\n"
 	       "Run scenarios on this host under the active scheduler, in "
 	       "cgroups below\n"
 	       "/sys/fs/cgroup/ktstr-PID (removed afterwards). Without names, "
 	       "the default\n"
 	       "set runs (marked * in `ktstr list`). Needs root and cgroup v2 "
 	       "with the cpu\n"
-	       "and cpuset controllers; elsewhere it exits 4 and says why.\n\n"
+	       "and cpuset controllers; elsewhere it exits 4 and says why.\n"
+	       "A word ending in .json or holding a '/' is a scenario file "
+	       "(docs/scenario-files.md),\n"
+	       "checked before anything runs; files run after the named "
+	       "scenarios.\n\n"
 	       "  --duration S     seconds each scenario runs (default 2; "
 	       "also 500ms)\n"
 	       "  --workers N      workers per cgroup (default 2)\n"
@@ -48,10 +53,11 @@ int kt_cmd_run(int argc, char **argv)
 	    {0},
 	};
 	struct kt_run_opts o = {0};
+	struct kt_cli_scenarios sc;
 	const char *json_path = NULL;
 	enum kt_verdict worst;
 	json_t *results;
-	int c, err;
+	int c, err, rc;
 
 	optind = 1;
 	opterr = 0;
@@ -84,12 +90,21 @@ int kt_cmd_run(int argc, char **argv)
 						  argv[optind - 1]);
 		}
 	}
-	o.names = (const char *const *)&argv[optind];
-	o.nr_names = (size_t)(argc - optind);
+	rc = kt_cli_scenarios_load("run", &argv[optind],
+				   (size_t)(argc - optind), &sc);
+	if (rc) {
+		kt_cli_scenarios_free(&sc);
+		return rc;
+	}
+	o.names = sc.names;
+	o.nr_names = sc.nr_names;
+	o.files = (const struct kt_scenario_file *const *)sc.files;
+	o.nr_files = sc.nr_files;
 	results = json_array();
 	o.on_result = collect_json;
 	o.arg = results;
 	err = kt_run_scenarios(&o, &worst);
+	kt_cli_scenarios_free(&sc);
 	if (err) {
 		fprintf(stderr, "ktstr run: %s\n", kt_last_error());
 		json_decref(results);

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Splitting scenario words into catalog names and loaded scenario files. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ktstr/common.h>
+#include <ktstr/scenario.h>
+
+#include "cli_util.h"
+#include "scenario_args.h"
+
+int kt_cli_scenarios_load(const char *cmd, char *const *words, size_t nr,
+			  struct kt_cli_scenarios *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->names = calloc(nr + 1, sizeof(*out->names));
+	out->paths = calloc(nr + 1, sizeof(*out->paths));
+	out->files = calloc(nr + 1, sizeof(*out->files));
+	if (!out->names || !out->paths || !out->files) {
+		fprintf(stderr, "ktstr %s: out of memory\n", cmd);
+		return KT_EXIT_INFRA;
+	}
+	for (size_t i = 0; i < nr; i++) {
+		const char *w = words[i];
+		int err;
+
+		if (!kt_scenario_file_is_path(w)) {
+			if (!kt_catalog_find(w))
+				return kt_cli_usage_error(
+				    cmd,
+				    "unknown scenario '%s' ('ktstr list' "
+				    "shows them; a scenario file ends in "
+				    ".json)",
+				    w);
+			out->names[out->nr_names++] = w;
+			continue;
+		}
+		err = kt_scenario_file_load(w, &out->files[out->nr_files]);
+		if (err) {
+			fprintf(stderr, "ktstr %s: %s\n", cmd, kt_last_error());
+			return err == -ENOMEM ? KT_EXIT_INFRA : KT_EXIT_USAGE;
+		}
+		out->paths[out->nr_files++] = w;
+	}
+	return 0;
+}
+
+void kt_cli_scenarios_free(struct kt_cli_scenarios *s)
+{
+	for (size_t i = 0; s->files && i < s->nr_files; i++)
+		kt_scenario_file_free(s->files[i]);
+	free(s->files);
+	free(s->paths);
+	free(s->names);
+	memset(s, 0, sizeof(*s));
+}
+
+const char **kt_cli_scenarios_all_names(const struct kt_cli_scenarios *s,
+					size_t *nr)
+{
+	const char **v = calloc(s->nr_names + s->nr_files + 1, sizeof(*v));
+
+	*nr = 0;
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < s->nr_names; i++)
+		v[(*nr)++] = s->names[i];
+	for (size_t i = 0; i < s->nr_files; i++)
+		v[(*nr)++] = s->files[i]->name;
+	return v;
+}
+
+uint64_t kt_cli_scenarios_run_timeout(const struct kt_cli_scenarios *s,
+				      uint64_t duration_ns)
+{
+	uint64_t d = duration_ns ? duration_ns : KT_SEC(2);
+	uint64_t t = KT_SEC(60) + (d + KT_SEC(15)) * s->nr_names;
+
+	if (!s->nr_files)
+		return 0;
+	for (size_t i = 0; i < s->nr_files; i++) {
+		const struct kt_scenario_file *f = s->files[i];
+		uint64_t fd = duration_ns      ? duration_ns
+			      : f->duration_ns ? f->duration_ns
+					       : KT_SEC(2);
+
+		t += kt_scenario_file_budget_ns(f, fd) + KT_SEC(15);
+	}
+	return t;
+}

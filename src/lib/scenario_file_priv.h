@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internals of the scenario-file parser shared by scenario_file.c (the
+ * document, cgroup defs, ops, steps and name scoping) and
+ * scenario_file_values.c (cpusets, holds, policies, affinities, work
+ * types, the assert layer): the parse context, positioned errors, typed
+ * getters and the string/array pool the loaded object owns.
+ */
+#ifndef KTSTR_SCENARIO_FILE_PRIV_H
+#define KTSTR_SCENARIO_FILE_PRIV_H
+
+#include <jansson.h>
+
+#include <ktstr/scenario_file.h>
+
+#include "json_pos.h"
+
+/* Longest key path we build ("steps[12].ops[3].work.phases[2].ms"). */
+#define SF_PATH_MAX 512
+
+struct sf_parse {
+	const char *origin;
+	const struct kt_json_posmap *pm;
+	struct kt_scenario_file *sf;
+};
+
+/* ---- pool (everything the loaded object points to) ---- */
+void *sf_alloc(struct kt_scenario_file *sf, size_t size); /* zeroed */
+char *sf_strdup(struct kt_scenario_file *sf, const char *s);
+
+/* ---- errors: -EINVAL, "ORIGIN:LINE:COL: PATH: message" ---- */
+
+/* At the value of path (path "" = the top level). */
+int sf_err_val(const struct sf_parse *p, const char *path, const char *fmt, ...)
+    KT_PRINTF(3, 4);
+/* At key `key` of the object at path; the message names path. */
+int sf_err_key(const struct sf_parse *p, const char *path, const char *key,
+	       const char *fmt, ...) KT_PRINTF(4, 5);
+/* "an object", "a string", "an integer", ... */
+const char *sf_type_name(const json_t *v);
+
+/* ---- getters (v may be NULL: absent; *present says so) ---- */
+
+/* Every key of obj must be in allowed (NULL-terminated). */
+int sf_check_keys(const struct sf_parse *p, const json_t *obj, const char *path,
+		  const char *const *allowed, const char *what);
+/* obj must be an object (what: "a cgroup definition"...). */
+int sf_want_object(const struct sf_parse *p, const json_t *v, const char *path,
+		   const char *what);
+/* An integer in lo..hi. */
+int sf_get_uint(const struct sf_parse *p, const json_t *obj, const char *path,
+		const char *key, uint64_t lo, uint64_t hi, uint64_t *out,
+		bool *present);
+/* A number (integer or real) in [lo, hi]; lo_open excludes lo. */
+int sf_get_num(const struct sf_parse *p, const json_t *obj, const char *path,
+	       const char *key, double lo, bool lo_open, double hi, double *out,
+	       bool *present);
+int sf_get_bool(const struct sf_parse *p, const json_t *obj, const char *path,
+		const char *key, bool *out, bool *present);
+/* A string (copied into the pool). */
+int sf_get_str(const struct sf_parse *p, const json_t *obj, const char *path,
+	       const char *key, bool required, const char **out);
+/* "name" rules: 1..64 of letters, digits, '_', '-', '.'; not "." or "..". */
+bool sf_name_ok(const char *s);
+
+/* ---- values (scenario_file_values.c); path is the value's path ---- */
+
+int sf_parse_cpuset(const struct sf_parse *p, const json_t *v, const char *path,
+		    struct kt_cpuset_spec *out);
+int sf_parse_hold(const struct sf_parse *p, const json_t *v, const char *path,
+		  struct kt_hold *out);
+int sf_parse_policy(const struct sf_parse *p, const json_t *v, const char *path,
+		    struct kt_sched_policy *out);
+int sf_parse_affinity(const struct sf_parse *p, const json_t *v,
+		      const char *path, struct kt_affinity *out);
+/* Parameters checked; the worker-count grouping is the caller's. */
+int sf_parse_work(const struct sf_parse *p, const json_t *v, const char *path,
+		  struct kt_work_type *out);
+int sf_parse_assert(const struct sf_parse *p, const json_t *v, const char *path,
+		    struct kt_assert *out);
+
+#endif

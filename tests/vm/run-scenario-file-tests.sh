@@ -1,0 +1,150 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# VM tests of scenario files (docs/scenario-files.md): a bad file stops
+# `ktstr vm` before anything boots; a good file travels into the guest,
+# runs through the ops engine and reports PASS with its own cgroups'
+# stats and timeline; --duration wins over the file's duration_s, which
+# applies otherwise; files run after catalog names in the same VM.
+# Prints TAP lines and a final "N passed, N failed" line; exit 1 on failure.
+#   KTSTR_BIN     the ktstr binary (default build/ktstr)
+#   KTSTR_KERNEL  the guest kernel (else ktstr's own resolution)
+#   VM_TESTS      space-separated subset of test names (default: all)
+# Needs jq. Each boot takes 3-15 s under TCG on a 2-core host.
+set -u
+
+BIN=${KTSTR_BIN:-build/ktstr}
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+GOOD=$SRC/tests/fixtures/scenarios/good
+BAD=$SRC/tests/fixtures/scenarios/bad
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-sftest.XXXXXX") || exit 3
+# Every VM of ours makes its temp dir under $SCRATCH: it must be empty
+# after each test, and no QEMU may mention it.
+SCRATCH=$WORK/tmp
+mkdir -p "$SCRATCH"
+pass=0
+fail=0
+n=0
+
+cleanup() {
+	for p in $(our_qemu); do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+command -v jq >/dev/null || { echo "Bail out! jq is required"; exit 3; }
+[ -x "$BIN" ] || { echo "Bail out! no ktstr binary at $BIN"; exit 3; }
+
+our_qemu() {
+	for d in /proc/[0-9]*; do
+		{ c=$(tr '\0' ' ' <"$d/cmdline"); } 2>/dev/null || continue
+		case $c in *qemu-system*"$SCRATCH"*) echo "${d#/proc/}" ;; esac
+	done
+}
+
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
+	shift
+	for l in "$@"; do echo "# $l"; done
+	[ -s "$WORK/err" ] && sed 's/^/#   /' "$WORK/err" | tail -40
+	[ -s "$WORK/out" ] && sed 's/^/#   out: /' "$WORK/out" | tail -20
+}
+
+kt() {
+	TMPDIR=$SCRATCH "$BIN" "$@" >"$WORK/out" 2>"$WORK/err"
+	rc=$?
+}
+
+leftovers() {
+	q=$(our_qemu)
+	left=$(ls -A "$SCRATCH")
+	if [ -n "$q" ] || [ -n "$left" ]; then
+		echo "QEMU pids: [$q] temp entries: [$left]"
+		return 1
+	fi
+	return 0
+}
+
+check() { # name, condition-result (0 ok), details...
+	name=$1
+	shift
+	if [ "$1" = 0 ] && why=$(leftovers); then
+		ok "$name"
+	else
+		shift
+		not_ok "$name" "$@" "${why:-}"
+	fi
+	why=
+}
+
+want() {
+	[ -z "${VM_TESTS:-}" ] && return 0
+	case " $VM_TESTS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+jqr() { jq -r "$1" "$WORK/r.json" 2>/dev/null; }
+
+# ms from StepStart[1] to ScenarioEnd in result $1's timeline
+held_ms() {
+	jqr "[.results[$1].timeline[] | select(.label == \"StepStart[1]\" or
+	      .label == \"ScenarioEnd\") | .elapsed_ms] | .[1] - .[0]"
+}
+
+# ---- a bad file: exit 2 with FILE:LINE:COLUMN, nothing boots ----
+if want bad_file; then
+	kt vm --topo 1n2l2c1t --duration 1 "$BAD/bad_cpuset_key.json"
+	good=1
+	[ $rc = 2 ] &&
+		grep -qF "bad_cpuset_key.json:8:26: steps[1].ops[0].cpuset: unknown key \"llcs\"" "$WORK/err" &&
+		! grep -q booting "$WORK/err" && [ ! -s "$WORK/out" ] && good=0
+	check "bad scenario file -> exit 2 with its position, nothing boots" \
+		"$good" "rc=$rc"
+fi
+
+# ---- a good file: PASS, its cgroups' stats, the swap in the timeline ----
+if want good_file; then
+	kt vm --topo 1n2l2c1t --duration 1 --json "$WORK/r.json" \
+		"$GOOD/vm_swap.json"
+	good=1
+	held=$(held_ms 0)
+	[ $rc = 0 ] && [ "$(jqr .end)" = exit ] &&
+		[ "$(jqr '.results | length')" = 1 ] &&
+		[ "$(jqr '.results[0].scenario')" = sf_vm_swap ] &&
+		[ "$(jqr '.results[0].verdict')" = pass ] &&
+		[ "$(jqr '.results[0].topo')" = 1n2l2c1t ] &&
+		[ "$(jqr '[.results[0].stats[].cgroup] | sort | join(",")')" = \
+			sf_left,sf_right ] &&
+		[ "$(jqr '[.results[0].stats[] | select(.workers == 2 and
+			.total_work_units > 0)] | length')" = 2 ] &&
+		[ "$(jqr '[.results[0].timeline[] | select(.ops ==
+			"SwapCpusets")] | length')" = 1 ] &&
+		[ "$held" -ge 950 ] && [ "$held" -lt 1900 ] &&
+		grep -q '^PASS sf_vm_swap \[topo=1n2l2c1t' "$WORK/out" &&
+		grep -q '^  sf_left: 2 workers' "$WORK/out" &&
+		grep -q '^  sf_right: 2 workers' "$WORK/out" && good=0
+	check "vm_swap.json passes with sf_left/sf_right stats (--duration 1 wins)" \
+		"$good" "rc=$rc held=${held}ms" \
+		"$(jq -c '.results' "$WORK/r.json" 2>/dev/null | cut -c1-400)"
+fi
+
+# ---- a catalog name and a file in one VM; the file's duration_s ----
+if want with_catalog; then
+	kt vm --topo 1n2l2c1t --json "$WORK/r.json" steady "$GOOD/vm_swap.json"
+	good=1
+	held=$(held_ms 1)
+	[ $rc = 0 ] && [ "$(jqr '.results | length')" = 2 ] &&
+		[ "$(jqr '.results[0].scenario')" = steady ] &&
+		[ "$(jqr '.results[0].verdict')" = pass ] &&
+		[ "$(jqr '.results[1].scenario')" = sf_vm_swap ] &&
+		[ "$(jqr '.results[1].verdict')" = pass ] &&
+		[ "$held" -ge 1950 ] && good=0
+	check "steady then vm_swap.json; the file's duration_s (2 s) applies" \
+		"$good" "rc=$rc held=${held}ms"
+fi
+
+echo "1..$n"
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
