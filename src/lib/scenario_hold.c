@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Holding a scenario for a while: sleep in short slices, end early when a
- * stop was requested (SIGINT/SIGTERM) or the scheduler process is gone.
+ * stop was requested (SIGINT/SIGTERM) or the scheduler is gone (its
+ * process ended, or the scheduler monitor marked it gone: ejected).
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 
 #include <ktstr/scenario.h>
 
@@ -20,10 +22,29 @@ bool kt_stop_requested(void)
 	return stop_requested != 0;
 }
 
+static atomic_bool sched_gone;
+
+void kt_sched_mark_gone(void)
+{
+	atomic_store(&sched_gone, true);
+}
+
+void kt_sched_clear_gone(void)
+{
+	atomic_store(&sched_gone, false);
+}
+
+bool kt_sched_is_gone(void)
+{
+	return atomic_load(&sched_gone);
+}
+
 bool kt_ctx_sched_alive(const struct kt_ctx *ctx)
 {
 	if (ctx->sched_pid <= 0)
 		return true;
+	if (kt_sched_is_gone())
+		return false;
 	return !(kill(ctx->sched_pid, 0) && errno == ESRCH);
 }
 
@@ -37,7 +58,9 @@ int kt_ctx_hold(const struct kt_ctx *ctx, uint64_t ns)
 		if (kt_stop_requested())
 			return kt_err(EINTR, "interrupted by a stop request");
 		if (!kt_ctx_sched_alive(ctx))
-			return kt_err(ESRCH, "scheduler process %d is gone",
+			return kt_err(ESRCH,
+				      "the scheduler (pid %d) died or was "
+				      "ejected",
 				      (int)ctx->sched_pid);
 		if (now >= end)
 			return 0;

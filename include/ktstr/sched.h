@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Schedulers under test: the definition (binary, args, flags with
+ * `requires`, sysctls, kernel args, assert overrides, topology
+ * constraints), its flag profiles and JSON form, and the in-guest
+ * lifecycle (start, attach check, monitor for death or ejection, stop).
+ * EEVDF is "no scheduler": a definition without a binary.
+ */
+#ifndef KTSTR_SCHED_H
+#define KTSTR_SCHED_H
+
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include <ktstr/check.h>
+#include <ktstr/common.h>
+#include <ktstr/result.h>
+#include <ktstr/topo.h>
+
+/* ---- definitions ---- */
+
+#define KT_SCHED_MAX_FLAGS	      16
+#define KT_SCHED_DEFAULT_ATTACH_NS    KT_SEC(5)
+#define KT_SCHED_DEFAULT_ALIVE_NS     KT_SEC(1)
+#define KT_SCHED_DEFAULT_STOP_WAIT_NS KT_SEC(10)
+
+struct kt_sched_flag {
+	char *name;
+	char **args; /* appended to the scheduler's argv when active */
+	size_t nr_args;
+	char **requires; /* names of other flags that must be active too */
+	size_t nr_requires;
+};
+
+struct kt_sysctl {
+	char *key; /* "kernel.sched_schedstats" */
+	char *val;
+};
+
+/* Topology constraints; 0 / false = no constraint. */
+struct kt_sched_topo_req {
+	unsigned min_cpus, max_cpus;
+	unsigned min_llcs, max_llcs;
+	unsigned min_nodes, max_nodes;
+	bool requires_smt;
+};
+
+struct kt_sched_def {
+	char *name;   /* "eevdf" for EEVDF */
+	char *binary; /* host path; NULL = EEVDF (no scheduler) */
+	char **args;  /* always passed, before flag args */
+	size_t nr_args;
+	struct kt_sched_flag *flags;
+	size_t nr_flags;
+	struct kt_sysctl *sysctls; /* applied in order (kernel cmdline) */
+	size_t nr_sysctls;
+	char **kargs; /* extra kernel command line words */
+	size_t nr_kargs;
+	struct kt_assert assert; /* the scheduler layer of the checks */
+	struct kt_sched_topo_req topo;
+	uint64_t attach_timeout_ns; /* 0 = KT_SCHED_DEFAULT_ATTACH_NS */
+};
+
+/* An empty definition named name (NULL = "eevdf"), no binary. */
+int kt_sched_def_init(struct kt_sched_def *d, const char *name);
+/* A definition with just this binary, named after its basename. */
+int kt_sched_def_from_binary(struct kt_sched_def *d, const char *path);
+void kt_sched_def_free(struct kt_sched_def *d); /* members; d reusable */
+static inline bool kt_sched_def_is_eevdf(const struct kt_sched_def *d)
+{
+	return !d || !d->binary;
+}
+
+/* Builders (copy their arguments). args/requires are NULL-terminated
+ * arrays (NULL = none). */
+int kt_sched_def_add_arg(struct kt_sched_def *d, const char *arg);
+int kt_sched_def_add_flag(struct kt_sched_def *d, const char *name,
+			  const char *const *args, const char *const *requires);
+int kt_sched_def_add_sysctl(struct kt_sched_def *d, const char *key,
+			    const char *val);
+int kt_sched_def_add_karg(struct kt_sched_def *d, const char *karg);
+
+/*
+ * Check a definition: a name, unique flag names (at most
+ * KT_SCHED_MAX_FLAGS, no ',' '+' or spaces), every `requires` naming
+ * another flag, sysctl keys non-empty without '=' or spaces. -EINVAL with
+ * a message naming the offending item.
+ */
+int kt_sched_def_validate(const struct kt_sched_def *d);
+
+/* ---- flag profiles ---- */
+
+/* Active flags as a bit mask over d->flags (bit i = flag i). */
+typedef uint32_t kt_sched_mask;
+
+/* Does mask honour every active flag's `requires`? */
+bool kt_sched_mask_valid(const struct kt_sched_def *d, kt_sched_mask mask);
+
+struct kt_sched_profile {
+	kt_sched_mask mask;
+	char *name; /* "default" or "a+b" (definition order) */
+};
+
+/* Every valid subset, fewest flags first ("default" first), then in
+ * definition order. Free with kt_sched_profiles_free. */
+int kt_sched_profiles(const struct kt_sched_def *d,
+		      struct kt_sched_profile **out, size_t *nr);
+void kt_sched_profiles_free(struct kt_sched_profile *p, size_t nr);
+
+/* The profile name of mask into buf ("default" or "a+b"). */
+int kt_sched_profile_name(const struct kt_sched_def *d, kt_sched_mask mask,
+			  char *buf, size_t len);
+
+/*
+ * Parse a flag list "a,b" (or "a+b"; "" / "default" = none) into a mask.
+ * Unknown flag: -EINVAL naming it and the known ones; a flag whose
+ * `requires` is not in the list: -EINVAL naming both.
+ */
+int kt_sched_flags_parse(const struct kt_sched_def *d, const char *text,
+			 kt_sched_mask *out);
+
+/* Report label: "name" for the default profile, else "name+a+b". */
+int kt_sched_label(const struct kt_sched_def *d, kt_sched_mask mask, char *buf,
+		   size_t len);
+
+/*
+ * The scheduler's arguments (without argv[0]): d->args, then extra
+ * (NULL-terminated, may be NULL; e.g. --sched-arg), then the args of the
+ * active flags in definition order. *out is a NULL-terminated malloc'd
+ * array of copies; free with kt_sched_argv_free.
+ */
+int kt_sched_argv(const struct kt_sched_def *d, kt_sched_mask mask,
+		  const char *const *extra, char ***out, size_t *nr);
+void kt_sched_argv_free(char **argv);
+
+/* Kernel command line words for d: "sysctl.K=V" per sysctl, then kargs,
+ * space-separated (malloc'd, "" when none). */
+char *kt_sched_kernel_append(const struct kt_sched_def *d);
+
+/* Does spec satisfy d's constraints? When not, a sentence saying why
+ * ("needs at least 4 cpus, topology 1n1l2c1t has 2") goes into reason. */
+bool kt_sched_topo_ok(const struct kt_sched_def *d,
+		      const struct kt_topo_spec *spec, char *reason,
+		      size_t len);
+
+/* ---- JSON form ---- */
+
+/*
+ * Load a definition from a JSON file (format: docs/scheduler.md). Syntax
+ * errors name file:line:column; unknown keys and wrong types name the key
+ * path ("flags[1].requires"). A relative "binary" is resolved against the
+ * file's directory. -EINVAL (or -errno) with the message.
+ */
+int kt_sched_def_load(const char *path, struct kt_sched_def *out);
+/* The same from text; origin names it in messages, base_dir resolves a
+ * relative binary (NULL = as written). */
+int kt_sched_def_parse(const char *text, const char *origin,
+		       const char *base_dir, struct kt_sched_def *out);
+/* Does the file at path look like a JSON definition (".json" suffix, or
+ * its first non-blank byte is '{')? */
+bool kt_sched_file_is_json(const char *path);
+
+/* kt_assert <-> JSON object: keys not_starved, isolation (bool),
+ * max_spread_pct, max_throughput_cv, min_work_rate, max_migration_ratio
+ * (number), max_gap_ms, max_p99_wake_latency_us (integer). Only set
+ * fields are written; parse rejects unknown keys naming where (path). */
+json_t *kt_assert_to_json(const struct kt_assert *a);
+int kt_assert_from_json(const json_t *j, const char *where,
+			struct kt_assert *out);
+
+/* ---- in-guest lifecycle ---- */
+
+enum kt_sched_phase {
+	KT_SCHED_PHASE_START,  /* exec / first second */
+	KT_SCHED_PHASE_ATTACH, /* alive but not attached in time */
+	KT_SCHED_PHASE_RUN,    /* died or ejected while scenarios ran */
+	KT_SCHED_PHASE_STOP,   /* did not detach when stopped */
+};
+const char *kt_sched_phase_name(enum kt_sched_phase p); /* "start", ... */
+
+/* Why the scheduler is gone (filled once, then immutable). */
+struct kt_sched_exit {
+	enum kt_sched_phase phase;
+	uint64_t at_ns;	     /* kt_now_ns() when it was noticed */
+	uint64_t at_ms;	     /* since the scheduler was started */
+	bool ejected;	     /* the kernel disabled it (an error exit) */
+	char *event;	     /* "ejected", "died", "detached", ... */
+	char *why;	     /* "runnable task stall (ktstr: ...)" */
+	char *reason;	     /* one line: event, time and why together */
+	char **kernel_lines; /* sched_ext lines from the kernel log */
+	size_t nr_kernel_lines;
+	char **log_tail; /* last lines of the scheduler's output */
+	size_t nr_log_tail;
+};
+
+struct kt_sched_run_opts {
+	const char *path;	    /* binary to exec */
+	const char *name;	    /* for messages (NULL = basename of path) */
+	const char *const *args;    /* NULL-terminated, without argv[0] */
+	uint64_t attach_timeout_ns; /* 0 = KT_SCHED_DEFAULT_ATTACH_NS */
+	uint64_t alive_ns;	    /* 0 = KT_SCHED_DEFAULT_ALIVE_NS */
+	uint64_t stop_wait_ns;	    /* 0 = KT_SCHED_DEFAULT_STOP_WAIT_NS */
+	uint64_t poll_ns;	    /* 0 = 50 ms */
+	const char *log_path;	    /* NULL = "/tmp/sched.log" */
+	const char *scx_dir;	    /* NULL = "/sys/kernel/sched_ext" */
+	const char *kmsg_path;	    /* NULL = "/dev/kmsg" ("" = none) */
+	unsigned log_tail_lines;    /* 0 = 40 */
+};
+
+struct kt_sched_run;
+
+/*
+ * Start the scheduler (stdout+stderr to the log file), require it alive
+ * for alive_ns and attached (scx_dir/state "enabled" and root/ops
+ * non-empty) within attach_timeout_ns, then watch it from a monitor
+ * thread until kt_sched_stop. Returns 0 when attached; -ESRCH when the
+ * scheduler failed (exec error, exited, never attached: see
+ * kt_sched_run_exit); other -errno when it could not be tried. *out is
+ * set on 0 and -ESRCH (free with kt_sched_run_free).
+ *
+ * While the monitor runs, a death (the process ended) or an ejection
+ * (state left "enabled", or the kernel logged the disable line) is
+ * recorded once with the kernel's reason and detail lines and the log
+ * tail, and kt_sched_mark_gone() makes running holds end at once.
+ */
+int kt_sched_start(const struct kt_sched_run_opts *o,
+		   struct kt_sched_run **out);
+pid_t kt_sched_run_pid(const struct kt_sched_run *r);
+/* Still attached and alive (as far as the monitor knows)? */
+bool kt_sched_run_alive(const struct kt_sched_run *r);
+/* Has the attach been seen: ms from start to attach. */
+uint64_t kt_sched_run_attach_ms(const struct kt_sched_run *r);
+/*
+ * Why it is gone, or NULL while it is fine. After a death or ejection the
+ * monitor keeps reading the kernel log and the scheduler's output for a
+ * short while; this waits (up to about 1 s) until that record is final.
+ */
+const struct kt_sched_exit *kt_sched_run_exit(struct kt_sched_run *r);
+/*
+ * A clean end: stop the monitor, SIGINT the scheduler, SIGKILL it after
+ * stop_wait_ns, and require the state to be "disabled" (else -ESRCH with
+ * a STOP-phase exit: "scheduler did not detach"). A scheduler already gone
+ * is just reaped (returns 0; its exit record stays).
+ */
+int kt_sched_stop(struct kt_sched_run *r);
+/* Kills and reaps whatever is left, joins the monitor; NULL ok. */
+void kt_sched_run_free(struct kt_sched_run *r);
+
+/* One-line detail for a result, relative to since_ns (a scenario's
+ * start; 0 = the scheduler's start): "scheduler ejected at +3.2s:
+ * runnable task stall (ktstr: kworker/0:1[42] failed to run for 5.0s)".
+ */
+int kt_sched_exit_detail(const struct kt_sched_exit *e, uint64_t since_ns,
+			 char *buf, size_t len);
+
+/*
+ * Put the exit record into r: a SCHEDULER detail (prefix + the
+ * kt_sched_exit_detail line; replaces generic scheduler details a hold
+ * added) and NOTE details with the kernel's sched_ext lines and the last
+ * lines of the scheduler's output. Call when !kt_sched_run_alive(sched).
+ */
+int kt_sched_exit_to_result(struct kt_sched_run *sched, uint64_t since_ns,
+			    const char *prefix, struct kt_result *r);
+
+/* ---- the kernel log, parsed (pure; for the monitor and tests) ---- */
+
+/* The message text of one /dev/kmsg record ("6,123,456,-;text"), with
+ * continuation lines dropped; NULL when it is not a record. Points into
+ * rec (which is modified). */
+char *kt_kmsg_text(char *rec);
+/* Is text a sched_ext line ("sched_ext: ...")? */
+bool kt_kmsg_is_scx(const char *text);
+/* `sched_ext: BPF scheduler "NAME" disabled (REASON)`: copy REASON (and
+ * NAME, may be NULL) and return true. */
+bool kt_kmsg_scx_disabled(const char *text, char *name, size_t name_len,
+			  char *reason, size_t reason_len);
+
+#endif
