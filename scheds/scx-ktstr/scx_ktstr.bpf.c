@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * scx-ktstr: the BPF side of ktstr's fixture scheduler. A global FIFO
+ * (ops.enqueue inserts into one shared DSQ, ops.dispatch moves its head to
+ * the CPU's local DSQ) plus fault knobs that inject exactly the failures
+ * ktstr must detect: a dispatch stall (watchdog ejection), an injected
+ * scx_bpf_error(), a cgroup held back for part of every period, skipped
+ * dispatches, random-CPU placement and a program the verifier rejects.
+ * The loader (scx_ktstr.c) sets the .rodata knobs before load and flips the
+ * .bss ones at run time.
+ *
+ * Every task goes through ops.enqueue (ops.select_cpu only picks a CPU and
+ * SCX_OPS_ENQ_LAST is set), so the knobs apply to all tasks. A BPF timer
+ * ("kicker") wakes idle CPUs while work is queued, so a skipped dispatch or
+ * the end of a hold leaves a gap instead of an idle CPU.
+ */
+#include <scx/common.bpf.h>
+
+char _license[] SEC("license") = "GPL";
+
+#define SHARED_DSQ	 0
+#define HELD_DSQ	 1
+#define KICK_INTERVAL_NS (10ULL * 1000 * 1000)
+#define MAX_KICK_CPUS	 1024
+#define CGROUP_NAME_LEN	 64
+
+#ifndef CLOCK_MONOTONIC
+#define CLOCK_MONOTONIC 1
+#endif
+
+/* ---- knobs set by the loader before load (.rodata) ---- */
+const volatile bool slow; /* each CPU dispatches once per slow_interval_ns */
+const volatile u64 slow_interval_ns = 500ULL * 1000 * 1000;
+const volatile bool scattershot; /* each task to a random allowed CPU */
+const volatile bool fail_verify; /* the verifier rejects this program */
+const volatile bool starve;	 /* hold back starve_cgroup's tasks */
+const volatile char starve_cgroup[CGROUP_NAME_LEN];
+const volatile u64 starve_period_ns = 4000ULL * 1000 * 1000;
+const volatile u64 starve_hold_ns = 3000ULL * 1000 * 1000;
+
+/* ---- knobs flipped by the loader at run time (.bss) ---- */
+volatile u32 stall; /* ops.dispatch stops moving tasks */
+volatile u32 crash; /* scx_bpf_error() at the next chance */
+
+/* ---- counters the loader prints at exit (.bss) ---- */
+u64 nr_enqueued, nr_dispatched, nr_skipped, nr_held, nr_scattered, nr_enq_last;
+u64 starve_epoch;
+u64 slow_last_ns[MAX_KICK_CPUS]; /* --slow: each CPU's last dispatch */
+
+UEI_DEFINE(uei);
+
+struct kicker {
+	struct bpf_timer timer;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct kicker);
+} kicker SEC(".maps");
+
+/*
+ * Only dereferenced (without a NULL check) by the --fail-verify variant. A
+ * hash map: the verifier knows a constant-key array lookup cannot fail.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u64);
+} verify_probe SEC(".maps");
+
+static __always_inline void count(u64 *c)
+{
+	__sync_fetch_and_add(c, 1);
+}
+
+/* In the held part of the current starve period? */
+static bool holding(void)
+{
+	u64 now;
+
+	if (!starve || !starve_period_ns)
+		return false;
+	now = bpf_ktime_get_ns();
+	return (now - starve_epoch) % starve_period_ns < starve_hold_ns;
+}
+
+/*
+ * Is @p in a cgroup (v2) whose leaf name is starve_cgroup? Looked up at
+ * every enqueue, so cgroups created or joined after attach are covered.
+ */
+static bool in_starve_cgroup(struct task_struct *p)
+{
+	char name[CGROUP_NAME_LEN];
+	const char *kn_name;
+	int i;
+
+	kn_name = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn, name);
+	if (!kn_name ||
+	    bpf_probe_read_kernel_str(name, sizeof(name), kn_name) < 0)
+		return false;
+	for (i = 0; i < CGROUP_NAME_LEN; i++) {
+		if (name[i] != starve_cgroup[i])
+			return false;
+		if (!name[i])
+			return true;
+	}
+	return false;
+}
+
+/* Wake one idle CPU @p may run on, so queued work does not wait. */
+static void kick_idle_for(struct task_struct *p)
+{
+	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+
+	if (cpu >= 0)
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+}
+
+/* A random CPU @p is allowed on and may be moved to, or -1. */
+static s32 random_cpu(struct task_struct *p)
+{
+	u32 nr = scx_bpf_nr_cpu_ids();
+	int i;
+
+	if (p->nr_cpus_allowed == 1 || is_migration_disabled(p))
+		return scx_bpf_task_cpu(p);
+	if (!nr)
+		return -1;
+	for (i = 0; i < 8; i++) {
+		u32 cpu = bpf_get_prandom_u32() % nr;
+
+		if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			return cpu;
+	}
+	return -1;
+}
+
+s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu,
+		   u64 wake_flags)
+{
+	bool is_idle = false;
+
+	/* Pick a CPU but never insert here: ops.enqueue sees every task. */
+	return scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+}
+
+void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	count(&nr_enqueued);
+
+	if (fail_verify) {
+		u32 zero = 0;
+		u64 *v = bpf_map_lookup_elem(&verify_probe, &zero);
+
+		*v += 1; /* no NULL check: "invalid mem access" */
+	}
+
+	if (stall) {
+		/* Queue everything; ops.dispatch will never move it. */
+		scx_bpf_dsq_insert(p, SHARED_DSQ, SCX_SLICE_DFL, enq_flags);
+		return;
+	}
+
+	if (starve && in_starve_cgroup(p) && holding()) {
+		count(&nr_held);
+		scx_bpf_dsq_insert(p, HELD_DSQ, SCX_SLICE_DFL, enq_flags);
+		return;
+	}
+
+	if (scattershot) {
+		s32 cpu = random_cpu(p);
+
+		if (cpu >= 0) {
+			count(&nr_scattered);
+			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu,
+					   SCX_SLICE_DFL, enq_flags);
+			scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+			return;
+		}
+	}
+
+	/*
+	 * The last runnable task of a CPU whose dispatch found nothing keeps
+	 * its CPU (what the kernel does without SCX_OPS_ENQ_LAST) unless
+	 * dispatches are being skipped.
+	 */
+	if ((enq_flags & SCX_ENQ_LAST) && !slow) {
+		count(&nr_enq_last);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, enq_flags);
+		return;
+	}
+
+	scx_bpf_dsq_insert(p, SHARED_DSQ, SCX_SLICE_DFL, enq_flags);
+	kick_idle_for(p);
+}
+
+void BPF_STRUCT_OPS(ktstr_dispatch, s32 cpu, struct task_struct *prev)
+{
+	static u64 nr_calls;
+
+	if (crash) {
+		scx_bpf_error("ktstr: injected crash");
+		return;
+	}
+	if (stall)
+		return;
+	/*
+	 * --slow: each CPU skips every dispatch but one per slow_interval_ns.
+	 * Runnable tasks wait whole intervals for a slice: gaps of seconds
+	 * that the watchdog (with a longer timeout) never reports.
+	 */
+	if (slow) {
+		u32 idx = (u32)cpu & (MAX_KICK_CPUS - 1);
+		u64 now = bpf_ktime_get_ns();
+
+		__sync_fetch_and_add(&nr_calls, 1);
+		if (now - slow_last_ns[idx] < slow_interval_ns) {
+			count(&nr_skipped);
+			return;
+		}
+		slow_last_ns[idx] = now;
+	}
+	/* Released tasks first: they waited longest. */
+	if (starve && !holding() && scx_bpf_dsq_move_to_local(HELD_DSQ, 0)) {
+		count(&nr_dispatched);
+		return;
+	}
+	if (scx_bpf_dsq_move_to_local(SHARED_DSQ, 0))
+		count(&nr_dispatched);
+}
+
+/* Every KICK_INTERVAL_NS: the crash knob, and wake idle CPUs for work. */
+static int kicker_fn(void *map, int *key, struct bpf_timer *timer)
+{
+	u64 queued;
+	u32 nr, cpu;
+
+	if (crash) {
+		scx_bpf_error("ktstr: injected crash");
+		return 0;
+	}
+	queued = stall ? 0 : scx_bpf_dsq_nr_queued(SHARED_DSQ);
+	if (!stall && starve && !holding())
+		queued += scx_bpf_dsq_nr_queued(HELD_DSQ);
+	if (queued) {
+		nr = scx_bpf_nr_cpu_ids();
+		bpf_for(cpu, 0, MAX_KICK_CPUS)
+		{
+			if (cpu >= nr)
+				break;
+			scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+		}
+	}
+	bpf_timer_start(timer, KICK_INTERVAL_NS, 0);
+	return 0;
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(ktstr_init)
+{
+	struct kicker *k;
+	u32 zero = 0;
+	s32 ret;
+
+	ret = scx_bpf_create_dsq(SHARED_DSQ, -1);
+	if (ret) {
+		scx_bpf_error("ktstr: create shared DSQ: %d", ret);
+		return ret;
+	}
+	ret = scx_bpf_create_dsq(HELD_DSQ, -1);
+	if (ret) {
+		scx_bpf_error("ktstr: create held DSQ: %d", ret);
+		return ret;
+	}
+	starve_epoch = bpf_ktime_get_ns();
+
+	k = bpf_map_lookup_elem(&kicker, &zero);
+	if (!k)
+		return -ESRCH;
+	bpf_timer_init(&k->timer, &kicker, CLOCK_MONOTONIC);
+	bpf_timer_set_callback(&k->timer, kicker_fn);
+	ret = bpf_timer_start(&k->timer, KICK_INTERVAL_NS, 0);
+	if (ret)
+		scx_bpf_error("ktstr: start kicker timer: %d", ret);
+	return ret;
+}
+
+void BPF_STRUCT_OPS(ktstr_exit, struct scx_exit_info *ei)
+{
+	UEI_RECORD(uei, ei);
+}
+
+SCX_OPS_DEFINE(ktstr_ops, .select_cpu = (void *)ktstr_select_cpu,
+	       .enqueue = (void *)ktstr_enqueue,
+	       .dispatch = (void *)ktstr_dispatch, .init = (void *)ktstr_init,
+	       .exit = (void *)ktstr_exit, .flags = SCX_OPS_ENQ_LAST,
+	       .timeout_ms = 5000, .name = "ktstr");
