@@ -35,6 +35,10 @@ LIB_SRCS := $(wildcard src/lib/*.c) $(wildcard src/vm/*.c)
 # also go into a small archive so unit tests can link the pure parts.
 GUEST_SRCS := $(wildcard src/guest/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c) $(GUEST_SRCS)
+# kt_test_main + a main(): with the guest objects, libktstr-test.a is what
+# a KTSTR_TEST binary links (docs/ktest.md); tests/ktest is our own.
+TESTMAIN_SRCS := $(wildcard src/testmain/*.c)
+KTEST_SRCS := $(wildcard tests/ktest/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
 # bench/bare_init.c is not a benchmark but the guest /init of
@@ -44,14 +48,17 @@ BENCH_SRCS := $(filter-out bench/bare_init.c,$(wildcard bench/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(O)/%.o)
 GUEST_OBJS := $(GUEST_SRCS:%.c=$(O)/%.o)
+TESTMAIN_OBJS := $(TESTMAIN_SRCS:%.c=$(O)/%.o)
+KTEST_OBJS := $(KTEST_SRCS:%.c=$(O)/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 UNIT_HELPER_OBJS := $(UNIT_HELPERS:%.c=$(O)/%.o)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(O)/bench/%)
 
 FIXTURES := $(abspath tests/fixtures)
 
-.PHONY: all test check unit format format-check bench clean
-all: $(O)/ktstr $(O)/libktstr.a $(UNIT_BINS)
+.PHONY: all test check unit format format-check bench clean pc install
+all: $(O)/ktstr $(O)/libktstr.a $(UNIT_BINS) $(O)/libktstr-test.a \
+	$(O)/ktstr-selftest
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -65,8 +72,48 @@ $(O)/libktstr-guest.a: $(GUEST_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(O)/libktstr-test.a: $(TESTMAIN_OBJS) $(GUEST_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# The harness's own VM tests (KTSTR_TEST), linked the way a scheduler
+# project links its test binary: static in the release build (it is the
+# guest's /init), main() from libktstr-test.a.
+$(O)/ktstr-selftest: $(KTEST_OBJS) $(O)/libktstr-test.a $(O)/libktstr.a
+	$(CC) $(LDFLAGS) $(KTSTR_LDFLAGS) -o $@ $(KTEST_OBJS) \
+		$(O)/libktstr-test.a $(O)/libktstr.a $(LIBS)
+
+# pkg-config file for projects that link their own test binary:
+#   make pc PREFIX=/usr/local   -> $(O)/ktstr.pc
+#   make install PREFIX=/usr/local [DESTDIR=...]
+PREFIX ?= /usr/local
+$(O)/ktstr.pc: scripts/ktstr.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed 's|@PREFIX@|$(PREFIX)|g' scripts/ktstr.pc.in >$@
+
+pc: $(O)/ktstr.pc
+
+install: $(O)/ktstr $(O)/libktstr.a $(O)/libktstr-test.a $(O)/ktstr.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include/ktstr
+	install -m 0755 $(O)/ktstr $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 $(O)/libktstr.a $(O)/libktstr-test.a \
+		$(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 include/ktstr/*.h $(DESTDIR)$(PREFIX)/include/ktstr/
+	install -m 0644 $(O)/ktstr.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+
 $(O)/ktstr: $(CLI_OBJS) $(O)/libktstr.a
 	$(CC) $(LDFLAGS) $(KTSTR_LDFLAGS) -o $@ $(CLI_OBJS) $(O)/libktstr.a $(LIBS)
+
+# Fixture schedulers (tests/fixtures/sched/*.c): tiny static programs
+# used as /ktstr/scheduler by VM tests and by the lifecycle unit test.
+SCHED_FIXTURES := $(patsubst tests/fixtures/sched/%.c,$(O)/fixtures/sched/%,\
+	$(wildcard tests/fixtures/sched/*.c))
+$(O)/fixtures/sched/%: tests/fixtures/sched/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -static -o $@ $<
+all: $(SCHED_FIXTURES)
+$(UNIT_BINS): | $(SCHED_FIXTURES)
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(UNIT_HELPER_OBJS) $(O)/libktstr-guest.a $(O)/libktstr.a
 	@mkdir -p $(dir $@)
@@ -99,6 +146,55 @@ format-check:
 
 bench: $(BENCH_BINS) $(O)/bench/bare_init $(O)/ktstr
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+
+# ---- scheds/: the scx-ktstr fixture scheduler ----
+# Needs the BPF toolchain (clang-22, a static libbpf.a + headers, bpftool,
+# the kernel's scx headers) that scripts/build-bpf-toolchain.sh builds into
+# the ktstr cache, and the BTF of a cached kernel (build/ktstr kernel fetch)
+# for vmlinux.h. Generated files (vmlinux.h, .bpf.o, .skel.h) stay in
+# $(O)/scheds; the loader is static so it runs in the guest's initramfs.
+#   make scheds [BPF_TOOLCHAIN=DIR] [VMLINUX_BTF=FILE]  -> $(O)/scx-ktstr
+.PHONY: scheds
+KT_CACHE := $(or $(KTSTR_CACHE_DIR),$(if $(XDG_CACHE_HOME),$(XDG_CACHE_HOME)/ktstr),$(HOME)/.cache/ktstr)
+BPF_TOOLCHAIN ?= $(patsubst %/.complete,%,$(lastword $(sort $(wildcard $(KT_CACHE)/toolchain/linux-*/.complete))))
+BPF_CLANG ?= clang-22
+VMLINUX_BTF ?= $(firstword $(shell ls -t $(KT_CACHE)/kernels/*/btf 2>/dev/null))
+SCX_OUT := $(O)/scheds/scx-ktstr
+
+ifneq ($(filter scheds $(O)/scx-ktstr,$(MAKECMDGOALS)),)
+ifeq ($(wildcard $(BPF_TOOLCHAIN)/.complete),)
+$(error make scheds: no BPF toolchain in $(KT_CACHE)/toolchain: run scripts/build-bpf-toolchain.sh)
+endif
+ifeq ($(shell command -v $(BPF_CLANG)),)
+$(error make scheds: $(BPF_CLANG) not found: run scripts/build-bpf-toolchain.sh)
+endif
+ifeq ($(wildcard $(VMLINUX_BTF)),)
+$(error make scheds: no kernel BTF in $(KT_CACHE)/kernels: run build/ktstr kernel fetch (or pass VMLINUX_BTF=FILE))
+endif
+endif
+
+scheds: $(O)/scx-ktstr
+
+$(SCX_OUT)/vmlinux.h: $(VMLINUX_BTF)
+	@mkdir -p $(dir $@)
+	$(BPF_TOOLCHAIN)/bin/bpftool btf dump file $< format c >$@.tmp
+	@mv $@.tmp $@
+
+$(SCX_OUT)/scx_ktstr.bpf.o: scheds/scx-ktstr/scx_ktstr.bpf.c $(SCX_OUT)/vmlinux.h
+	$(BPF_CLANG) -target bpf -O2 -g -D__TARGET_ARCH_x86 -mcpu=v3 \
+		-fms-extensions -Wall -Werror -Wno-microsoft-anon-tag \
+		-Wno-compare-distinct-pointer-types \
+		-I$(SCX_OUT) -I$(BPF_TOOLCHAIN)/include \
+		-c $< -o $@
+
+$(SCX_OUT)/scx_ktstr.skel.h: $(SCX_OUT)/scx_ktstr.bpf.o
+	$(BPF_TOOLCHAIN)/bin/bpftool gen skeleton $< name scx_ktstr >$@.tmp
+	@mv $@.tmp $@
+
+$(O)/scx-ktstr: scheds/scx-ktstr/scx_ktstr.c $(SCX_OUT)/scx_ktstr.skel.h
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+		-I$(SCX_OUT) -isystem $(BPF_TOOLCHAIN)/include $< -o $@ \
+		-static $(BPF_TOOLCHAIN)/lib/libbpf.a -lelf -lz -lzstd
 
 clean:
 	rm -rf build build-asan

@@ -1,14 +1,24 @@
 #!/bin/sh
 # The main job on a fresh Debian 12 machine: install dependencies, build,
-# fetch the default sched_ext kernel, show this host's topology, then boot
-# a VM and run the default scenarios in it, printing the verdicts.
-# Extra arguments go to `ktstr vm` (e.g. --topo 1n2l2c1t steady).
+# fetch the default sched_ext kernel, build the BPF toolchain and the
+# fixture scheduler, show this host's topology, then boot VMs and run the
+# default scenarios under EEVDF and under scx-ktstr, printing the verdicts.
+# Extra arguments go to both `ktstr vm` runs (e.g. --topo 1n2l2c1t steady).
+# Exit status: the worse of the two runs (see README: exit codes).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 make -s -j"$(nproc)" build/ktstr
 build/ktstr kernel fetch
+scripts/build-bpf-toolchain.sh >/dev/null
+make -s scheds
 echo "== this host"
 build/ktstr topo
 echo "== default scenarios in a VM under EEVDF"
-exec build/ktstr vm "$@"
+rc=0
+build/ktstr vm "$@" || rc=$?
+echo "== default scenarios in a VM under the scx-ktstr fixture scheduler"
+rc2=0
+build/ktstr vm --scheduler build/scx-ktstr "$@" || rc2=$?
+[ "$rc2" -gt "$rc" ] && rc=$rc2
+exit "$rc"

@@ -49,8 +49,30 @@ elif ! build/ktstr kernel fetch; then
 	echo "test.sh: could not fetch the guest kernel" >&2
 	failed=$((failed + 1))
 else
-	KTSTR_BIN=build/ktstr tests/vm/run-vm-tests.sh 2>&1 | tee "$log/vm"
-	tally "$log/vm" "VM tests"
+	vmtest() { # name, then the command; tallies its summary line
+		name=$1
+		shift
+		"$@" 2>&1 | tee "$log/$name"
+		tally "$log/$name" "$name"
+	}
+	vmtest vm env KTSTR_BIN=build/ktstr tests/vm/run-vm-tests.sh
+	vmtest ktest env KTSTR_SELFTEST=build/ktstr-selftest \
+		tests/vm/run-ktest-tests.sh
+	vmtest scenario-files env KTSTR_BIN=build/ktstr \
+		tests/vm/run-scenario-file-tests.sh
+	vmtest ops env KTSTR_BIN=build/ktstr tests/vm/run-ops-tests.sh
+	vmtest catalog env KTSTR_BIN=build/ktstr tests/vm/run-catalog-tests.sh
+	# The fixture scheduler needs the BPF toolchain (clang-22, libbpf and
+	# bpftool built from the kernel's source package) and the kernel BTF.
+	if scripts/build-bpf-toolchain.sh >"$log/toolchain" 2>&1 &&
+		make -s SAN=0 scheds >>"$log/toolchain" 2>&1; then
+		vmtest sched env KTSTR_BIN=build/ktstr \
+			KTSTR_SCX=build/scx-ktstr tests/vm/run-sched-tests.sh
+	else
+		tail -n 30 "$log/toolchain"
+		echo "test.sh: building the BPF toolchain or scx-ktstr failed" >&2
+		failed=$((failed + 1))
+	fi
 fi
 
 if [ $skipped -gt 0 ]; then

@@ -10,11 +10,21 @@
 
 #include <stdio.h>
 
+#include <ktstr/check.h>
 #include <ktstr/result.h>
 
+struct kt_sched_run;
+struct kt_scenario_file;
+
 struct kt_run_opts {
-	const char *const *names; /* NULL/0 = the default set */
+	const char *const *names; /* NULL/0 = the default set (unless
+				   * there are files) */
 	size_t nr_names;
+	/* Loaded scenario files (<ktstr/scenario_file.h>), run after the
+	 * names, in order. A file's duration_s / workers apply when
+	 * duration_ns / workers here are 0. */
+	const struct kt_scenario_file *const *files;
+	size_t nr_files;
 	uint64_t duration_ns;	 /* 0 = 2 s */
 	unsigned workers;	 /* 0 = 2 per cgroup */
 	const char *sysfs_root;	 /* NULL = "/" */
@@ -23,7 +33,13 @@ struct kt_run_opts {
 	const char *topo_label;	 /* NULL = the shape read from sysfs */
 	const char *sched_label; /* NULL = "eevdf" */
 	pid_t sched_pid;	 /* 0 = none */
-	FILE *report;		 /* text reports (NULL = stdout) */
+	/* The running scheduler (<ktstr/sched.h>; NULL = none): its pid
+	 * becomes ctx.sched_pid; once it died or was ejected, the scenario
+	 * that saw it gets the SCHED detail and the rest are not run
+	 * (skipped: "scheduler gone"). */
+	struct kt_sched_run *sched;
+	const struct kt_assert *sched_assert; /* scheduler layer or NULL */
+	FILE *report;			      /* text reports (NULL = stdout) */
 	/* Called before each scenario with its name; may be NULL. */
 	void (*on_start)(const char *name, void *arg);
 	/* Called after each scenario with its result; may be NULL. */

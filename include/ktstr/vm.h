@@ -17,6 +17,8 @@
 #include <ktstr/result.h>
 #include <ktstr/topo.h>
 
+struct kt_sched_def;
+
 /* ---- string vectors (argv, path lists); v[nr] is always NULL ---- */
 
 struct kt_strv {
@@ -121,12 +123,20 @@ int kt_elf_closure(const char *path, struct kt_strv *out);
 
 /* ---- initramfs ---- */
 
+/* Where the scheduler under test lives in the guest. */
+#define KT_VM_SCHED_PATH "/ktstr/scheduler"
+/* Scenario files travel as KT_VM_SCENARIO_DIR/<index>.json. */
+#define KT_VM_SCENARIO_DIR "/ktstr/scenarios"
+
 struct kt_initramfs_opts {
 	const char *init_path;	     /* NULL = /proc/self/exe */
 	const char *plan_json;	     /* -> /ktstr/plan.json */
 	const char *scheduler;	     /* optional -> /ktstr/scheduler */
 	const char *const *includes; /* files -> /include/<basename> */
 	size_t nr_includes;
+	/* scenario files -> KT_VM_SCENARIO_DIR/<index>.json */
+	const char *const *scenario_files;
+	size_t nr_scenario_files;
 	const char *busybox; /* optional -> /bin/busybox */
 };
 
@@ -173,6 +183,7 @@ enum kt_vm_mode {
 	KT_VM_RUN = 0, /* run scenarios, collect results */
 	KT_VM_SHELL,   /* busybox shell: exec one command or interactive */
 	KT_VM_PANIC,   /* guest panics on purpose after boot (harness tests) */
+	KT_VM_TEST,    /* run one KTSTR_TEST of the init binary (o->test) */
 };
 
 struct kt_vm_opts {
@@ -183,13 +194,26 @@ struct kt_vm_opts {
 	enum kt_vm_mode mode;
 	const char *const *scenarios; /* none = the guest's default set */
 	size_t nr_scenarios;
+	/* Scenario files (host paths, checked by the caller) that go into
+	 * the initramfs and run after the scenarios; with files and no
+	 * names, no default set runs. */
+	const char *const *scenario_files;
+	size_t nr_scenario_files;
 	uint64_t duration_ns; /* per scenario; 0 = 2 s */
 	unsigned workers;     /* per cgroup; 0 = default */
 	const char *exec;     /* shell: one command; NULL = interactive */
+	const char *test;     /* test mode: the registered test's name */
 	const char *const *includes; /* files -> /include/ */
 	size_t nr_includes;
 	const char *scheduler; /* binary -> /ktstr/scheduler (optional) */
-	const char *busybox;   /* NULL = /bin/busybox in shell mode */
+	/* The scheduler under test (<ktstr/sched.h>); NULL = `scheduler`
+	 * alone as a bare binary, or EEVDF. Its binary goes in as
+	 * /ktstr/scheduler, its sysctls and kernel args onto the kernel
+	 * command line, and a "sched" object into the plan. */
+	const struct kt_sched_def *sched;
+	uint32_t sched_flags;		     /* kt_sched_mask: active flags */
+	const char *const *sched_extra_args; /* NULL-terminated, or NULL */
+	const char *busybox; /* NULL = /bin/busybox in shell mode */
 	const char *extra_append;
 	const char *qemu;	  /* NULL = $KTSTR_QEMU or qemu-system-x86_64 */
 	uint64_t boot_timeout_ns; /* 0 = 60 s up to 4 vCPUs, +5 s per more */
@@ -216,6 +240,21 @@ struct kt_vm_guest_topo {
 	struct kt_strv siblings;
 };
 
+/* What the guest said about the scheduler (sched_attached/sched_exit). */
+struct kt_vm_sched {
+	bool attached;
+	char *name;
+	int pid;
+	uint64_t after_ms; /* start -> attached */
+	bool exited;	   /* a sched_exit arrived */
+	char *phase;	   /* "start", "attach", "run", "stop" */
+	uint64_t at_ms;
+	bool ejected;
+	char *reason;
+	struct kt_strv kernel_lines;
+	struct kt_strv log_tail;
+};
+
 struct kt_vm_result {
 	enum kt_vm_end end;
 	enum kt_verdict verdict; /* worst of everything below */
@@ -240,6 +279,7 @@ struct kt_vm_result {
 				    * INFRA one when the VM failed) */
 	char *accel;		   /* "tcg", "kvm" */
 	char *console_text;	   /* whole console, with capture_console */
+	struct kt_vm_sched sched;  /* scheduler messages, if any */
 };
 
 /*

@@ -17,12 +17,16 @@
 #include <ktstr/common.h>
 #include <ktstr/result.h>
 #include <ktstr/runner.h>
+#include <ktstr/scenario_file.h>
+#include <ktstr/sched.h>
+#include <ktstr/test.h>
 #include <ktstr/topo.h>
 
 #include "channel.h"
 #include "guest.h"
 #include "msg.h"
 #include "plan.h"
+#include "sched_life.h"
 #include "shell.h"
 #include "sysinit.h"
 
@@ -154,18 +158,132 @@ static _Noreturn void run_scenarios(const struct kt_plan *p,
 	    .on_result = on_result,
 	};
 
+	struct kt_sched_run *sr = NULL;
+	bool exit_sent = false;
+	int err;
+
 	if (setup_err)
 		fail("%s", setup_err);
-	if (p->nr_scenarios)
-		kt_guest_log("running %zu scenario(s)", p->nr_scenarios);
+	/* Scenario files the host checked; one that does not load here is
+	 * an infrastructure failure (a truncated initramfs). */
+	if (p->nr_scenario_files) {
+		struct kt_scenario_file **f =
+		    calloc(p->nr_scenario_files, sizeof(*f));
+
+		if (!f)
+			fail("scenario files: out of memory");
+		for (size_t i = 0; i < p->nr_scenario_files; i++)
+			if (kt_scenario_file_load(p->scenario_files[i], &f[i]))
+				fail("%s", kt_last_error());
+		o.files = (const struct kt_scenario_file *const *)f;
+		o.nr_files = p->nr_scenario_files;
+	}
+	if (p->sched) {
+		err = kt_guest_sched_start(p->sched, send_msg, &sr);
+		if (err && err != -ESRCH)
+			fail("scheduler %s: %s", p->sched->name,
+			     kt_last_error());
+		exit_sent = err == -ESRCH;
+		o.sched = sr;
+		o.sched_label = p->sched->label;
+		if (p->sched->has_assert)
+			o.sched_assert = &p->sched->assert;
+	}
+	if (p->nr_scenarios || p->nr_scenario_files)
+		kt_guest_log("running %zu scenario(s), %zu scenario file(s)",
+			     p->nr_scenarios, p->nr_scenario_files);
 	else
 		kt_guest_log("running the default set");
 	fflush(NULL);
-	if (kt_run_scenarios(&o, &worst))
+	err = kt_run_scenarios(&o, &worst);
+	if (sr) {
+		struct kt_result stop;
+
+		kt_result_init(&stop);
+		if (kt_guest_sched_end(sr, exit_sent, p->topo, p->sched->label,
+				       send_msg, &stop) == KT_VERDICT_SCHED) {
+			kt_result_print(&stop, stdout);
+			send_msg(kt_msg_result(&stop));
+			worst =
+			    KT_VERDICT_SCHED > worst ? KT_VERDICT_SCHED : worst;
+		}
+		kt_result_free(&stop);
+	}
+	if (err)
 		fail("run: %s", kt_last_error());
 	fflush(stdout);
 	kt_guest_log("worst verdict: %s", kt_verdict_name(worst));
 	finish(kt_verdict_exit_code(worst));
+}
+
+/* Test mode: the plan names one KTSTR_TEST of this very binary. */
+static _Noreturn void run_test(const struct kt_plan *p, const char *setup_err)
+{
+	const struct kt_test *t = kt_test_find(p->test);
+	const struct kt_sched_def *sd;
+	struct kt_test_env env = {
+	    .sysfs_root = "/",
+	    .cgroup_parent = CGROUP_ROOT "/ktstr",
+	    .duration_ns = p->duration_ns,
+	    .workers = p->workers,
+	    .topo_label = p->topo,
+	};
+	struct kt_result res, stop;
+	struct kt_sched_run *sr = NULL;
+	bool started = true;
+	uint64_t t0;
+	int code, err;
+
+	if (setup_err)
+		fail("%s", setup_err);
+	if (!t)
+		fail("test %s is not registered in this binary (%zu tests)",
+		     p->test, kt_test_count());
+	sd = t->scheduler;
+	if (sd) {
+		env.sched_label = sd->name;
+		env.sched_assert = &sd->assert;
+	}
+	/* The plan's "sched" (the host built it from t->scheduler) is what
+	 * runs: start it, and judge its death or ejection as SCHED. */
+	if (p->sched) {
+		err = kt_guest_sched_start(p->sched, send_msg, &sr);
+		if (err && err != -ESRCH)
+			fail("scheduler %s: %s", p->sched->name,
+			     kt_last_error());
+		started = !err;
+		env.sched_label = p->sched->label;
+		env.sched_pid = kt_sched_run_pid(sr);
+		if (p->sched->has_assert)
+			env.sched_assert = &p->sched->assert;
+	}
+	kt_result_init(&res);
+	if (started) {
+		kt_guest_log("running test %s", t->name);
+		on_start(t->name, NULL);
+		fflush(NULL);
+		t0 = kt_now_ns();
+		kt_test_run_here(t, &env, &res);
+		if (sr && !kt_sched_run_alive(sr))
+			kt_sched_exit_to_result(sr, t0, "", &res);
+	} else {
+		kt_result_set_header(&res, t->name, p->topo, env.sched_label);
+		kt_sched_exit_to_result(sr, 0, "not run: ", &res);
+	}
+	kt_result_print(&res, stdout);
+	fflush(stdout);
+	send_msg(kt_msg_result(&res));
+	code = kt_verdict_exit_code(res.verdict);
+	kt_result_free(&res);
+	kt_result_init(&stop);
+	if (sr && kt_guest_sched_end(sr, !started, p->topo, env.sched_label,
+				     send_msg, &stop) == KT_VERDICT_SCHED) {
+		kt_result_print(&stop, stdout);
+		send_msg(kt_msg_result(&stop));
+		code = kt_verdict_exit_code(KT_VERDICT_SCHED);
+	}
+	kt_result_free(&stop);
+	finish(code);
 }
 
 static _Noreturn void run_shell(const struct kt_plan *p)
@@ -245,6 +363,8 @@ int kt_guest_main(int argc, char **argv)
 		run_shell(&plan);
 	case KT_PLAN_PANIC:
 		run_panic();
+	case KT_PLAN_TEST:
+		run_test(&plan, setup_err[0] ? setup_err : NULL);
 	}
 	fail("plan: unknown mode %d", (int)plan.mode);
 }

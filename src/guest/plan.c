@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include <ktstr/common.h>
+#include <ktstr/sched.h>
 
 #include "plan.h"
 
@@ -19,6 +20,7 @@ static const char *const mode_names[] = {
     [KT_PLAN_RUN] = "run",
     [KT_PLAN_SHELL] = "shell",
     [KT_PLAN_PANIC] = "panic",
+    [KT_PLAN_TEST] = "test",
 };
 
 const char *kt_plan_mode_name(enum kt_plan_mode m)
@@ -119,47 +121,141 @@ static int get_mode(json_t *root, const char *origin, enum kt_plan_mode *out)
 	}
 	return kt_err(EINVAL,
 		      "plan %s: key \"mode\" is \"%s\"; expected \"run\", "
-		      "\"shell\" or \"panic\"",
+		      "\"shell\", \"panic\" or \"test\"",
 		      origin, s);
 }
 
-static int get_scenarios(json_t *root, const char *origin, struct kt_plan *p)
+/* An array of non-empty strings ("scenarios", "scenario_files"). */
+static int get_names(json_t *root, const char *origin, const char *key,
+		     char ***out, size_t *nr)
 {
-	json_t *v = get(root, "scenarios");
+	json_t *v = get(root, key);
 	json_t *e;
 	size_t i;
 
 	if (!v)
 		return 0;
 	if (!json_is_array(v))
-		return bad_type(origin, "scenarios", "an array of strings", v);
+		return bad_type(origin, key, "an array of strings", v);
 	if (json_array_size(v) > PLAN_MAX_SCENARIOS)
 		return kt_err(EINVAL,
-			      "plan %s: key \"scenarios\" has %zu entries, "
+			      "plan %s: key \"%s\" has %zu entries, "
 			      "more than %d",
-			      origin, json_array_size(v), PLAN_MAX_SCENARIOS);
+			      origin, key, json_array_size(v),
+			      PLAN_MAX_SCENARIOS);
 	if (!json_array_size(v))
 		return 0;
-	p->scenarios = calloc(json_array_size(v), sizeof(*p->scenarios));
-	if (!p->scenarios)
+	*out = calloc(json_array_size(v), sizeof(**out));
+	if (!*out)
 		return kt_err(ENOMEM, "plan %s: out of memory", origin);
 	json_array_foreach(v, i, e)
 	{
 		if (!json_is_string(e))
 			return kt_err(EINVAL,
-				      "plan %s: key \"scenarios\" entry %zu "
+				      "plan %s: key \"%s\" entry %zu "
 				      "must be a string, not %s",
-				      origin, i, json_type_name(e));
+				      origin, key, i, json_type_name(e));
 		if (!json_string_length(e))
 			return kt_err(EINVAL,
-				      "plan %s: key \"scenarios\" entry %zu "
+				      "plan %s: key \"%s\" entry %zu "
 				      "is an empty name",
-				      origin, i);
-		p->scenarios[i] = strdup(json_string_value(e));
-		if (!p->scenarios[i])
+				      origin, key, i);
+		(*out)[i] = strdup(json_string_value(e));
+		if (!(*out)[i])
 			return kt_err(ENOMEM, "plan %s: out of memory", origin);
-		p->nr_scenarios = i + 1;
+		*nr = i + 1;
 	}
+	return 0;
+}
+
+static int get_scenarios(json_t *root, const char *origin, struct kt_plan *p)
+{
+	int err = get_names(root, origin, "scenarios", &p->scenarios,
+			    &p->nr_scenarios);
+
+	return err
+		   ?: get_names(root, origin, "scenario_files",
+				&p->scenario_files, &p->nr_scenario_files);
+}
+
+static int sched_str(json_t *o, const char *origin, const char *key,
+		     bool required, char **out)
+{
+	char path[64];
+	json_t *v = get(o, key);
+
+	snprintf(path, sizeof(path), "sched.%s", key);
+	if (!v && required)
+		return kt_err(EINVAL, "plan %s: key \"%s\" is missing", origin,
+			      path);
+	if (!v)
+		return 0;
+	if (!json_is_string(v) || !json_string_length(v))
+		return bad_type(origin, path, "a non-empty string", v);
+	*out = strdup(json_string_value(v));
+	return *out ? 0 : kt_err(ENOMEM, "plan %s: out of memory", origin);
+}
+
+static int sched_args(json_t *o, const char *origin, struct kt_plan_sched *s)
+{
+	json_t *v = get(o, "args"), *e;
+	size_t i;
+
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return bad_type(origin, "sched.args", "an array of strings", v);
+	s->args = calloc(json_array_size(v) + 1, sizeof(*s->args));
+	if (!s->args)
+		return kt_err(ENOMEM, "plan %s: out of memory", origin);
+	json_array_foreach(v, i, e)
+	{
+		if (!json_is_string(e))
+			return kt_err(EINVAL,
+				      "plan %s: key \"sched.args\" entry %zu "
+				      "must be a string, not %s",
+				      origin, i, json_type_name(e));
+		s->args[i] = strdup(json_string_value(e));
+		if (!s->args[i])
+			return kt_err(ENOMEM, "plan %s: out of memory", origin);
+		s->nr_args = i + 1;
+	}
+	return 0;
+}
+
+static int get_sched(json_t *v, const char *origin, struct kt_plan *p)
+{
+	struct kt_plan_sched *s;
+	uint64_t ms = 0;
+	json_t *a;
+	int err;
+
+	if (!json_is_object(v))
+		return bad_type(origin, "sched", "an object", v);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return kt_err(ENOMEM, "plan %s: out of memory", origin);
+	p->sched = s;
+	err = sched_str(v, origin, "path", true, &s->path);
+	err = err ?: sched_str(v, origin, "name", true, &s->name);
+	err = err ?: sched_str(v, origin, "label", false, &s->label);
+	err = err ?: sched_args(v, origin, s);
+	err = err ?: get_uint(v, origin, "attach_timeout_ms", 600000, &ms);
+	if (err)
+		return err;
+	s->attach_timeout_ns = KT_MS(ms);
+	a = get(v, "assert");
+	if (a) {
+		char where[512];
+
+		snprintf(where, sizeof(where), "plan %s: sched.assert", origin);
+		err = kt_assert_from_json(a, where, &s->assert);
+		if (err)
+			return err;
+		s->has_assert = true;
+	}
+	if (!s->label && !(s->label = strdup(s->name)))
+		return kt_err(ENOMEM, "plan %s: out of memory", origin);
 	return 0;
 }
 
@@ -202,17 +298,18 @@ static int plan_from_json(json_t *root, const char *origin, struct kt_plan *p)
 	err = get_str(root, origin, "topo", &p->topo);
 	if (!err)
 		err = get_str(root, origin, "exec", &p->exec);
+	if (!err)
+		err = get_str(root, origin, "test", &p->test);
 	if (err)
 		return err;
+	if (p->mode == KT_PLAN_TEST && (!p->test || !p->test[0]))
+		return kt_err(EINVAL,
+			      "plan %s: mode \"test\" needs a \"test\" name",
+			      origin);
 
-	/* Reserved for scheduler runs: refuse rather than silently run EEVDF.
-	 */
 	v = get(root, "sched");
 	if (v)
-		return kt_err(EINVAL,
-			      "plan %s: key \"sched\" is set but this guest "
-			      "cannot start schedulers yet",
-			      origin);
+		return get_sched(v, origin, p);
 	return 0;
 }
 
@@ -265,7 +362,20 @@ void kt_plan_free(struct kt_plan *p)
 	for (size_t i = 0; i < p->nr_scenarios; i++)
 		free(p->scenarios[i]);
 	free(p->scenarios);
+	for (size_t i = 0; i < p->nr_scenario_files; i++)
+		free(p->scenario_files[i]);
+	free(p->scenario_files);
 	free(p->topo);
 	free(p->exec);
+	free(p->test);
+	if (p->sched) {
+		for (size_t i = 0; i < p->sched->nr_args; i++)
+			free(p->sched->args[i]);
+		free(p->sched->args);
+		free(p->sched->path);
+		free(p->sched->name);
+		free(p->sched->label);
+		free(p->sched);
+	}
 	memset(p, 0, sizeof(*p));
 }

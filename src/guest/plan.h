@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <ktstr/check.h>
+
 #define KT_PLAN_PATH	"/ktstr/plan.json"
 #define KT_PLAN_VERSION 1
 
@@ -16,6 +18,19 @@ enum kt_plan_mode {
 	KT_PLAN_RUN,   /* run catalog scenarios, send results */
 	KT_PLAN_SHELL, /* a shell: one command (exec) or interactive */
 	KT_PLAN_PANIC, /* crash the kernel after boot (harness tests) */
+	KT_PLAN_TEST,  /* run one registered KTSTR_TEST (test binaries) */
+};
+
+/* "sched": the scheduler to start before the scenarios (NULL = EEVDF). */
+struct kt_plan_sched {
+	char *path;  /* in the guest, e.g. "/ktstr/scheduler" */
+	char *name;  /* the definition's name */
+	char *label; /* for reports: "name" or "name+flags" */
+	char **args; /* without argv[0], NULL-terminated */
+	size_t nr_args;
+	uint64_t attach_timeout_ns; /* 0 = the library default */
+	bool has_assert;
+	struct kt_assert assert; /* the scheduler layer of the checks */
 };
 
 struct kt_plan {
@@ -23,10 +38,14 @@ struct kt_plan {
 	enum kt_plan_mode mode;
 	char **scenarios; /* catalog names; none = the default set */
 	size_t nr_scenarios;
+	char **scenario_files; /* guest paths of scenario files */
+	size_t nr_scenario_files;
 	uint64_t duration_ns; /* 0 = the runner's default */
 	unsigned workers;     /* per cgroup; 0 = the runner's default */
 	char *topo;	      /* label for reports; NULL = read from sysfs */
 	char *exec; /* shell mode: one-shot command; NULL = interactive */
+	char *test; /* test mode: the KTSTR_TEST name (required there) */
+	struct kt_plan_sched *sched; /* NULL = no scheduler (EEVDF) */
 };
 
 const char *kt_plan_mode_name(enum kt_plan_mode m);

@@ -33,6 +33,22 @@ static int add_binary(struct kt_cpio *c, const char *dst, const char *src,
 	return err == -ENOEXEC ? 0 : err;
 }
 
+/* The scheduler keeps a missing execute bit, so the guest reports the
+ * exec failure as the scheduler's verdict (docs/scheduler.md). */
+static int add_scheduler(struct kt_cpio *c, const char *src,
+			 struct kt_strv *libs)
+{
+	struct stat st;
+
+	if (stat(src, &st) < 0)
+		return kt_err(errno, "scheduler %s: %s", src, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return kt_err(EINVAL, "scheduler %s: not a regular file", src);
+	if (!(st.st_mode & 0111))
+		return kt_cpio_file_from_path(c, KT_VM_SCHED_PATH, 0644, src);
+	return add_binary(c, KT_VM_SCHED_PATH, src, libs);
+}
+
 static int add_includes(struct kt_cpio *c, const struct kt_initramfs_opts *o,
 			struct kt_strv *libs)
 {
@@ -99,10 +115,17 @@ static int add_all(struct kt_cpio *c, const struct kt_initramfs_opts *o)
 		err = kt_cpio_file(c, "/ktstr/plan.json", 0644, o->plan_json,
 				   strlen(o->plan_json));
 	if (!err && o->scheduler)
-		err = add_binary(c, "/ktstr/scheduler", o->scheduler, &libs);
+		err = add_scheduler(c, o->scheduler, &libs);
 	if (!err && o->busybox)
 		err = add_binary(c, "/bin/busybox", o->busybox, &libs);
 	err = err ?: add_includes(c, o, &libs);
+	for (size_t i = 0; i < o->nr_scenario_files && !err; i++) {
+		char dst[64];
+
+		snprintf(dst, sizeof(dst), KT_VM_SCENARIO_DIR "/%zu.json", i);
+		err =
+		    kt_cpio_file_from_path(c, dst, 0644, o->scenario_files[i]);
+	}
 	for (size_t i = 0; i < libs.nr && !err; i++)
 		if (!kt_cpio_has(c, libs.v[i]))
 			err = kt_cpio_file_from_path(c, libs.v[i], 0755,

@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <ktstr/sched.h>
+
 #include "vm_internal.h"
 
 extern char **environ;
@@ -148,9 +150,12 @@ static int write_initramfs(struct vm_run *v)
 {
 	const struct kt_vm_opts *o = v->o;
 	struct kt_initramfs_opts io = {
-	    .scheduler = o->scheduler,
+	    .scheduler =
+		o->sched && o->sched->binary ? o->sched->binary : o->scheduler,
 	    .includes = o->includes,
 	    .nr_includes = o->nr_includes,
+	    .scenario_files = o->scenario_files,
+	    .nr_scenario_files = o->nr_scenario_files,
 	};
 	char *plan = kt_vm_plan_json(o);
 	int err;
@@ -247,13 +252,16 @@ static uint64_t boot_timeout(const struct kt_vm_opts *o)
 static uint64_t run_timeout(const struct kt_vm_opts *o)
 {
 	uint64_t d = o->duration_ns ? o->duration_ns : KT_SEC(2);
-	size_t n = o->nr_scenarios ? o->nr_scenarios : 10;
+	size_t n =
+	    o->nr_scenarios + o->nr_scenario_files ?: 10; /* the default set */
 
 	if (o->run_timeout_ns)
 		return o->run_timeout_ns;
 	switch (o->mode) {
 	case KT_VM_PANIC:
 		return KT_SEC(60);
+	case KT_VM_TEST:
+		return d + KT_SEC(15) + KT_SEC(60);
 	case KT_VM_SHELL:
 		return o->exec ? KT_SEC(600) : UINT64_MAX / 2;
 	case KT_VM_RUN:
@@ -337,9 +345,13 @@ static int add_infra_result(struct vm_run *v)
 	struct kt_vm_result *res = v->res;
 	const char *sched = "eevdf";
 	struct kt_result r, *arr;
+	char label[256];
 	int err;
 
-	if (v->o->scheduler) {
+	if (v->o->sched && !kt_sched_label(v->o->sched, v->o->sched_flags,
+					   label, sizeof(label))) {
+		sched = label;
+	} else if (v->o->scheduler) {
 		const char *slash = strrchr(v->o->scheduler, '/');
 
 		sched = slash ? slash + 1 : v->o->scheduler;
@@ -409,18 +421,31 @@ static void classify(struct vm_run *v, bool timed_out, uint64_t limit_ns)
 		for (size_t i = 0; i < res->nr_results; i++)
 			if (res->results[i].verdict > res->verdict)
 				res->verdict = res->results[i].verdict;
+		/* The scheduler died, was ejected or did not detach. */
+		if (res->sched.exited && res->verdict < KT_VERDICT_SCHED)
+			res->verdict = KT_VERDICT_SCHED;
 		if (res->errors.nr)
 			set_reason(res, "guest error: %s", res->errors.v[0]);
 		if (v->o->mode == KT_VM_RUN &&
-		    res->nr_results < v->o->nr_scenarios) {
+		    res->nr_results <
+			v->o->nr_scenarios + v->o->nr_scenario_files) {
 			/* A scenario vanished: never let that pass. */
 			res->verdict = KT_VERDICT_INFRA;
 			set_reason(res,
 				   "the guest reported %zu result(s) for %zu "
 				   "scenario(s)%s%s",
-				   res->nr_results, v->o->nr_scenarios,
+				   res->nr_results,
+				   v->o->nr_scenarios + v->o->nr_scenario_files,
 				   res->errors.nr ? "; guest error: " : "",
 				   res->errors.nr ? res->errors.v[0] : "");
+		}
+		if (v->o->mode == KT_VM_TEST && !res->nr_results) {
+			res->verdict = KT_VERDICT_INFRA;
+			set_reason(
+			    res, "the guest reported no result for test %s%s%s",
+			    v->o->test ? v->o->test : "?",
+			    res->errors.nr ? "; guest error: " : "",
+			    res->errors.nr ? res->errors.v[0] : "");
 		}
 	} else if (timed_out) {
 		res->end = KT_VM_END_TIMEOUT;
@@ -531,10 +556,39 @@ static int supervise(struct vm_run *v)
 	return 0;
 }
 
+/* The kernel command line extras: the caller's, then the scheduler's
+ * sysctl.K=V words and kernel args. *out = NULL when there are none of
+ * the scheduler's. */
+static int sched_append(const struct kt_vm_opts *o, char **out)
+{
+	char *sa;
+	int n;
+
+	*out = NULL;
+	if (!o->sched)
+		return 0;
+	sa = kt_sched_kernel_append(o->sched);
+	if (!sa)
+		return -ENOMEM;
+	if (!*sa) {
+		free(sa);
+		return 0;
+	}
+	n = asprintf(out, "%s%s%s", o->extra_append ? o->extra_append : "",
+		     o->extra_append ? " " : "", sa);
+	free(sa);
+	if (n < 0) {
+		*out = NULL;
+		return kt_err(ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 static int run(struct vm_run *v)
 {
 	const struct kt_vm_opts *o = v->o;
 	struct kt_strv argv = {0};
+	char *append = NULL;
 	struct kt_qemu_opts q = {
 	    .topo = o->topo,
 	    .kernel = o->kernel,
@@ -573,7 +627,11 @@ static int run(struct vm_run *v)
 	if (v->ch.fd < 0)
 		return kt_err(errno, "create %s: %s", v->channel,
 			      strerror(errno));
-	err = kt_qemu_argv(&q, &argv);
+	err = sched_append(o, &append);
+	if (append)
+		q.extra_append = append;
+	err = err ?: kt_qemu_argv(&q, &argv);
+	free(append);
 	if (err) {
 		kt_strv_free(&argv);
 		return err;

@@ -62,6 +62,22 @@ static int add_result(struct kt_vm_chan *ch, struct kt_vm_result *res,
 	return 0;
 }
 
+/* The first sched_exit wins (a later one would only repeat it). */
+static int sched_exit(struct kt_vm_sched *s, json_t *m)
+{
+	int err;
+
+	if (s->exited)
+		return 0;
+	s->exited = true;
+	s->phase = dup_str(m, "phase");
+	s->reason = dup_str(m, "reason");
+	s->at_ms = (uint64_t)json_integer_value(json_object_get(m, "at_ms"));
+	s->ejected = json_is_true(json_object_get(m, "ejected"));
+	err = push_list(&s->kernel_lines, json_object_get(m, "kernel_lines"));
+	return err ?: push_list(&s->log_tail, json_object_get(m, "log_tail"));
+}
+
 static int handle(struct kt_vm_chan *ch, struct kt_vm_result *res,
 		  const char *line)
 {
@@ -116,6 +132,17 @@ static int handle(struct kt_vm_chan *ch, struct kt_vm_result *res,
 		    (int)json_integer_value(json_object_get(m, "code"));
 		if (json_is_integer(st))
 			res->guest_status = (int)json_integer_value(st);
+	} else if (!strcmp(type, "sched_attached")) {
+		struct kt_vm_sched *s = &res->sched;
+
+		s->attached = true;
+		free(s->name);
+		s->name = dup_str(m, "name");
+		s->pid = (int)json_integer_value(json_object_get(m, "pid"));
+		s->after_ms = (uint64_t)json_integer_value(
+		    json_object_get(m, "after_ms"));
+	} else if (!strcmp(type, "sched_exit")) {
+		err = sched_exit(&res->sched, m);
 	}
 	/* Unknown types are ignored: newer guests may send more. */
 	json_decref(m);

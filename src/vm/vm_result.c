@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ktstr/sched.h>
 #include <ktstr/vm.h>
 
 const char *kt_vm_end_name(enum kt_vm_end e)
@@ -38,10 +39,59 @@ static const char *mode_name(enum kt_vm_mode m)
 		return "shell";
 	case KT_VM_PANIC:
 		return "panic";
+	case KT_VM_TEST:
+		return "test";
 	case KT_VM_RUN:
 	default:
 		return "run";
 	}
+}
+
+/* The plan's "sched" object (docs/protocol.md), or null for EEVDF. */
+static json_t *kt_vm_plan_sched_json(const struct kt_vm_opts *o)
+{
+	struct kt_sched_def bare = {0};
+	const struct kt_sched_def *d = o->sched;
+	json_t *s, *args;
+	char **argv = NULL, label[1024];
+	bool ok;
+
+	if (!d && o->scheduler) {
+		if (kt_sched_def_from_binary(&bare, o->scheduler))
+			return NULL;
+		d = &bare;
+	}
+	if (!d || kt_sched_def_is_eevdf(d))
+		return json_null();
+	s = json_object();
+	args = json_array();
+	ok = s && args &&
+	     !kt_sched_argv(d, o->sched_flags, o->sched_extra_args, &argv,
+			    NULL) &&
+	     !kt_sched_label(d, o->sched_flags, label, sizeof(label));
+	for (size_t i = 0; ok && argv[i]; i++)
+		ok = !json_array_append_new(args, json_string(argv[i]));
+	ok = ok &&
+	     !json_object_set_new(s, "path", json_string(KT_VM_SCHED_PATH));
+	ok = ok && !json_object_set_new(s, "name", json_string(d->name));
+	ok = ok && !json_object_set_new(s, "label", json_string(label));
+	ok = ok && !json_object_set(s, "args", args);
+	ok = ok &&
+	     !json_object_set_new(
+		 s, "attach_timeout_ms",
+		 json_integer((json_int_t)((d->attach_timeout_ns
+						?: KT_SCHED_DEFAULT_ATTACH_NS) /
+					   KT_MS(1))));
+	ok = ok &&
+	     !json_object_set_new(s, "assert", kt_assert_to_json(&d->assert));
+	kt_sched_argv_free(argv);
+	json_decref(args);
+	kt_sched_def_free(&bare);
+	if (!ok) {
+		json_decref(s);
+		return NULL;
+	}
+	return s;
 }
 
 char *kt_vm_plan_json(const struct kt_vm_opts *o)
@@ -50,6 +100,7 @@ char *kt_vm_plan_json(const struct kt_vm_opts *o)
 	char topo[64] = "";
 	char *text = NULL;
 	bool ok = p && sc;
+	uint64_t dur;
 
 	kt_topo_spec_name(&o->topo, topo, sizeof(topo));
 	for (size_t i = 0; ok && i < o->nr_scenarios; i++)
@@ -58,16 +109,34 @@ char *kt_vm_plan_json(const struct kt_vm_opts *o)
 	ok = ok &&
 	     !json_object_set_new(p, "mode", json_string(mode_name(o->mode)));
 	ok = ok && !json_object_set(p, "scenarios", sc);
-	ok = ok && !json_object_set_new(
-		       p, "duration_ns",
-		       json_integer((json_int_t)(o->duration_ns ? o->duration_ns
-								: KT_SEC(2))));
+	/* Scenario files: 0 lets each use its own duration_s (the guest's
+	 * default is 2 s for everything else). */
+	dur = o->duration_ns	     ? o->duration_ns
+	      : o->nr_scenario_files ? 0
+				     : KT_SEC(2);
+	ok = ok && !json_object_set_new(p, "duration_ns",
+					json_integer((json_int_t)dur));
+	if (o->nr_scenario_files) {
+		json_t *f = json_array();
+
+		for (size_t i = 0; f && i < o->nr_scenario_files; i++)
+			if (json_array_append_new(
+				f, json_sprintf(KT_VM_SCENARIO_DIR "/%zu.json",
+						i)))
+				break;
+		ok = ok && f && json_array_size(f) == o->nr_scenario_files &&
+		     !json_object_set(p, "scenario_files", f);
+		json_decref(f);
+	}
 	ok = ok && !json_object_set_new(p, "workers", json_integer(o->workers));
 	ok = ok && !json_object_set_new(p, "topo", json_string(topo));
+	if (o->test)
+		ok =
+		    ok && !json_object_set_new(p, "test", json_string(o->test));
 	if (o->exec)
 		ok =
 		    ok && !json_object_set_new(p, "exec", json_string(o->exec));
-	ok = ok && !json_object_set_new(p, "sched", json_null());
+	ok = ok && !json_object_set_new(p, "sched", kt_vm_plan_sched_json(o));
 	if (ok)
 		text = json_dumps(p, JSON_COMPACT);
 	json_decref(sc);
@@ -118,6 +187,11 @@ void kt_vm_result_free(struct kt_vm_result *r)
 	kt_strv_free(&r->guest_topo.nodes);
 	kt_strv_free(&r->guest_topo.siblings);
 	kt_strv_free(&r->errors);
+	free(r->sched.name);
+	free(r->sched.phase);
+	free(r->sched.reason);
+	kt_strv_free(&r->sched.kernel_lines);
+	kt_strv_free(&r->sched.log_tail);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -133,6 +207,26 @@ static json_t *strv_json(const struct kt_strv *sv)
 static json_t *str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
+}
+
+/* {attached, name, pid, after_ms, exit: {...} or null}, or null when the
+ * guest said nothing about a scheduler. */
+static json_t *sched_json(const struct kt_vm_sched *s)
+{
+	json_t *j, *e = json_null();
+
+	if (!s->attached && !s->exited)
+		return json_null();
+	if (s->exited)
+		e = json_pack("{s:s?, s:I, s:b, s:s?, s:o, s:o}", "phase",
+			      s->phase, "at_ms", (json_int_t)s->at_ms,
+			      "ejected", s->ejected, "reason", s->reason,
+			      "kernel_lines", strv_json(&s->kernel_lines),
+			      "log_tail", strv_json(&s->log_tail));
+	j = json_pack("{s:b, s:s?, s:i, s:I, s:o}", "attached", s->attached,
+		      "name", s->name, "pid", s->pid, "after_ms",
+		      (json_int_t)s->after_ms, "exit", e ? e : json_null());
+	return j;
 }
 
 json_t *kt_vm_result_to_json(const struct kt_vm_result *r)
@@ -175,6 +269,7 @@ json_t *kt_vm_result_to_json(const struct kt_vm_result *r)
 			    json_string(kt_console_kind_name(r->console_kind)));
 	json_object_set_new(j, "console_excerpt",
 			    str_or_null(r->console_excerpt));
+	json_object_set_new(j, "sched", sched_json(&r->sched));
 	json_object_set_new(j, "results", results);
 	return j;
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <ktstr/common.h>
+#include <ktstr/vm.h>
 
 #include "../../src/guest/plan.h"
 
@@ -46,6 +47,45 @@ static void test_full_plan(void **state)
 	kt_plan_free(&p);
 	assert_null(p.scenarios);
 	assert_int_equal(p.nr_scenarios, 0);
+}
+
+static void test_sched_plan(void **state)
+{
+	struct kt_plan p;
+
+	(void)state;
+	assert_int_equal(
+	    kt_plan_parse(
+		"{\"version\": 1, \"sched\": {"
+		"\"path\": \"/ktstr/scheduler\", \"name\": \"scx\","
+		" \"label\": \"scx+llc\", \"args\": [\"-v\", \"--x\"],"
+		" \"attach_timeout_ms\": 7000,"
+		" \"assert\": {\"max_migration_ratio\": 0.5}}}",
+		"p.json", &p),
+	    0);
+	assert_non_null(p.sched);
+	assert_string_equal(p.sched->path, "/ktstr/scheduler");
+	assert_string_equal(p.sched->name, "scx");
+	assert_string_equal(p.sched->label, "scx+llc");
+	assert_int_equal(p.sched->nr_args, 2);
+	assert_string_equal(p.sched->args[1], "--x");
+	assert_null(p.sched->args[2]);
+	assert_true(p.sched->attach_timeout_ns == KT_MS(7000));
+	assert_true(p.sched->has_assert);
+	assert_true(p.sched->assert.max_migration_ratio.set);
+	assert_false(p.sched->assert.not_starved.set);
+	kt_plan_free(&p);
+	assert_null(p.sched);
+	/* The label defaults to the name; no args is an empty list. */
+	assert_int_equal(
+	    kt_plan_parse("{\"version\": 1, \"sched\": {\"path\": \"/s\","
+			  " \"name\": \"n\"}}",
+			  "p.json", &p),
+	    0);
+	assert_string_equal(p.sched->label, "n");
+	assert_int_equal(p.sched->nr_args, 0);
+	assert_false(p.sched->has_assert);
+	kt_plan_free(&p);
 }
 
 static void test_defaults(void **state)
@@ -166,7 +206,14 @@ static void test_version_and_shape(void **state)
 	assert_bad("{\"version\":2}", "version 2", "not supported");
 	assert_bad("[1,2]", "JSON object", "an array");
 	assert_bad("{\"version\":1,\"sched\":{\"name\":\"scx_simple\"}}",
-		   "\"sched\"", NULL);
+		   "\"sched.path\"", "missing");
+	assert_bad("{\"version\":1,\"sched\":[]}", "\"sched\"", "an array");
+	assert_bad("{\"version\":1,\"sched\":{\"path\":\"/s\",\"name\":\"x\","
+		   "\"args\":[1]}}",
+		   "sched.args", "entry 0");
+	assert_bad("{\"version\":1,\"sched\":{\"path\":\"/s\",\"name\":\"x\","
+		   "\"assert\":{\"max_gap\":1}}}",
+		   "sched.assert", "max_gap");
 	/* Duplicate keys are ambiguous: rejected. */
 	assert_bad("{\"version\":1,\"workers\":1,\"workers\":2}", "line 1",
 		   "duplicate");
@@ -226,17 +273,61 @@ static void test_load_file(void **state)
 	rmdir(dir);
 }
 
+/* Test mode (KTSTR_TEST binaries): the name is required, and the host's
+ * plan for a KT_VM_TEST run parses back to it. */
+static void test_test_mode(void **state)
+{
+	struct kt_vm_opts o = {.topo = KT_TOPO(1, 1, 2, 1),
+			       .mode = KT_VM_TEST,
+			       .test = "guest_ctx",
+			       .duration_ns = KT_SEC(1)};
+	struct kt_plan p;
+	char *text;
+
+	(void)state;
+	assert_int_equal(kt_plan_parse("{\"version\":1,\"mode\":\"test\","
+				       "\"test\":\"steady\"}",
+				       NULL, &p),
+			 0);
+	assert_int_equal(p.mode, KT_PLAN_TEST);
+	assert_string_equal(kt_plan_mode_name(p.mode), "test");
+	assert_string_equal(p.test, "steady");
+	kt_plan_free(&p);
+
+	assert_int_equal(
+	    kt_plan_parse("{\"version\":1,\"mode\":\"test\"}", "p.json", &p),
+	    -EINVAL);
+	assert_string_equal(kt_last_error(), "plan p.json: mode \"test\" needs "
+					     "a \"test\" name");
+	assert_int_equal(kt_plan_parse("{\"version\":1,\"mode\":\"test\","
+				       "\"test\":7}",
+				       NULL, &p),
+			 -EINVAL);
+
+	text = kt_vm_plan_json(&o);
+	assert_non_null(text);
+	assert_int_equal(kt_plan_parse(text, NULL, &p), 0);
+	assert_int_equal(p.mode, KT_PLAN_TEST);
+	assert_string_equal(p.test, "guest_ctx");
+	assert_int_equal(p.duration_ns, KT_SEC(1));
+	assert_string_equal(p.topo, "1n1l2c1t");
+	kt_plan_free(&p);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_full_plan),
 	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_sched_plan),
 	    cmocka_unit_test(test_shell_and_panic),
 	    cmocka_unit_test(test_unknown_keys_ignored),
 	    cmocka_unit_test(test_wrong_types),
 	    cmocka_unit_test(test_version_and_shape),
 	    cmocka_unit_test(test_bad_json_position),
 	    cmocka_unit_test(test_load_file),
+	    cmocka_unit_test(test_test_mode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
