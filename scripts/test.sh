@@ -61,6 +61,8 @@ else
 	vmtest scenario-files env KTSTR_BIN=build/ktstr \
 		tests/vm/run-scenario-file-tests.sh
 	vmtest ops env KTSTR_BIN=build/ktstr tests/vm/run-ops-tests.sh
+	vmtest work-types env KTSTR_BIN=build/ktstr \
+		tests/vm/run-work-types-tests.sh
 	vmtest catalog env KTSTR_BIN=build/ktstr tests/vm/run-catalog-tests.sh
 	# The fixture scheduler needs the BPF toolchain (clang-22, libbpf and
 	# bpftool built from the kernel's source package) and the kernel BTF.
