@@ -19,7 +19,7 @@ set -eu
 SRCPKG=${KTSTR_LINUX_SOURCE:-linux-source-7.2}
 SUITE=sid
 APT_ETC=${KTSTR_APT_ETC:-/etc/apt}
-PKGS="clang-22 llvm-22 gcc libc6-dev make pkg-config libelf-dev zlib1g-dev
+PKGS="clang-22 llvm-22 gcc libc6-dev make pkg-config libelf-dev libssl-dev zlib1g-dev
 libzstd-dev xz-utils python3 ca-certificates"
 
 CACHE=${KTSTR_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:?HOME is unset}/.cache}/ktstr}
