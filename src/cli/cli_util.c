@@ -2,6 +2,7 @@
 /* Argument parsing and output helpers shared by the ktstr subcommands. */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <libgen.h>
 #include <sys/stat.h>
 #include <stdarg.h>
@@ -71,6 +72,33 @@ int kt_cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n'ktstr %s --help' shows the options\n", cmd);
 	return KT_EXIT_USAGE;
+}
+
+int kt_cli_bad_option(const char *cmd, int c, char *const *argv)
+{
+	if (c == ':')
+		return kt_cli_usage_error(cmd, "%s needs a value",
+					  argv[optind - 1]);
+	return kt_cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
+int kt_cli_run_option(int c, const char *arg, uint64_t *duration_ns,
+		      unsigned *workers, const char **json_path)
+{
+	switch (c) {
+	case 'd':
+		if (kt_cli_duration("--duration", arg, duration_ns))
+			return KT_EXIT_USAGE;
+		return 0;
+	case 'w':
+		if (kt_cli_uint("--workers", arg, 1, 1024, workers))
+			return KT_EXIT_USAGE;
+		return 0;
+	case 'j':
+		*json_path = arg;
+		return 0;
+	}
+	return KT_CLI_OPT_OTHER;
 }
 
 int kt_cli_write_json(const char *path, json_t *j)

@@ -36,12 +36,8 @@ int kt_cmd_cleanup(int argc, char **argv)
 			return KT_EXIT_PASS;
 		} else if (c == 'c') {
 			root = optarg;
-		} else if (c == ':') {
-			return kt_cli_usage_error("cleanup", "%s needs a value",
-						  argv[optind - 1]);
 		} else {
-			return kt_cli_usage_error(
-			    "cleanup", "unknown option '%s'", argv[optind - 1]);
+			return kt_cli_bad_option("cleanup", c, argv);
 		}
 	}
 	if (optind < argc)

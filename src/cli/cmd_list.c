@@ -41,8 +41,7 @@ int kt_cmd_list(int argc, char **argv)
 		if (c == 'j')
 			json = true;
 		else
-			return kt_cli_usage_error("list", "unknown option '%s'",
-						  argv[optind - 1]);
+			return kt_cli_bad_option("list", c, argv);
 	}
 	if (optind < argc)
 		return kt_cli_usage_error("list", "unexpected argument '%s'",

@@ -45,9 +45,7 @@ static void collect_json(const struct kt_result *r, void *arg)
 int kt_cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"duration", required_argument, NULL, 'd'},
-	    {"workers", required_argument, NULL, 'w'},
-	    {"json", required_argument, NULL, 'j'},
+	    KT_CLI_RUN_OPTIONS,
 	    {"cgroup-root", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
@@ -62,33 +60,19 @@ int kt_cmd_run(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
+		rc = kt_cli_run_option(c, optarg, &o.duration_ns, &o.workers,
+				       &json_path);
+		if (rc == 0)
+			continue;
+		if (rc != KT_CLI_OPT_OTHER)
+			return rc;
+		if (c == 'h') {
 			help();
 			return KT_EXIT_PASS;
-		case 'd':
-			if (kt_cli_duration("--duration", optarg,
-					    &o.duration_ns))
-				return KT_EXIT_USAGE;
-			break;
-		case 'w':
-			if (kt_cli_uint("--workers", optarg, 1, 1024,
-					&o.workers))
-				return KT_EXIT_USAGE;
-			break;
-		case 'j':
-			json_path = optarg;
-			break;
-		case 'c':
-			o.cgroup_root = optarg;
-			break;
-		case ':':
-			return kt_cli_usage_error("run", "%s needs a value",
-						  argv[optind - 1]);
-		default:
-			return kt_cli_usage_error("run", "unknown option '%s'",
-						  argv[optind - 1]);
 		}
+		if (c != 'c')
+			return kt_cli_bad_option("run", c, argv);
+		o.cgroup_root = optarg;
 	}
 	rc = kt_cli_scenarios_load("run", &argv[optind],
 				   (size_t)(argc - optind), &sc);

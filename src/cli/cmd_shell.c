@@ -90,17 +90,13 @@ static int print_exec_output(const char *text)
 int kt_cmd_shell(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"topo", required_argument, NULL, 't'},
-	    {"kernel", required_argument, NULL, 'k'},
-	    {"memory", required_argument, NULL, 'm'},
+	    KT_CLI_VM_OPTIONS,
 	    {"exec", required_argument, NULL, 'e'},
 	    {"include", required_argument, NULL, 'i'},
-	    {"accel", required_argument, NULL, 'a'},
-	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	const char *topo = DEFAULT_TOPO, *kernel_arg = NULL;
+	struct kt_cli_vm_args va = {.topo = DEFAULT_TOPO};
 	const char *includes[MAX_INCLUDES];
 	struct kt_vm_opts o = {.mode = KT_VM_SHELL};
 	struct kt_vm_result res;
@@ -110,21 +106,15 @@ int kt_cmd_shell(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		rc = kt_cli_vm_option("shell", c, optarg, &va, &o);
+		if (rc == 0)
+			continue;
+		if (rc != KT_CLI_OPT_OTHER)
+			return rc;
 		switch (c) {
 		case 'h':
 			help();
 			return KT_EXIT_PASS;
-		case 't':
-			topo = optarg;
-			break;
-		case 'k':
-			kernel_arg = optarg;
-			break;
-		case 'm':
-			if (kt_cli_uint("--memory", optarg, 128, 1 << 20,
-					&o.memory_mb))
-				return KT_EXIT_USAGE;
-			break;
 		case 'e':
 			o.exec = optarg;
 			break;
@@ -135,19 +125,8 @@ int kt_cmd_shell(int argc, char **argv)
 				    MAX_INCLUDES);
 			includes[o.nr_includes++] = optarg;
 			break;
-		case 'a':
-			if (kt_cli_vm_accel("shell", optarg, &o.accel))
-				return KT_EXIT_USAGE;
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case ':':
-			return kt_cli_usage_error("shell", "%s needs a value",
-						  argv[optind - 1]);
 		default:
-			return kt_cli_usage_error(
-			    "shell", "unknown option '%s'", argv[optind - 1]);
+			return kt_cli_bad_option("shell", c, argv);
 		}
 	}
 	if (optind < argc)
@@ -155,13 +134,13 @@ int kt_cmd_shell(int argc, char **argv)
 					  "unexpected argument '%s' (use "
 					  "--exec 'CMD ARGS')",
 					  argv[optind]);
-	if (kt_cli_vm_topo("shell", topo, &o.topo))
+	if (kt_cli_vm_topo("shell", va.topo, &o.topo))
 		return KT_EXIT_USAGE;
 	for (size_t i = 0; i < o.nr_includes; i++)
 		if (access(includes[i], R_OK))
 			return kt_cli_usage_error("shell", "--include %s: %s",
 						  includes[i], strerror(errno));
-	if (kt_cli_vm_kernel("shell", kernel_arg, kernel, sizeof(kernel)))
+	if (kt_cli_vm_kernel("shell", va.kernel, kernel, sizeof(kernel)))
 		return KT_EXIT_USAGE;
 	o.kernel = kernel;
 	o.includes = includes;

@@ -137,12 +137,8 @@ int kt_cmd_topo(int argc, char **argv)
 			json = true;
 		} else if (c == 's') {
 			root = optarg;
-		} else if (c == ':') {
-			return kt_cli_usage_error("topo", "%s needs a value",
-						  argv[optind - 1]);
 		} else {
-			return kt_cli_usage_error("topo", "unknown option '%s'",
-						  argv[optind - 1]);
+			return kt_cli_bad_option("topo", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -120,18 +120,37 @@ static int skip_all(const struct kt_cli_sched *sched,
 	return rc;
 }
 
+/* The options only `ktstr vm` takes; 0 or an exit code (error printed). */
+static int vm_option(int c, char *const *argv, struct kt_vm_opts *o,
+		     struct kt_cli_sched *sched)
+{
+	switch (c) {
+	case 'b':
+		if (kt_cli_duration("--boot-timeout", optarg,
+				    &o->boot_timeout_ns))
+			return KT_EXIT_USAGE;
+		return 0;
+	case 'S':
+		sched->arg = optarg;
+		return 0;
+	case 'A':
+		return kt_strv_push(&sched->extra, optarg) ? KT_EXIT_INFRA : 0;
+	case 'F':
+		sched->flags = optarg;
+		return 0;
+	case 'P':
+		o->mode = KT_VM_PANIC;
+		return 0;
+	}
+	return kt_cli_bad_option("vm", c, argv);
+}
+
 int kt_cmd_vm(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"topo", required_argument, NULL, 't'},
-	    {"kernel", required_argument, NULL, 'k'},
-	    {"memory", required_argument, NULL, 'm'},
-	    {"duration", required_argument, NULL, 'd'},
-	    {"workers", required_argument, NULL, 'w'},
-	    {"json", required_argument, NULL, 'j'},
-	    {"accel", required_argument, NULL, 'a'},
+	    KT_CLI_VM_OPTIONS,
+	    KT_CLI_RUN_OPTIONS,
 	    {"boot-timeout", required_argument, NULL, 'b'},
-	    {"quiet", no_argument, NULL, 'q'},
 	    {"scheduler", required_argument, NULL, 'S'},
 	    {"sched-arg", required_argument, NULL, 'A'},
 	    {"flags", required_argument, NULL, 'F'},
@@ -140,85 +159,37 @@ int kt_cmd_vm(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	const char *topo = DEFAULT_TOPO, *kernel_arg = NULL, *json_path = NULL;
+	struct kt_cli_vm_args va = {.topo = DEFAULT_TOPO};
 	struct kt_vm_opts o = {.mode = KT_VM_RUN};
 	struct kt_cli_sched sched = {0};
+	const char *json_path = NULL;
 	struct kt_cli_scenarios sc;
 	int c, rc;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
+		if (c == 'h') {
 			help();
+			kt_cli_sched_free(&sched);
 			return KT_EXIT_PASS;
-		case 't':
-			topo = optarg;
-			break;
-		case 'k':
-			kernel_arg = optarg;
-			break;
-		case 'm':
-			if (kt_cli_uint("--memory", optarg, 128, 1 << 20,
-					&o.memory_mb))
-				return KT_EXIT_USAGE;
-			break;
-		case 'd':
-			if (kt_cli_duration("--duration", optarg,
-					    &o.duration_ns))
-				return KT_EXIT_USAGE;
-			break;
-		case 'w':
-			if (kt_cli_uint("--workers", optarg, 1, 1024,
-					&o.workers))
-				return KT_EXIT_USAGE;
-			break;
-		case 'j':
-			json_path = optarg;
-			break;
-		case 'a':
-			if (kt_cli_vm_accel("vm", optarg, &o.accel))
-				return KT_EXIT_USAGE;
-			break;
-		case 'b':
-			if (kt_cli_duration("--boot-timeout", optarg,
-					    &o.boot_timeout_ns))
-				return KT_EXIT_USAGE;
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case 'S':
-			sched.arg = optarg;
-			break;
-		case 'A':
-			if (kt_strv_push(&sched.extra, optarg)) {
-				kt_cli_sched_free(&sched);
-				return KT_EXIT_INFRA;
-			}
-			break;
-		case 'F':
-			sched.flags = optarg;
-			break;
-		case 'P':
-			o.mode = KT_VM_PANIC;
-			break;
-		case ':':
+		}
+		rc = kt_cli_vm_option("vm", c, optarg, &va, &o);
+		if (rc == KT_CLI_OPT_OTHER)
+			rc = kt_cli_run_option(c, optarg, &o.duration_ns,
+					       &o.workers, &json_path);
+		if (rc == KT_CLI_OPT_OTHER)
+			rc = vm_option(c, argv, &o, &sched);
+		if (rc) {
 			kt_cli_sched_free(&sched);
-			return kt_cli_usage_error("vm", "%s needs a value",
-						  argv[optind - 1]);
-		default:
-			kt_cli_sched_free(&sched);
-			return kt_cli_usage_error("vm", "unknown option '%s'",
-						  argv[optind - 1]);
+			return rc;
 		}
 	}
 	/* Names and scenario files are checked before anything boots. */
 	rc = kt_cli_scenarios_load("vm", &argv[optind], (size_t)(argc - optind),
 				   &sc);
 	if (!rc)
-		rc = vm_checked(&o, &sched, &sc, topo, kernel_arg, json_path);
+		rc = vm_checked(&o, &sched, &sc, va.topo, va.kernel, json_path);
 	kt_cli_scenarios_free(&sc);
 	kt_cli_sched_free(&sched);
 	return rc;

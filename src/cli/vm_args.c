@@ -8,6 +8,29 @@
 #include "cli_util.h"
 #include "vm_args.h"
 
+int kt_cli_vm_option(const char *cmd, int c, const char *arg,
+		     struct kt_cli_vm_args *a, struct kt_vm_opts *o)
+{
+	switch (c) {
+	case 't':
+		a->topo = arg;
+		return 0;
+	case 'k':
+		a->kernel = arg;
+		return 0;
+	case 'm':
+		if (kt_cli_uint("--memory", arg, 128, 1 << 20, &o->memory_mb))
+			return KT_EXIT_USAGE;
+		return 0;
+	case 'a':
+		return kt_cli_vm_accel(cmd, arg, &o->accel);
+	case 'q':
+		o->quiet = true;
+		return 0;
+	}
+	return KT_CLI_OPT_OTHER;
+}
+
 int kt_cli_vm_topo(const char *cmd, const char *text, struct kt_topo_spec *out)
 {
 	if (kt_topo_spec_parse(text, out))

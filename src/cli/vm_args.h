@@ -3,10 +3,33 @@
 #ifndef KTSTR_CLI_VM_ARGS_H
 #define KTSTR_CLI_VM_ARGS_H
 
+#include <getopt.h>
 #include <stddef.h>
 
 #include <ktstr/vm.h>
 
+/* The options of every command that boots a VM (`vm`, `shell`). */
+/* clang-format off */
+#define KT_CLI_VM_OPTIONS \
+	{"topo", required_argument, NULL, 't'}, \
+	{"kernel", required_argument, NULL, 'k'}, \
+	{"memory", required_argument, NULL, 'm'}, \
+	{"accel", required_argument, NULL, 'a'}, \
+	{"quiet", no_argument, NULL, 'q'}
+/* clang-format on */
+
+/* --topo and --kernel as given (checked later, before the boot). */
+struct kt_cli_vm_args {
+	const char *topo;
+	const char *kernel;
+};
+
+/*
+ * Take getopt_long's c if it is one of KT_CLI_VM_OPTIONS: 0 when taken,
+ * KT_EXIT_USAGE (error printed) for a bad value, KT_CLI_OPT_OTHER else.
+ */
+int kt_cli_vm_option(const char *cmd, int c, const char *arg,
+		     struct kt_cli_vm_args *a, struct kt_vm_opts *o);
 /* Parse --topo text; prints the error and returns KT_EXIT_USAGE, or 0. */
 int kt_cli_vm_topo(const char *cmd, const char *text, struct kt_topo_spec *out);
 /* Resolve --kernel (NULL = $KTSTR_KERNEL, then the cache) into buf;

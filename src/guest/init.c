@@ -22,6 +22,7 @@
 #include <ktstr/test.h>
 #include <ktstr/topo.h>
 
+#include "../lib/small_file.h"
 #include "channel.h"
 #include "guest.h"
 #include "msg.h"
@@ -77,21 +78,6 @@ static _Noreturn KT_PRINTF(1, 2) void fail(const char *fmt, ...)
 	finish(KT_EXIT_INFRA);
 }
 
-static int read_small(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 static void send_boot(void)
 {
 	struct utsname u = {0};
@@ -99,7 +85,7 @@ static void send_boot(void)
 	char up[128];
 	long cpus;
 
-	if (read_small("/proc/uptime", up, sizeof(up)) ||
+	if (kt_read_small("/proc/uptime", up, sizeof(up)) ||
 	    kt_parse_uptime_ms(up, &uptime_ms))
 		kt_guest_log("cannot read /proc/uptime; reporting 0");
 	uname(&u);

@@ -10,6 +10,7 @@
 #include <ktstr/common.h>
 #include <ktstr/sched.h>
 
+#include "../lib/json_get.h"
 #include "plan.h"
 
 /* Upper bounds that catch a garbled plan without limiting real use. */
@@ -30,33 +31,11 @@ const char *kt_plan_mode_name(enum kt_plan_mode m)
 	return "?";
 }
 
-static const char *json_type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a real number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "?";
-}
-
 static int bad_type(const char *origin, const char *key, const char *want,
 		    const json_t *v)
 {
-	return kt_err(EINVAL, "plan %s: key \"%s\" must be %s, not %s", origin,
-		      key, want, json_type_name(v));
+	return kt_json_bad_type("plan", origin, key, want,
+				kt_json_type_name(v));
 }
 
 /* The value of key, or NULL when it is absent or null. */
@@ -75,15 +54,18 @@ static int get_uint(json_t *root, const char *origin, const char *key,
 
 	if (!v)
 		return 0;
-	if (!json_is_integer(v))
+	switch (kt_json_uint(v, 0, max, &n)) {
+	case KT_JSON_UINT_NOT_INT:
 		return bad_type(origin, key, "an integer", v);
-	n = json_integer_value(v);
-	if (n < 0 || (uint64_t)n > max)
+	case KT_JSON_UINT_OUT_OF_RANGE:
 		return kt_err(EINVAL,
 			      "plan %s: key \"%s\" is %lld, out of range "
 			      "0..%llu",
 			      origin, key, (long long)n,
 			      (unsigned long long)max);
+	case KT_JSON_UINT_OK:
+		break;
+	}
 	*out = (uint64_t)n;
 	return 0;
 }
@@ -154,7 +136,7 @@ static int get_names(json_t *root, const char *origin, const char *key,
 			return kt_err(EINVAL,
 				      "plan %s: key \"%s\" entry %zu "
 				      "must be a string, not %s",
-				      origin, key, i, json_type_name(e));
+				      origin, key, i, kt_json_type_name(e));
 		if (!json_string_length(e))
 			return kt_err(EINVAL,
 				      "plan %s: key \"%s\" entry %zu "
@@ -214,7 +196,7 @@ static int sched_args(json_t *o, const char *origin, struct kt_plan_sched *s)
 			return kt_err(EINVAL,
 				      "plan %s: key \"sched.args\" entry %zu "
 				      "must be a string, not %s",
-				      origin, i, json_type_name(e));
+				      origin, i, kt_json_type_name(e));
 		s->args[i] = strdup(json_string_value(e));
 		if (!s->args[i])
 			return kt_err(ENOMEM, "plan %s: out of memory", origin);
@@ -267,7 +249,7 @@ static int plan_from_json(json_t *root, const char *origin, struct kt_plan *p)
 
 	if (!json_is_object(root))
 		return kt_err(EINVAL, "plan %s: must be a JSON object, not %s",
-			      origin, json_type_name(root));
+			      origin, kt_json_type_name(root));
 	v = get(root, "version");
 	if (!v)
 		return kt_err(EINVAL, "plan %s: key \"version\" is missing",

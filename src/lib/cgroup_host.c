@@ -20,6 +20,8 @@
 
 #include <ktstr/cgroup.h>
 
+#include "small_file.h"
+
 #define HOST_HINT "; run the scenarios in a VM instead (ktstr vm)"
 
 /* Where cgroup v1 hierarchies carrying cpu / cpuset are mounted. */
@@ -96,44 +98,6 @@ static void v1_note(char *buf, size_t len, bool cpu, bool cpuset)
 		buf[0] = '\0';
 }
 
-static bool has_word(const char *list, const char *word)
-{
-	size_t wl = strlen(word);
-	const char *p = list;
-
-	while (*p) {
-		size_t len;
-
-		p += strspn(p, " \t\n");
-		len = strcspn(p, " \t\n");
-		if (len == wl && !strncmp(p, word, wl))
-			return true;
-		p += len;
-	}
-	return false;
-}
-
-static int read_small(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	buf[n] = '\0';
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		buf[--n] = '\0';
-	return 0;
-}
-
 int kt_cgroup_host_supported(const char *root)
 {
 	char path[PATH_MAX], ctrls[1024], note[2 * PATH_MAX + 64];
@@ -157,15 +121,18 @@ int kt_cgroup_host_supported(const char *root)
 			      root, root, note);
 	}
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", root);
-	err = read_small(path, ctrls, sizeof(ctrls));
+	err = kt_read_small(path, ctrls, sizeof(ctrls));
 	if (err)
 		return kt_err(EOPNOTSUPP,
 			      "host mode needs cgroup v2 with the cpu and "
 			      "cpuset controllers at %s, but reading %s "
 			      "failed: %s" HOST_HINT,
 			      root, path, strerror(-err));
-	cpu = has_word(ctrls, "cpu");
-	cpuset = has_word(ctrls, "cpuset");
+	for (size_t n = strlen(ctrls);
+	     n > 0 && isspace((unsigned char)ctrls[n - 1]);)
+		ctrls[--n] = '\0';
+	cpu = kt_has_word(ctrls, "cpu");
+	cpuset = kt_has_word(ctrls, "cpuset");
 	if (cpu && cpuset)
 		return 0;
 	snprintf(missing, sizeof(missing), "%s%s%s", cpu ? "" : "cpu",

@@ -24,6 +24,8 @@
 
 #include <ktstr/cgroup.h>
 
+#include "small_file.h"
+
 #define CG_RMDIR_TRIES	10
 #define CG_RMDIR_GAP	KT_MS(50)
 #define CG_MOVE_RETRIES 3
@@ -219,23 +221,6 @@ static int cg_mkdir(const struct cg_mgr *m, const char *path)
 		      strerror(errno));
 }
 
-static bool has_word(const char *list, const char *word)
-{
-	size_t wl = strlen(word);
-	const char *p = list;
-
-	while (*p) {
-		size_t len;
-
-		p += strspn(p, " \t\n");
-		len = strcspn(p, " \t\n");
-		if (len == wl && !strncmp(p, word, wl))
-			return true;
-		p += len;
-	}
-	return false;
-}
-
 /* Enable the wanted controllers in dir/cgroup.subtree_control unless they
  * already are (enabling in a populated non-root cgroup fails EBUSY, so do
  * not write what is there). */
@@ -263,7 +248,7 @@ static int ensure_ctrls(const struct cg_mgr *m, const char *dir, bool cpuset,
 	for (int i = 0; i < n && !err; i++) {
 		char val[16];
 
-		if (has_word(cur, want[i]))
+		if (kt_has_word(cur, want[i]))
 			continue;
 		snprintf(val, sizeof(val), "+%s", want[i]);
 		err = cg_write(m, dir, "cgroup.subtree_control", val, val);

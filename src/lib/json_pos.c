@@ -344,6 +344,21 @@ static int record(struct scan *s, const char *path, const char *parent,
 	return 0;
 }
 
+/* After a member or element: 1 at a ',' (another follows), 0 at close
+ * (consumed), -EINVAL at anything else. */
+static int next_member(struct scan *s, char close)
+{
+	skip_ws(s);
+	if (peek(s) == ',') {
+		advance(s);
+		return 1;
+	}
+	if (peek(s) != close)
+		return -EINVAL;
+	advance(s);
+	return 0;
+}
+
 static int object(struct scan *s, const char *path, int depth)
 {
 	char key[1024], child[1024];
@@ -376,15 +391,9 @@ static int object(struct scan *s, const char *path, int depth)
 		err = value(s, child, depth + 1);
 		if (err)
 			return err;
-		skip_ws(s);
-		if (peek(s) == ',') {
-			advance(s);
-			continue;
-		}
-		if (peek(s) != '}')
-			return -EINVAL;
-		advance(s);
-		return 0;
+		err = next_member(s, '}');
+		if (err <= 0)
+			return err;
 	}
 }
 
@@ -408,15 +417,9 @@ static int array(struct scan *s, const char *path, int depth)
 		err = value(s, child, depth + 1);
 		if (err)
 			return err;
-		skip_ws(s);
-		if (peek(s) == ',') {
-			advance(s);
-			continue;
-		}
-		if (peek(s) != ']')
-			return -EINVAL;
-		advance(s);
-		return 0;
+		err = next_member(s, ']');
+		if (err <= 0)
+			return err;
 	}
 }
 

@@ -20,6 +20,7 @@
 
 #include "ops_engine.h"
 #include "scenario_util.h"
+#include "small_file.h"
 
 static bool real(const struct ops_run *r, char *path, size_t len,
 		 const char *name, const char *file)
@@ -36,22 +37,6 @@ static bool real(const struct ops_run *r, char *path, size_t len,
 		snprintf(path, len, "%s%s%s", parent, file ? "/" : "",
 			 file ? file : "");
 	return true;
-}
-
-/* Read a small file; 0 or -errno. */
-static int read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
 }
 
 void kt_ops_verify_exists(struct ops_run *r, const char *name, bool want,
@@ -80,7 +65,7 @@ void kt_ops_verify_cpuset(struct ops_run *r, const struct ops_cg *cg,
 	if (!real(r, path, sizeof(path), cg->name,
 		  cg->has_cpuset ? "cpuset.cpus.effective" : "cpuset.cpus"))
 		return;
-	err = read_small(path, text, sizeof(text));
+	err = kt_read_small(path, text, sizeof(text));
 	if (!err && kt_cpuset_parse(text, &got))
 		err = -EINVAL;
 	if (err) {
@@ -133,7 +118,7 @@ void kt_ops_verify_members(struct ops_run *r, const struct ops_wl *w,
 	procs = malloc(1 << 16);
 	if (!procs)
 		return;
-	err = read_small(path, procs, 1 << 16);
+	err = kt_read_small(path, procs, 1 << 16);
 	for (size_t i = 0; !err && i < kt_workload_nr(w->wl); i++) {
 		pid_t pid = kt_workload_pid(w->wl, i);
 

@@ -164,7 +164,7 @@ static int parse_defs(const struct sf_parse *p, const json_t *v,
 		return sf_err_val(p, path,
 				  "must be an array of cgroup definitions, not "
 				  "%s",
-				  sf_type_name(v));
+				  kt_json_type_name(v));
 	if (json_array_size(v) > SF_MAX_ITEMS)
 		return sf_err_val(p, path, "more than %d cgroups",
 				  SF_MAX_ITEMS);
@@ -356,7 +356,7 @@ static int parse_ops(const struct sf_parse *p, const json_t *v,
 
 	if (!json_is_array(v))
 		return sf_err_val(p, path, "must be an array of ops, not %s",
-				  sf_type_name(v));
+				  kt_json_type_name(v));
 	if (json_array_size(v) > SF_MAX_ITEMS)
 		return sf_err_val(p, path, "more than %d ops", SF_MAX_ITEMS);
 	ops = sf_alloc(p->sf, json_array_size(v) * sizeof(*ops));
@@ -559,7 +559,7 @@ static int parse_steps(const struct sf_parse *p, const json_t *v,
 	if (!json_is_array(v))
 		return sf_err_val(p, "steps",
 				  "must be an array of steps, not %s",
-				  sf_type_name(v));
+				  kt_json_type_name(v));
 	if (!json_array_size(v))
 		return sf_err_val(p, "steps",
 				  "is empty; a scenario needs at least one "
@@ -659,7 +659,7 @@ static int parse_doc(const struct sf_parse *p, const json_t *root)
 		return sf_err_val(p, "",
 				  "a scenario file must hold one JSON object, "
 				  "not %s",
-				  sf_type_name(root));
+				  kt_json_type_name(root));
 	err = sf_check_keys(p, root, "", keys, NULL);
 	err = err ?: sf_get_str(p, root, "", "name", true, &name);
 	if (err)

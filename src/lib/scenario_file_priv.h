@@ -13,6 +13,7 @@
 
 #include <ktstr/scenario_file.h>
 
+#include "json_get.h"
 #include "json_pos.h"
 
 /* Longest key path we build ("steps[12].ops[3].work.phases[2].ms"). */
@@ -36,8 +37,6 @@ int sf_err_val(const struct sf_parse *p, const char *path, const char *fmt, ...)
 /* At key `key` of the object at path; the message names path. */
 int sf_err_key(const struct sf_parse *p, const char *path, const char *key,
 	       const char *fmt, ...) KT_PRINTF(4, 5);
-/* "an object", "a string", "an integer", ... */
-const char *sf_type_name(const json_t *v);
 
 /* ---- getters (v may be NULL: absent; *present says so) ---- */
 

@@ -2,7 +2,8 @@
 /*
  * Scenario-file parser plumbing: the pool that owns the loaded object's
  * strings and arrays, errors positioned at a key or a value, and typed
- * getters that name the key path in every message.
+ * getters that name the key path in every message (the checks themselves
+ * are json_get.c's, shared with the other JSON readers).
  */
 #include <errno.h>
 #include <math.h>
@@ -131,58 +132,19 @@ int sf_err_key(const struct sf_parse *p, const char *path, const char *key,
 	return err;
 }
 
-const char *sf_type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a real number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "?";
-}
-
 /* ---- getters ---- */
 
 int sf_check_keys(const struct sf_parse *p, const json_t *obj, const char *path,
 		  const char *const *allowed, const char *what)
 {
-	const char *key;
-	json_t *v;
+	char list[512];
+	const char *key = kt_json_unknown_key(obj, allowed, list, sizeof(list));
 
-	json_object_foreach((json_t *)obj, key, v)
-	{
-		char list[512];
-		size_t n = 0;
-		bool ok = false;
-
-		for (size_t i = 0; allowed[i]; i++)
-			ok = ok || !strcmp(key, allowed[i]);
-		if (ok)
-			continue;
-		list[0] = '\0';
-		for (size_t i = 0; allowed[i] && n < sizeof(list); i++)
-			n +=
-			    (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
-					     i ? ", " : "", allowed[i]);
-		return sf_err_key(p, path, key,
-				  "unknown key \"%s\"%s%s (expected one of "
-				  "%s)",
-				  key, what ? " for " : "", what ? what : "",
-				  list);
-	}
-	return 0;
+	if (!key)
+		return 0;
+	return sf_err_key(p, path, key,
+			  "unknown key \"%s\"%s%s (expected one of %s)", key,
+			  what ? " for " : "", what ? what : "", list);
 }
 
 int sf_want_object(const struct sf_parse *p, const json_t *v, const char *path,
@@ -191,7 +153,7 @@ int sf_want_object(const struct sf_parse *p, const json_t *v, const char *path,
 	if (json_is_object(v))
 		return 0;
 	return sf_err_val(p, path, "must be an object (%s), not %s", what,
-			  sf_type_name(v));
+			  kt_json_type_name(v));
 }
 
 static json_t *member(const json_t *obj, const char *path, const char *key,
@@ -213,16 +175,19 @@ int sf_get_uint(const struct sf_parse *p, const json_t *obj, const char *path,
 		*present = v != NULL;
 	if (!v)
 		return 0;
-	if (!json_is_integer(v))
+	switch (kt_json_uint(v, lo, hi, &n)) {
+	case KT_JSON_UINT_NOT_INT:
 		return sf_err_val(p, child,
 				  "must be an integer in %llu..%llu, not %s",
 				  (unsigned long long)lo,
-				  (unsigned long long)hi, sf_type_name(v));
-	n = json_integer_value(v);
-	if (n < 0 || (uint64_t)n < lo || (uint64_t)n > hi)
+				  (unsigned long long)hi, kt_json_type_name(v));
+	case KT_JSON_UINT_OUT_OF_RANGE:
 		return sf_err_val(p, child, "%lld is out of range %llu..%llu",
 				  (long long)n, (unsigned long long)lo,
 				  (unsigned long long)hi);
+	case KT_JSON_UINT_OK:
+		break;
+	}
 	*out = (uint64_t)n;
 	return 0;
 }
@@ -241,7 +206,7 @@ int sf_get_num(const struct sf_parse *p, const json_t *obj, const char *path,
 		return 0;
 	if (!json_is_number(v))
 		return sf_err_val(p, child, "must be a number, not %s",
-				  sf_type_name(v));
+				  kt_json_type_name(v));
 	d = json_number_value(v);
 	if (lo_open && lo == 0.0 && d <= 0.0)
 		return sf_err_val(p, child, "must be greater than 0, not %g",
@@ -265,7 +230,7 @@ int sf_get_bool(const struct sf_parse *p, const json_t *obj, const char *path,
 		return 0;
 	if (!json_is_boolean(v))
 		return sf_err_val(p, child, "must be true or false, not %s",
-				  sf_type_name(v));
+				  kt_json_type_name(v));
 	*out = json_is_true(v);
 	return 0;
 }
@@ -282,7 +247,7 @@ int sf_get_str(const struct sf_parse *p, const json_t *obj, const char *path,
 		return 0;
 	if (!json_is_string(v))
 		return sf_err_val(p, child, "must be a string, not %s",
-				  sf_type_name(v));
+				  kt_json_type_name(v));
 	*out = sf_strdup(p->sf, json_string_value(v));
 	return *out ? 0 : -ENOMEM;
 }

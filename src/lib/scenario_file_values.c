@@ -64,7 +64,7 @@ static int num_tuple(const struct sf_parse *p, const json_t *arr,
 		return sf_err_val(p, path, "must be %s, not %s", shape,
 				  json_is_array(arr) ? "an array of another "
 						       "length"
-						     : sf_type_name(arr));
+						     : kt_json_type_name(arr));
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_array_get(arr, i);
 
@@ -78,11 +78,11 @@ static int num_tuple(const struct sf_parse *p, const json_t *arr,
 					  KT_MAX_CPUS, shape,
 					  json_is_integer(e)
 					      ? "one out of range"
-					      : sf_type_name(e));
+					      : kt_json_type_name(e));
 		if (!ints[i] && !json_is_number(e))
 			return sf_err_val(p, child,
 					  "must be a number (%s), not %s",
-					  shape, sf_type_name(e));
+					  shape, kt_json_type_name(e));
 		out[i] = json_number_value(e);
 		if (!ints[i] && (out[i] < 0.0 || out[i] > 1.0))
 			return sf_err_val(
@@ -458,7 +458,7 @@ static int sequence(const struct sf_parse *p, const json_t *v, const char *path,
 				  "must be an array of 1..%d phases, not %s",
 				  KT_SEQ_MAX_PHASES,
 				  json_is_array(ph) ? "one of that length"
-						    : sf_type_name(ph));
+						    : kt_json_type_name(ph));
 	json_array_foreach(ph, i, e)
 	{
 		const char *kind = NULL;

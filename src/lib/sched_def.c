@@ -221,10 +221,12 @@ int kt_sched_def_validate(const struct kt_sched_def *d)
 	return 0;
 }
 
-bool kt_sched_mask_valid(const struct kt_sched_def *d, kt_sched_mask mask)
+/* The first flag of mask that requires a flag not in mask (*req: the
+ * missing one's name, when req is not NULL), or NULL. */
+static const struct kt_sched_flag *unmet_require(const struct kt_sched_def *d,
+						 kt_sched_mask mask,
+						 const char **req)
 {
-	if (d->nr_flags < 32 && (mask >> d->nr_flags))
-		return false;
 	for (size_t i = 0; i < d->nr_flags; i++) {
 		const struct kt_sched_flag *f = &d->flags[i];
 
@@ -234,11 +236,21 @@ bool kt_sched_mask_valid(const struct kt_sched_def *d, kt_sched_mask mask)
 			int j = flag_index(d, f->requires[r],
 					   strlen(f->requires[r]));
 
-			if (j < 0 || !(mask & (1u << j)))
-				return false;
+			if (j >= 0 && (mask & (1u << j)))
+				continue;
+			if (req)
+			*req = f->requires[r];
+			return f;
 		}
 	}
-	return true;
+	return NULL;
+}
+
+bool kt_sched_mask_valid(const struct kt_sched_def *d, kt_sched_mask mask)
+{
+	if (d->nr_flags < 32 && (mask >> d->nr_flags))
+		return false;
+	return !unmet_require(d, mask, NULL);
 }
 
 int kt_sched_profile_name(const struct kt_sched_def *d, kt_sched_mask mask,
@@ -347,8 +359,9 @@ static void known_flags(const struct kt_sched_def *d, char *buf, size_t len)
 int kt_sched_flags_parse(const struct kt_sched_def *d, const char *text,
 			 kt_sched_mask *out)
 {
+	const struct kt_sched_flag *f;
 	kt_sched_mask mask = 0;
-	const char *p = text ? text : "";
+	const char *p = text ? text : "", *req = NULL;
 	char known[1024];
 
 	*out = 0;
@@ -373,23 +386,12 @@ int kt_sched_flags_parse(const struct kt_sched_def *d, const char *text,
 		mask |= 1u << idx;
 		p += len;
 	}
-	for (size_t i = 0; i < d->nr_flags; i++) {
-		const struct kt_sched_flag *f = &d->flags[i];
-
-		if (!(mask & (1u << i)))
-			continue;
-		for (size_t r = 0; r < f->nr_requires; r++) {
-			int j = flag_index(d, f->requires[r],
-					   strlen(f->requires[r]));
-
-			if (j < 0 || !(mask & (1u << j)))
-				return kt_err(EINVAL,
-					      "scheduler %s: flag \"%s\" "
-					      "requires flag \"%s\"; add it "
-					      "to the list",
-					      d->name, f->name, f->requires[r]);
-		}
-	}
+	f = unmet_require(d, mask, &req);
+	if (f)
+		return kt_err(EINVAL,
+			      "scheduler %s: flag \"%s\" requires flag \"%s\"; "
+			      "add it to the list",
+			      d->name, f->name, req);
 	*out = mask;
 	return 0;
 }

@@ -15,71 +15,39 @@
 
 #include <ktstr/sched.h>
 
+#include "json_get.h"
+
 /* The message prefix of every error: "scheduler FILE: ". */
 struct ctx {
 	const char *origin;
 };
 
+/* Reals read "a number" in this reader's messages. */
 static const char *type_name(const json_t *v)
 {
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "?";
+	return json_is_real(v) ? "a number" : kt_json_type_name(v);
 }
 
 static int bad_type(const struct ctx *c, const char *key, const char *want,
 		    const json_t *v)
 {
-	return kt_err(EINVAL, "scheduler %s: key \"%s\" must be %s, not %s",
-		      c->origin, key, want, type_name(v));
+	return kt_json_bad_type("scheduler", c->origin, key, want,
+				type_name(v));
 }
 
 /* Reject keys of obj not in known (NULL-terminated); path prefixes them. */
 static int only_keys(const struct ctx *c, const json_t *obj, const char *path,
 		     const char *const *known)
 {
-	const char *key;
-	json_t *v;
+	char list[512];
+	const char *key = kt_json_unknown_key(obj, known, list, sizeof(list));
 
-	json_object_foreach((json_t *)obj, key, v)
-	{
-		char list[512] = "";
-		size_t off = 0;
-		bool ok = false;
-
-		for (size_t i = 0; known[i]; i++)
-			if (!strcmp(key, known[i]))
-				ok = true;
-		if (ok)
-			continue;
-		for (size_t i = 0; known[i] && off < sizeof(list); i++) {
-			int n = snprintf(list + off, sizeof(list) - off, "%s%s",
-					 i ? ", " : "", known[i]);
-			if (n < 0)
-				break;
-			off += (size_t)n;
-		}
+	if (key)
 		return kt_err(EINVAL,
 			      "scheduler %s: unknown key \"%s%s%s\" (known "
 			      "keys%s%s: %s)",
 			      c->origin, path, *path ? "." : "", key,
 			      *path ? " of " : "", path, list);
-	}
 	return 0;
 }
 
@@ -129,9 +97,8 @@ static int get_bool(const json_t *o, const char *where, const char *key,
 	if (!v)
 		return 0;
 	if (!json_is_boolean(v))
-		return kt_err(EINVAL,
-			      "%s: key \"%s\" must be a boolean, not %s", where,
-			      key, type_name(v));
+		return kt_json_bad_type(NULL, where, key, "a boolean",
+					type_name(v));
 	out->set = true;
 	out->val = json_is_true(v);
 	return 0;
@@ -146,9 +113,8 @@ static int get_f64(const json_t *o, const char *where, const char *key,
 		return 0;
 	if (!json_is_number(v) || json_number_value(v) < 0 ||
 	    !isfinite(json_number_value(v)))
-		return kt_err(EINVAL,
-			      "%s: key \"%s\" must be a number >= 0, not %s",
-			      where, key, type_name(v));
+		return kt_json_bad_type(NULL, where, key, "a number >= 0",
+					type_name(v));
 	out->set = true;
 	out->val = json_number_value(v);
 	return 0;
@@ -163,11 +129,9 @@ static int get_u64(const json_t *o, const char *where, const char *key,
 
 	if (!v)
 		return 0;
-	if (!json_is_integer(v) || (n = json_integer_value(v)) < 0 ||
-	    (uint64_t)n > UINT64_MAX / mult)
-		return kt_err(EINVAL,
-			      "%s: key \"%s\" must be an integer >= 0, not %s",
-			      where, key, type_name(v));
+	if (kt_json_uint(v, 0, UINT64_MAX / mult, &n) != KT_JSON_UINT_OK)
+		return kt_json_bad_type(NULL, where, key, "an integer >= 0",
+					type_name(v));
 	out->set = true;
 	out->val = (uint64_t)n * mult;
 	return 0;
@@ -184,26 +148,14 @@ int kt_assert_from_json(const json_t *j, const char *where,
 		return kt_err(EINVAL, "%s: must be an object, not %s", where,
 			      type_name(j));
 	{
-		const char *key;
-		json_t *v;
+		char list[512];
+		const char *key =
+		    kt_json_unknown_key(j, assert_keys, list, sizeof(list));
 
-		json_object_foreach((json_t *)j, key, v)
-		{
-			bool ok = false;
-
-			for (size_t i = 0; assert_keys[i]; i++)
-				ok = ok || !strcmp(key, assert_keys[i]);
-			if (!ok)
-				return kt_err(EINVAL,
-					      "%s: unknown key \"%s\" (known "
-					      "keys: not_starved, isolation, "
-					      "max_spread_pct, max_gap_ms, "
-					      "max_throughput_cv, "
-					      "min_work_rate, "
-					      "max_migration_ratio, "
-					      "max_p99_wake_latency_us)",
-					      c.origin, key);
-		}
+		if (key)
+			return kt_err(EINVAL,
+				      "%s: unknown key \"%s\" (known keys: %s)",
+				      c.origin, key, list);
 	}
 	err = get_bool(j, where, "not_starved", &a.not_starved);
 	err = err ?: get_bool(j, where, "isolation", &a.isolation);
@@ -376,14 +328,14 @@ static int topo_uint(const struct ctx *c, const json_t *t, const char *key,
 {
 	json_t *v = json_object_get(t, key);
 	char path[64];
+	json_int_t n;
 
 	if (!v)
 		return 0;
 	snprintf(path, sizeof(path), "topology.%s", key);
-	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-	    json_integer_value(v) > 65536)
+	if (kt_json_uint(v, 0, 65536, &n) != KT_JSON_UINT_OK)
 		return bad_type(c, path, "an integer 0..65536", v);
-	*out = (unsigned)json_integer_value(v);
+	*out = (unsigned)n;
 	return 0;
 }
 
@@ -475,11 +427,12 @@ static int from_json(const struct ctx *c, const json_t *root,
 	if (!err && (v = json_object_get(root, "topology")))
 		err = parse_topo(c, v, &d->topo);
 	if (!err && (v = json_object_get(root, "attach_timeout_ms"))) {
-		if (!json_is_integer(v) || json_integer_value(v) <= 0 ||
-		    json_integer_value(v) > 600000)
+		json_int_t n;
+
+		if (kt_json_uint(v, 1, 600000, &n) != KT_JSON_UINT_OK)
 			return bad_type(c, "attach_timeout_ms",
 					"an integer 1..600000", v);
-		d->attach_timeout_ns = KT_MS(json_integer_value(v));
+		d->attach_timeout_ns = KT_MS(n);
 	}
 	if (err)
 		return err;

@@ -30,6 +30,8 @@
 #include <ktstr/scenario.h>
 #include <ktstr/sched.h>
 
+#include "small_file.h"
+
 #define MAX_KLINES    48
 #define KLINE_MAX_LEN 400
 #define LOG_TAIL_MAX  (64 * 1024)
@@ -90,19 +92,12 @@ const char *kt_sched_phase_name(enum kt_sched_phase p)
 
 static int read_text(const char *path, char *buf, size_t len)
 {
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int err = kt_read_small(path, buf, len);
+	size_t n = err ? 0 : strlen(buf);
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
-	return 0;
+	return err;
 }
 
 /* scx_dir/state into buf ("enabled", ... or "missing"). */

@@ -24,6 +24,7 @@
 #include <ktstr/common.h>
 #include <ktstr/kernel.h>
 
+#include "../lib/small_file.h"
 #include "kernel_priv.h"
 
 extern char **environ;
@@ -304,22 +305,6 @@ static bool has_main_suite(const char *list)
 	return false;
 }
 
-static bool has_word(const char *list, const char *word)
-{
-	size_t wl = strlen(word);
-
-	for (const char *s = list; *s;) {
-		size_t n;
-
-		s += strspn(s, " \t\n");
-		n = strcspn(s, " \t\n");
-		if (n == wl && !strncmp(s, word, wl))
-			return true;
-		s += n;
-	}
-	return false;
-}
-
 struct stanza {
 	char types[256], uris[1024], suites[512], enabled[16];
 	char signed_by[8192];
@@ -331,7 +316,7 @@ static bool stanza_ok(const struct stanza *s, struct mirror *m)
 {
 	size_t n;
 
-	if (!s->uris[0] || !has_word(s->types, "deb") ||
+	if (!s->uris[0] || !kt_has_word(s->types, "deb") ||
 	    !has_main_suite(s->suites) || !strcmp(s->enabled, "no"))
 		return false;
 	n = strcspn(s->uris, " \t\n");

@@ -28,6 +28,8 @@
 
 #include <ktstr/cgroup.h>
 
+#include "cgroup2_util.h"
+
 #define DEAD_PID 999999
 
 struct fx {
@@ -37,61 +39,6 @@ struct fx {
 	int nmade;
 	pid_t kid;
 };
-
-static bool is_dir(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISDIR(st.st_mode);
-}
-
-static void move_pids_raw(const char *from, const char *to)
-{
-	char path[PATH_MAX], line[32];
-	FILE *in;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", from);
-	in = fopen(path, "re");
-	if (!in)
-		return;
-	snprintf(path, sizeof(path), "%s/cgroup.procs", to);
-	while (fgets(line, sizeof(line), in)) {
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			if (write(fd, line, strlen(line)) < 0) {
-				/* gone: rmdir will say */
-			}
-			close(fd);
-		}
-	}
-	fclose(in);
-}
-
-static void rm_tree_raw(const char *mnt, const char *path)
-{
-	struct dirent *de;
-	DIR *d = opendir(path);
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char child[PATH_MAX];
-
-		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
-		    !strcmp(de->d_name, ".."))
-			continue;
-		snprintf(child, sizeof(child), "%s/%s", path, de->d_name);
-		rm_tree_raw(mnt, child);
-	}
-	closedir(d);
-	for (int i = 0; i < 20; i++) {
-		move_pids_raw(path, mnt);
-		if (!rmdir(path) || errno == ENOENT)
-			return;
-		usleep(50000);
-	}
-}
 
 /* mkdir dir/name and remember it for the teardown. */
 static void make_cg(struct fx *f, const char *name)
@@ -109,7 +56,7 @@ static bool has_cg(const struct fx *f, const char *name)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", f->dir, name);
-	return is_dir(path);
+	return kt_cg2_is_dir(path);
 }
 
 static int fx_setup(void **state)
@@ -130,12 +77,10 @@ static int fx_setup(void **state)
 
 static int fx_mount(struct fx *f)
 {
-	if (geteuid() != 0)
-		return -EPERM;
-	if (mount("none", f->dir, "cgroup2", 0, NULL))
-		return -errno;
-	f->mounted = true;
-	return 0;
+	int err = kt_cg2_mount(f->dir);
+
+	f->mounted = !err;
+	return err;
 }
 
 static int fx_teardown(void **state)
@@ -153,12 +98,8 @@ static int fx_teardown(void **state)
 
 			snprintf(path, sizeof(path), "%s/%s", f->dir,
 				 f->made[i]);
-			rm_tree_raw(f->dir, path);
-			if (is_dir(path)) {
-				fprintf(stderr, "teardown: %s still exists\n",
-					path);
+			if (!kt_cg2_remove(f->dir, path))
 				ret = -1;
-			}
 		}
 		umount2(f->dir, MNT_DETACH);
 	}

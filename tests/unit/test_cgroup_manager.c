@@ -25,6 +25,8 @@
 
 #include <ktstr/cgroup.h>
 
+#include "cgroup2_util.h"
+
 #define MAX_KIDS 4
 
 struct fx {
@@ -39,68 +41,12 @@ struct fx {
 
 /* ---- helpers independent of the code under test ---- */
 
-static bool is_dir(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISDIR(st.st_mode);
-}
-
 static bool exists_below(const struct fx *f, const char *name)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", f->parent, name);
-	return is_dir(path);
-}
-
-static void move_pids_raw(const char *from, const char *to)
-{
-	char path[PATH_MAX], line[32];
-	FILE *in;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", from);
-	in = fopen(path, "re");
-	if (!in)
-		return;
-	snprintf(path, sizeof(path), "%s/cgroup.procs", to);
-	while (fgets(line, sizeof(line), in)) {
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			if (write(fd, line, strlen(line)) < 0) {
-				/* gone or not movable: rmdir will say */
-			}
-			close(fd);
-		}
-	}
-	fclose(in);
-}
-
-/* Depth-first rmdir of a cgroup tree, tasks drained to the mount root. */
-static void rm_tree_raw(const char *mnt, const char *path)
-{
-	struct dirent *de;
-	DIR *d = opendir(path);
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char child[PATH_MAX];
-
-		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
-		    !strcmp(de->d_name, ".."))
-			continue;
-		snprintf(child, sizeof(child), "%s/%s", path, de->d_name);
-		rm_tree_raw(mnt, child);
-	}
-	closedir(d);
-	for (int i = 0; i < 20; i++) {
-		move_pids_raw(path, mnt);
-		if (!rmdir(path) || errno == ENOENT)
-			return;
-		usleep(50000);
-	}
+	return kt_cg2_is_dir(path);
 }
 
 static pid_t spawn_sleeper(struct fx *f)
@@ -191,7 +137,7 @@ static int fx_setup(void **state)
 		perror("mkdtemp");
 		return -1;
 	}
-	if (mount("none", f->mnt, "cgroup2", 0, NULL)) {
+	if (kt_cg2_mount(f->mnt)) {
 		perror("mount cgroup2");
 		rmdir(f->mnt);
 		f->mnt[0] = '\0';
@@ -222,12 +168,8 @@ static int fx_teardown(void **state)
 		f->ops->cleanup_all(f->ops);
 	kt_cgroup_ops_free(f->ops);
 	if (f->mounted) {
-		rm_tree_raw(f->mnt, f->parent);
-		if (is_dir(f->parent)) {
-			fprintf(stderr, "teardown: %s still exists\n",
-				f->parent);
+		if (!kt_cg2_remove(f->mnt, f->parent))
 			ret = -1;
-		}
 		umount2(f->mnt, MNT_DETACH);
 	}
 	if (f->mnt[0])
@@ -253,7 +195,7 @@ static void test_create_nested_idempotent(void **state)
 	ops = f->ops;
 	assert_string_equal(ops->parent(ops), f->parent);
 	assert_int_equal(ops->create(ops, "a/b"), 0);
-	assert_true(is_dir(f->parent));
+	assert_true(kt_cg2_is_dir(f->parent));
 	assert_true(exists_below(f, "a"));
 	assert_true(exists_below(f, "a/b"));
 	/* a real cgroup: the kernel populated its interface files */
@@ -329,7 +271,7 @@ static void test_remove_drains_live_task(void **state)
 	assert_int_equal(ops->remove(ops, "a"), 0);
 	assert_false(exists_below(f, "a/b"));
 	assert_false(exists_below(f, "a"));
-	assert_true(is_dir(f->parent));
+	assert_true(kt_cg2_is_dir(f->parent));
 	cgroup_of(pid, cg, sizeof(cg));
 	assert_string_equal(cg, f->parent_rel);
 	assert_int_equal(kill(pid, 0), 0);
@@ -339,7 +281,7 @@ static void test_remove_drains_live_task(void **state)
 	assert_int_equal(ops->remove(ops, "missing/deeper"), 0);
 	/* the parent itself is only removed by cleanup_all */
 	assert_int_equal(ops->remove(ops, ""), -EINVAL);
-	assert_true(is_dir(f->parent));
+	assert_true(kt_cg2_is_dir(f->parent));
 }
 
 static void test_cpuset_write_fails_with_message(void **state)
@@ -397,7 +339,7 @@ static void test_setup_names_root_write(void **state)
 		 strerror(ENOENT));
 	assert_string_equal(kt_last_error(), want);
 	/* the parent was created before the controllers were enabled */
-	assert_true(is_dir(f->parent));
+	assert_true(kt_cg2_is_dir(f->parent));
 }
 
 /* A spy around the real manager that logs the order of removals. */
@@ -464,7 +406,7 @@ static void test_cleanup_all_leaves_nothing(void **state)
 	assert_int_equal(ops->move_task(ops, "a/b/c", pid), 0);
 
 	assert_int_equal(ops->cleanup_all(ops), 0);
-	assert_false(is_dir(f->parent));
+	assert_false(kt_cg2_is_dir(f->parent));
 	/* drained to the parent's parent: the hierarchy root here */
 	cgroup_of(pid, cg, sizeof(cg));
 	assert_string_equal(cg, "/");

@@ -18,57 +18,22 @@
 
 #include <ktstr/cgroup.h>
 
+#include "ktstr_bin_util.h"
+
 static char out[65536];
 static char errbuf[65536];
-
-static void slurp(int fd, char *buf, size_t len)
-{
-	size_t n = 0;
-	ssize_t r;
-
-	while (n + 1 < len && (r = read(fd, buf + n, len - 1 - n)) > 0)
-		n += (size_t)r;
-	buf[n] = '\0';
-}
 
 /* Run ktstr with args (NULL-terminated); stdout/stderr into out/errbuf. */
 static int ktstr(const char *first, ...)
 {
-	const char *bin = getenv("KTSTR_BIN");
-	char *argv[32];
-	int o[2], e[2], status, n = 0;
 	va_list ap;
-	pid_t pid;
+	int rc;
 
-	assert_non_null(bin);
-	argv[n++] = (char *)bin;
 	va_start(ap, first);
-	for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
-		argv[n++] = (char *)a;
+	rc = kt_run_ktstr(NULL, out, sizeof(out), errbuf, sizeof(errbuf), first,
+			  ap);
 	va_end(ap);
-	argv[n] = NULL;
-	assert_int_equal(pipe(o), 0);
-	assert_int_equal(pipe(e), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		dup2(o[1], 1);
-		dup2(e[1], 2);
-		close(o[0]);
-		close(e[0]);
-		execv(bin, argv);
-		_exit(127);
-	}
-	close(o[1]);
-	close(e[1]);
-	/* Outputs here are small; read stdout fully, then stderr. */
-	slurp(o[0], out, sizeof(out));
-	slurp(e[0], errbuf, sizeof(errbuf));
-	close(o[0]);
-	close(e[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
+	return rc;
 }
 
 static void test_help_and_unknown_command(void **state)

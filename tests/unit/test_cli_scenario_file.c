@@ -20,6 +20,8 @@
 
 #include <ktstr/cgroup.h>
 
+#include "ktstr_bin_util.h"
+
 #define GOOD KT_FIXTURES_DIR "/scenarios/good/"
 #define BAD  KT_FIXTURES_DIR "/scenarios/bad/"
 
@@ -27,56 +29,20 @@ static char out[65536];
 static char errbuf[65536];
 static char scratch[] = "/tmp/ktstr-sfcli-XXXXXX";
 
-static void slurp(int fd, char *buf, size_t len)
-{
-	size_t n = 0;
-	ssize_t r;
-
-	while (n + 1 < len && (r = read(fd, buf + n, len - 1 - n)) > 0)
-		n += (size_t)r;
-	buf[n] = '\0';
-}
-
 /* Run ktstr with args (NULL-terminated) and TMPDIR = the scratch dir. */
 static int ktstr(const char *first, ...)
 {
-	const char *bin = getenv("KTSTR_BIN");
-	char *argv[32];
-	int o[2], e[2], status, n = 0;
+	/* were anything to boot, it would fail loudly */
+	const char *const env[] = {"TMPDIR", scratch, "KTSTR_QEMU",
+				   "/nonexistent/qemu", NULL};
 	va_list ap;
-	pid_t pid;
+	int rc;
 
-	assert_non_null(bin);
-	argv[n++] = (char *)bin;
 	va_start(ap, first);
-	for (const char *a = first; a && n < 31; a = va_arg(ap, const char *))
-		argv[n++] = (char *)a;
+	rc = kt_run_ktstr(env, out, sizeof(out), errbuf, sizeof(errbuf), first,
+			  ap);
 	va_end(ap);
-	argv[n] = NULL;
-	assert_int_equal(pipe(o), 0);
-	assert_int_equal(pipe(e), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		dup2(o[1], 1);
-		dup2(e[1], 2);
-		close(o[0]);
-		close(e[0]);
-		setenv("TMPDIR", scratch, 1);
-		/* were anything to boot, it would fail loudly */
-		setenv("KTSTR_QEMU", "/nonexistent/qemu", 1);
-		execv(bin, argv);
-		_exit(127);
-	}
-	close(o[1]);
-	close(e[1]);
-	slurp(o[0], out, sizeof(out));
-	slurp(e[0], errbuf, sizeof(errbuf));
-	close(o[0]);
-	close(e[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
+	return rc;
 }
 
 static void assert_scratch_empty(void)
