@@ -14,32 +14,15 @@
 # Needs jq. About 4-5 minutes on a 2-core host under TCG.
 set -u
 
-BIN=${KTSTR_BIN:-build/ktstr}
-case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BIN=$(abspath "${KTSTR_BIN:-build/ktstr}")
+WANT=${CATALOG_TOPOS:-}
 DUR=${CATALOG_DURATION:-1}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-cattest.XXXXXX") || exit 3
-pass=0
-fail=0
-n=0
-
-trap 'rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
-
-command -v jq >/dev/null || { echo "Bail out! jq is required"; exit 3; }
-[ -x "$BIN" ] || { echo "Bail out! no ktstr binary at $BIN"; exit 3; }
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-}
-
-want_topo() {
-	[ -z "${CATALOG_TOPOS:-}" ] && return 0
-	case " $CATALOG_TOPOS " in *" $1 "*) return 0 ;; esac
-	return 1
-}
+setup ktstr-cattest
+need_jq
+need_bin "ktstr binary"
 
 ALL=$("$BIN" list --json | jq -r '.[].name' | tr '\n' ' ')
 total=$(echo $ALL | wc -w)
@@ -119,12 +102,11 @@ run_topo() { # topo names...
 }
 
 # shellcheck disable=SC2086
-want_topo 1n2l2c1t && run_topo 1n2l2c1t $ALL
+want 1n2l2c1t && run_topo 1n2l2c1t $ALL
 # shellcheck disable=SC2086
-want_topo 2n2l2c1t && run_topo 2n2l2c1t $ALL
+want 2n2l2c1t && run_topo 2n2l2c1t $ALL
 # shellcheck disable=SC2086
-want_topo 1n1l2c1t && run_topo 1n1l2c1t $names_1n1l2c1t
+want 1n1l2c1t && run_topo 1n1l2c1t $names_1n1l2c1t
 
-echo "1..$n"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+plan
+summary

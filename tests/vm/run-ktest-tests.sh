@@ -12,74 +12,17 @@
 #                   list bad_input host serial parallel interrupt
 set -u
 
-BIN=${KTSTR_SELFTEST:-build/ktstr-selftest}
-case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-ktest.XXXXXX") || exit 3
-# Every VM of ours makes its temp dir under $SCRATCH: it must be empty
-# after each test, and no QEMU may mention it.
-SCRATCH=$WORK/tmp
-mkdir -p "$SCRATCH"
-pass=0
-fail=0
-n=0
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-our_qemu() {
-	for d in /proc/[0-9]*; do
-		{ c=$(tr '\0' ' ' <"$d/cmdline"); } 2>/dev/null || continue
-		case $c in *qemu-system*"$SCRATCH"*) echo "${d#/proc/}" ;; esac
-	done
-}
+BIN=$(abspath "${KTSTR_SELFTEST:-build/ktstr-selftest}")
+WANT=${KTEST_TESTS:-}
+setup ktstr-ktest scratch
+need_bin "test binary"
 
-cleanup() {
-	for p in $(our_qemu); do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-[ -x "$BIN" ] || { echo "Bail out! no test binary at $BIN"; exit 3; }
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-	[ -s "$WORK/out" ] && sed 's/^/#   out: /' "$WORK/out" | tail -30
-	[ -s "$WORK/err" ] && sed 's/^/#   err: /' "$WORK/err" | tail -20
-}
-
-# Run the test binary with the scratch TMPDIR; rc in $rc.
-kt() {
-	TMPDIR=$SCRATCH "$BIN" "$@" >"$WORK/out" 2>"$WORK/err"
-	rc=$?
-}
-
-leftovers() {
-	q=$(our_qemu)
-	left=$(ls -A "$SCRATCH")
-	if [ -n "$q" ] || [ -n "$left" ]; then
-		echo "QEMU pids: [$q] temp entries: [$left]"
-		return 1
-	fi
-	return 0
-}
-
-check() { # name, condition-result (0 ok), details...
-	name=$1
-	shift
-	if [ "$1" = 0 ] && why=$(leftovers); then
-		ok "$name"
-	else
-		shift
-		not_ok "$name" "$@" "${why:-}"
-	fi
-	why=
-}
-
-want() {
-	[ -z "${KTEST_TESTS:-}" ] && return 0
-	case " $KTEST_TESTS " in *" $1 "*) return 0 ;; esac
-	return 1
+not_ok_dump() {
+	dump out '#   out: ' tail -30
+	dump err '#   err: ' tail -20
 }
 
 res() { [ "$1" = 0 ] && echo 0 || echo 1; }
@@ -261,5 +204,4 @@ if want interrupt; then
 		"rc=$rc"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+summary

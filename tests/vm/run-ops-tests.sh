@@ -14,35 +14,19 @@
 # Needs jq.
 set -u
 
-BIN=${KTSTR_BIN:-build/ktstr}
-case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-opstest.XXXXXX") || exit 3
-pass=0
-fail=0
-n=0
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-trap 'rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
+BIN=$(abspath "${KTSTR_BIN:-build/ktstr}")
+WANT=${OPS_TESTS:-}
+setup ktstr-opstest
+need_jq
+need_bin "ktstr binary"
 
-command -v jq >/dev/null || { echo "Bail out! jq is required"; exit 3; }
-[ -x "$BIN" ] || { echo "Bail out! no ktstr binary at $BIN"; exit 3; }
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-	sed 's/^/#   /' "$WORK/out" | tail -40
-	sed 's/^/#   /' "$WORK/err" | tail -10
+not_ok_dump() {
+	dump out '#   ' tail -40
+	dump err '#   ' tail -10
 }
-
-want() { # is scenario $1 selected?
-	[ -z "${OPS_TESTS:-}" ] && return 0
-	case " $OPS_TESTS " in *" $1 "*) return 0 ;; esac
-	return 1
-}
-
-jqr() { jq -r "$1" "$WORK/r.json" 2>/dev/null; }
 
 # name, op kinds the timeline must show (comma-separated), what it proves
 ops_case() {
@@ -80,6 +64,5 @@ ops_case ops_remove_midrun "AddCgroup,Spawn,RemoveCgroup,StopCgroup" \
 ops_case ops_set_affinity "SetAffinity" \
 	"single-CPU, cross-cgroup, LLC-aligned and random affinities applied"
 
-echo "1..$n"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+plan
+summary

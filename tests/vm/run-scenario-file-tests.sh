@@ -12,80 +12,22 @@
 # Needs jq. Each boot takes 3-15 s under TCG on a 2-core host.
 set -u
 
-BIN=${KTSTR_BIN:-build/ktstr}
-case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BIN=$(abspath "${KTSTR_BIN:-build/ktstr}")
+WANT=${VM_TESTS:-}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 GOOD=$SRC/tests/fixtures/scenarios/good
 BAD=$SRC/tests/fixtures/scenarios/bad
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-sftest.XXXXXX") || exit 3
-# Every VM of ours makes its temp dir under $SCRATCH: it must be empty
-# after each test, and no QEMU may mention it.
-SCRATCH=$WORK/tmp
-mkdir -p "$SCRATCH"
-pass=0
-fail=0
-n=0
+setup ktstr-sftest scratch
+need_jq
+need_bin "ktstr binary"
 
-cleanup() {
-	for p in $(our_qemu); do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$WORK"
+not_ok_dump() {
+	dump err '#   ' tail -40
+	dump out '#   out: ' tail -20
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-command -v jq >/dev/null || { echo "Bail out! jq is required"; exit 3; }
-[ -x "$BIN" ] || { echo "Bail out! no ktstr binary at $BIN"; exit 3; }
-
-our_qemu() {
-	for d in /proc/[0-9]*; do
-		{ c=$(tr '\0' ' ' <"$d/cmdline"); } 2>/dev/null || continue
-		case $c in *qemu-system*"$SCRATCH"*) echo "${d#/proc/}" ;; esac
-	done
-}
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-	[ -s "$WORK/err" ] && sed 's/^/#   /' "$WORK/err" | tail -40
-	[ -s "$WORK/out" ] && sed 's/^/#   out: /' "$WORK/out" | tail -20
-}
-
-kt() {
-	TMPDIR=$SCRATCH "$BIN" "$@" >"$WORK/out" 2>"$WORK/err"
-	rc=$?
-}
-
-leftovers() {
-	q=$(our_qemu)
-	left=$(ls -A "$SCRATCH")
-	if [ -n "$q" ] || [ -n "$left" ]; then
-		echo "QEMU pids: [$q] temp entries: [$left]"
-		return 1
-	fi
-	return 0
-}
-
-check() { # name, condition-result (0 ok), details...
-	name=$1
-	shift
-	if [ "$1" = 0 ] && why=$(leftovers); then
-		ok "$name"
-	else
-		shift
-		not_ok "$name" "$@" "${why:-}"
-	fi
-	why=
-}
-
-want() {
-	[ -z "${VM_TESTS:-}" ] && return 0
-	case " $VM_TESTS " in *" $1 "*) return 0 ;; esac
-	return 1
-}
-
-jqr() { jq -r "$1" "$WORK/r.json" 2>/dev/null; }
 
 # ms from StepStart[1] to ScenarioEnd in result $1's timeline
 held_ms() {
@@ -145,6 +87,5 @@ if want with_catalog; then
 		"$good" "rc=$rc held=${held}ms"
 fi
 
-echo "1..$n"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+plan
+summary

@@ -18,8 +18,11 @@
 # Needs jq. Topology 1n1l2c1t (2 vCPUs) and short durations: TCG-friendly.
 set -u
 
-BIN=${KTSTR_BIN:-build/ktstr}
-case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BIN=$(abspath "${KTSTR_BIN:-build/ktstr}")
+WANT=${SCHED_TESTS:-}
 FIX=${SCHED_FIXTURES:-$(dirname "$BIN")/fixtures/sched}
 SCX=${KTSTR_SCX:-}
 if [ -z "$SCX" ]; then
@@ -27,86 +30,19 @@ if [ -z "$SCX" ]; then
 		[ -x "$c" ] && SCX=$c && break
 	done
 fi
-case $SCX in /* | "") ;; *) SCX=$(pwd)/$SCX ;; esac
+SCX=$(abspath "$SCX")
 TOPO=1n1l2c1t
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-schedtest.XXXXXX") || exit 3
-SCRATCH=$WORK/tmp
-mkdir -p "$SCRATCH"
-pass=0
-fail=0
-skip=0
-n=0
-
-our_qemu() {
-	for d in /proc/[0-9]*; do
-		{ c=$(tr '\0' ' ' <"$d/cmdline"); } 2>/dev/null || continue
-		case $c in *qemu-system*"$SCRATCH"*) echo "${d#/proc/}" ;; esac
-	done
-}
-
-cleanup() {
-	for p in $(our_qemu); do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-command -v jq >/dev/null || { echo "Bail out! jq is required"; exit 3; }
-[ -x "$BIN" ] || { echo "Bail out! no ktstr binary at $BIN"; exit 3; }
+setup ktstr-schedtest scratch
+need_jq
+need_bin "ktstr binary"
 [ -x "$FIX/exit_at_once" ] ||
 	{ echo "Bail out! no fixture schedulers in $FIX (run make)"; exit 3; }
 
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-	[ -s "$WORK/out" ] && sed 's/^/#   out: /' "$WORK/out" | head -30
-	[ -s "$WORK/err" ] && sed 's/^/#   err: /' "$WORK/err" | tail -20
-}
-skipped() {
-	n=$((n + 1)); pass=$((pass + 1)); skip=$((skip + 1))
-	echo "ok $n - $1 # SKIP $2"
+not_ok_dump() {
+	dump out '#   out: ' head -30
+	dump err '#   err: ' tail -20
 }
 
-# Run ktstr with the scratch TMPDIR; rc and wall seconds in $rc, $t.
-kt() {
-	rm -f "$WORK/r.json"
-	t0=$(date +%s)
-	TMPDIR=$SCRATCH "$BIN" "$@" >"$WORK/out" 2>"$WORK/err"
-	rc=$?
-	t=$(($(date +%s) - t0))
-}
-
-leftovers() {
-	q=$(our_qemu)
-	left=$(ls -A "$SCRATCH")
-	if [ -n "$q" ] || [ -n "$left" ]; then
-		echo "QEMU pids: [$q] temp entries: [$left]"
-		return 1
-	fi
-	return 0
-}
-
-check() { # name, 0 = good, details...
-	name=$1
-	shift
-	if [ "$1" = 0 ] && why=$(leftovers); then
-		ok "$name"
-	else
-		shift
-		not_ok "$name" "$@" "${why:-}"
-	fi
-	why=
-}
-
-want() {
-	[ -z "${SCHED_TESTS:-}" ] && return 0
-	case " $SCHED_TESTS " in *" $1 "*) return 0 ;; esac
-	return 1
-}
-
-jqr() { jq -r "$1" "$WORK/r.json" 2>/dev/null; }
 # All details of result i, one per line.
 details() { jqr ".results[$1].details[]?.msg"; }
 state() { echo "rc=$rc ${t}s end=$(jqr .end) verdicts=$(jqr '[.results[].verdict] | join(",")') reason=$(jqr .reason) sched_exit=$(jqr '.sched.exit.reason')"; }
@@ -287,9 +223,7 @@ if scx_want scx_slow; then
  "flags": [{"name": "slow", "args": ["--slow"]},
            {"name": "scatter", "args": ["--scattershot"]}]}
 EOF
-	t0=$(date +%s)
 	vm --duration 2 --scheduler "$WORK/slow.json" --flags slow steady
-	t=$(($(date +%s) - t0))
 	good=1
 	[ $rc = 1 ] && [ "$(jqr '.results[0].verdict')" = fail ] &&
 		[ "$(jqr '.results[0].scheduler')" = scx-ktstr+slow ] &&
@@ -330,7 +264,5 @@ if scx_want scx_fail_verify; then
 		"log tail: $(jqr '.sched.exit.log_tail[]' | tail -3 | tr '\n' '|')"
 fi
 
-echo "1..$n"
-[ $skip -gt 0 ] && echo "# $skip skipped"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+plan
+summary

@@ -10,79 +10,16 @@
 # Needs jq. Timings are generous: 2-core hosts under TCG boot in 3-10 s.
 set -u
 
-BIN=${KTSTR_BIN:-build/ktstr}
-case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-vmtest.XXXXXX") || exit 3
-# Every VM of ours makes its temp dir under $SCRATCH: it must be empty
-# after each test, and no QEMU may mention it.
-SCRATCH=$WORK/tmp
-mkdir -p "$SCRATCH"
-pass=0
-fail=0
-n=0
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-cleanup() {
-	for p in $(our_qemu); do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+BIN=$(abspath "${KTSTR_BIN:-build/ktstr}")
+WANT=${VM_TESTS:-}
+setup ktstr-vmtest scratch
+need_jq
+need_bin "ktstr binary"
 
-command -v jq >/dev/null || { echo "Bail out! jq is required"; exit 3; }
-[ -x "$BIN" ] || { echo "Bail out! no ktstr binary at $BIN"; exit 3; }
-
-# PIDs of QEMU processes whose command line names our scratch dir.
-our_qemu() {
-	for d in /proc/[0-9]*; do
-		{ c=$(tr '\0' ' ' <"$d/cmdline"); } 2>/dev/null || continue
-		case $c in *qemu-system*"$SCRATCH"*) echo "${d#/proc/}" ;; esac
-	done
-}
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-	[ -s "$WORK/err" ] && sed 's/^/#   /' "$WORK/err" | tail -40
-}
-
-# Run ktstr with the scratch TMPDIR; rc in $rc, stdout/stderr in files.
-kt() {
-	TMPDIR=$SCRATCH "$BIN" "$@" >"$WORK/out" 2>"$WORK/err"
-	rc=$?
-}
-
-# After every test: nothing of ours may remain.
-leftovers() {
-	q=$(our_qemu)
-	left=$(ls -A "$SCRATCH")
-	if [ -n "$q" ] || [ -n "$left" ]; then
-		echo "QEMU pids: [$q] temp entries: [$left]"
-		return 1
-	fi
-	return 0
-}
-
-check() { # name, condition-result (0 ok), details...
-	name=$1
-	shift
-	if [ "$1" = 0 ] && why=$(leftovers); then
-		ok "$name"
-	else
-		shift
-		not_ok "$name" "$@" "${why:-}"
-	fi
-	why=
-}
-
-want() { # is test $1 selected?
-	[ -z "${VM_TESTS:-}" ] && return 0
-	case " $VM_TESTS " in *" $1 "*) return 0 ;; esac
-	return 1
-}
-
-jqr() { jq -r "$1" "$WORK/r.json" 2>/dev/null; }
+not_ok_dump() { dump err '#   ' tail -40; }
 
 # ---- bad input: exit 2 before anything boots ----
 if want bad_input; then
@@ -148,9 +85,7 @@ fi
 
 # ---- a guest panic is an infrastructure failure, quickly ----
 if want panic; then
-	t0=$(date +%s)
 	kt vm --topo 1n1l2c1t --guest-panic --json "$WORK/r.json"
-	t=$(($(date +%s) - t0))
 	good=1
 	[ $rc = 3 ] && [ "$(jqr .end)" = crash ] &&
 		[ "$(jqr .verdict)" = infra ] &&
@@ -230,6 +165,5 @@ if want shell; then
 		"$good" "rc=$rc out=$(tr '\n' '|' <"$WORK/out")"
 fi
 
-echo "1..$n"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+plan
+summary

@@ -9,18 +9,13 @@
 #   KTSTR_BIN  the ktstr binary (default build/ktstr)
 set -u
 
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname "$0")/lib.sh"
+
 BIN=${KTSTR_BIN:-build/ktstr}
 FILE=tests/fixtures/scenarios/vm/all_work_types.json
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-wt.XXXXXX") || exit 3
-trap 'rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
-pass=0
-fail=0
-n=0
-command -v jq >/dev/null || { echo "Bail out! jq is required"; exit 3; }
-
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; }
+setup ktstr-wt
+need_jq
 
 TMPDIR=$WORK "$BIN" vm --topo 1n2l2c1t --quiet --json "$WORK/r.json" "$FILE" \
 	>"$WORK/out" 2>"$WORK/err"
@@ -61,6 +56,5 @@ for spec in spin_wait:0 yield_heavy:1 mixed:1 io_sync_write:1 bursty:1 \
 	fi
 done
 
-echo "1..$n"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+plan
+summary
