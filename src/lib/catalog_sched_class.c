@@ -48,16 +48,30 @@ KT_CAT(sched_fifo)
 				  .cpuset = KT_CPUSET_DISJOINT(1, 2))));
 }
 
-/* SCHED_RR spinners (round-robin time slices) on one half, normal
- * spinners on the other. */
+/*
+ * SCHED_RR spinners (round-robin time slices) on one half, normal
+ * spinners on the other. RR hands out 100 ms quanta: two RR spinners
+ * sharing one CPU over a 1 s run split about 10 quanta, so their off-CPU
+ * shares differ by up to 20% from rounding alone (16% was seen under
+ * EEVDF). The spread limit is 35% here (the limit ktstr's reference uses
+ * for coarse timing); starvation, gaps and isolation are judged as usual.
+ */
 KT_CAT(sched_rr)
 {
-	return kt_execute_defs(
+	struct kt_assert a =
+	    kt_need_assert(ctx, &(struct kt_assert){
+				    .max_spread_pct = KT_SET(35.0),
+				});
+
+	return kt_execute_steps_with(
 	    ctx, res,
-	    KT_DEFS(kt_cgroup_def("cg_0", .workers = 2, .sched_policy = RR,
-				  .cpuset = KT_CPUSET_DISJOINT(0, 2)),
-		    kt_cgroup_def("cg_1", .workers = 2,
-				  .cpuset = KT_CPUSET_DISJOINT(1, 2))));
+	    KT_STEPS(kt_step(
+		    .defs = KT_DEFS(
+			kt_cgroup_def("cg_0", .workers = 2, .sched_policy = RR,
+				      .cpuset = KT_CPUSET_DISJOINT(0, 2)),
+			kt_cgroup_def("cg_1", .workers = 2,
+				      .cpuset = KT_CPUSET_DISJOINT(1, 2))))),
+	    &a);
 }
 
 /*
