@@ -9,7 +9,8 @@
 # Ends with "N passed, N failed"; exit 1 on failure.
 #   KTSTR_BIN       the ktstr binary (default build/ktstr)
 #   KTSTR_KERNEL    the guest kernel (else ktstr's own resolution)
-#   CATALOG_DURATION  seconds per scenario (default 1)
+#   CATALOG_DURATION  seconds per scenario (default 2: shorter runs round
+#                     fairness shares too coarsely in a TCG guest)
 #   CATALOG_TOPOS   space-separated subset of the topologies below
 # Needs jq. About 4-5 minutes on a 2-core host under TCG.
 set -u
@@ -19,7 +20,7 @@ set -u
 
 BIN=$(abspath "${KTSTR_BIN:-build/ktstr}")
 WANT=${CATALOG_TOPOS:-}
-DUR=${CATALOG_DURATION:-1}
+DUR=${CATALOG_DURATION:-2}
 setup ktstr-cattest
 need_jq
 need_bin "ktstr binary"
