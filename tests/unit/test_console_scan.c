@@ -14,7 +14,7 @@
 
 static const char clean_boot[] =
     "[    0.000000] Linux version 7.2.13+deb14-cloud-amd64 (debian-kernel@"
-    "lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1\r\n"
+    "kernel-team.invalid) #1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1\r\n"
     "[    0.000000] Command line: console=ttyS0 panic=-1 rdinit=/init "
     "loglevel=4\r\n"
     "[    2.103311] Run /init as init process\r\n"
