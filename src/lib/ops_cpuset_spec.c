@@ -9,6 +9,7 @@
 #include <ktstr/ops.h>
 
 #include "ops_engine.h"
+#include "topo_partition.h"
 
 static const char *const kind_names[] = {
     [KT_CPUSET_KIND_NONE] = "none",
@@ -23,21 +24,6 @@ static const char *const kind_names[] = {
 static bool in_unit(double f)
 {
 	return f >= 0.0 && f <= 1.0; /* false for NaN */
-}
-
-static int check_parts(const char *what, unsigned index, unsigned of)
-{
-	if (of == 0)
-		return kt_err(
-		    EINVAL,
-		    "%s cpuset %u of %u: partition count must be at least 1",
-		    what, index, of);
-	if (index >= of)
-		return kt_err(
-		    EINVAL,
-		    "%s cpuset %u of %u: index %u >= partition count %u", what,
-		    index, of, index, of);
-	return 0;
 }
 
 static int parse_exact(const struct kt_cpuset_spec *spec, struct kt_cpuset *s)
@@ -74,14 +60,14 @@ int kt_cpuset_spec_check(const struct kt_cpuset_spec *spec)
 				      spec->start_frac, spec->end_frac);
 		return 0;
 	case KT_CPUSET_KIND_DISJOINT:
-		return check_parts("disjoint", spec->index, spec->of);
+		return kt_topo_check_parts("disjoint", spec->index, spec->of);
 	case KT_CPUSET_KIND_OVERLAP:
 		if (!in_unit(spec->frac))
 			return kt_err(EINVAL,
 				      "overlap cpuset %u of %u: overlap "
 				      "fraction %g is outside [0, 1]",
 				      spec->index, spec->of, spec->frac);
-		return check_parts("overlap", spec->index, spec->of);
+		return kt_topo_check_parts("overlap", spec->index, spec->of);
 	case KT_CPUSET_KIND_EXACT:
 		return parse_exact(spec, &s);
 	}

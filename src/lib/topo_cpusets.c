@@ -8,6 +8,8 @@
 
 #include <ktstr/topo.h>
 
+#include "topo_partition.h"
+
 void kt_topo_usable(const struct kt_topo *t, struct kt_cpuset *out)
 {
 	int last = -1, cpu;
@@ -82,8 +84,7 @@ static void usable_slice(const struct kt_cpuset *u, int from, int to,
 		kt_cpuset_set(out, kt_cpuset_nth(u, k));
 }
 
-static int check_partition(const char *what, unsigned index, unsigned of,
-			   int len)
+int kt_topo_check_parts(const char *what, unsigned index, unsigned of)
 {
 	if (of == 0)
 		return kt_err(
@@ -95,6 +96,16 @@ static int check_partition(const char *what, unsigned index, unsigned of,
 		    EINVAL,
 		    "%s cpuset %u of %u: index %u >= partition count %u", what,
 		    index, of, index, of);
+	return 0;
+}
+
+static int check_partition(const char *what, unsigned index, unsigned of,
+			   int len)
+{
+	int err = kt_topo_check_parts(what, index, of);
+
+	if (err)
+		return err;
 	if ((unsigned)len < of)
 		return kt_err(EINVAL,
 			      "%s cpuset %u of %u: not enough usable CPUs (%d) "
