@@ -18,7 +18,7 @@ endif
 CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
-	  -Iinclude -D_GNU_SOURCE $(SANFLAGS) -MMD -MP
+	  -Iinclude -Isrc/lib -D_GNU_SOURCE $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 LIBS := -ljansson -lzstd -lm -lpthread
 
@@ -30,7 +30,7 @@ else
 KTSTR_LDFLAGS := -static
 endif
 
-LIB_SRCS := $(wildcard src/lib/*.c) $(wildcard src/vm/*.c)
+LIB_SRCS := $(wildcard src/lib/*/*.c)
 # The guest role (PID 1 in a VM) is part of the ktstr binary; its objects
 # also go into a small archive so unit tests can link the pure parts.
 GUEST_SRCS := $(wildcard src/guest/*.c)

@@ -14,7 +14,7 @@
 #include <ktstr/cpuset.h>
 #include <ktstr/workload.h>
 
-#include "../src/lib/work_kinds.h"
+#include "work/work_kinds.h"
 
 #define BENCH_NS KT_SEC(2)
 

@@ -90,12 +90,6 @@ int kt_ctx_hold(const struct kt_ctx *ctx, uint64_t ns);
 /* Is the scheduler (if any) still alive? False once kt_sched_mark_gone()
  * was called, even when its process still runs (an ejected loader). */
 bool kt_ctx_sched_alive(const struct kt_ctx *ctx);
-/* The scheduler monitor's verdict hook (signal- and thread-safe): mark
- * the scheduler under test gone (died or ejected) so holds end at once;
- * clear it for a new scheduler. */
-void kt_sched_mark_gone(void);
-void kt_sched_clear_gone(void);
-bool kt_sched_is_gone(void);
 
 /* Canned scenarios. */
 int kt_scenario_steady(const struct kt_ctx *ctx, struct kt_result *res);

@@ -211,6 +211,15 @@ struct kt_sched_run_opts {
 struct kt_sched_run;
 
 /*
+ * Whether the scheduler under test is gone (died or ejected), process-wide
+ * and signal- and thread-safe: the monitor marks it, holds end at once
+ * when it is set (kt_ctx_hold), and a new scheduler clears it.
+ */
+void kt_sched_mark_gone(void);
+void kt_sched_clear_gone(void);
+bool kt_sched_is_gone(void);
+
+/*
  * Start the scheduler (stdout+stderr to the log file), require it alive
  * for alive_ns and attached (scx_dir/state "enabled" and root/ops
  * non-empty) within attach_timeout_ns, then watch it from a monitor

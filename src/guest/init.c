@@ -22,7 +22,7 @@
 #include <ktstr/test.h>
 #include <ktstr/topo.h>
 
-#include "../lib/small_file.h"
+#include "core/small_file.h"
 #include "channel.h"
 #include "guest.h"
 #include "msg.h"

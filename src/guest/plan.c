@@ -10,7 +10,7 @@
 #include <ktstr/common.h>
 #include <ktstr/sched.h>
 
-#include "../lib/json_get.h"
+#include "core/json_get.h"
 #include "plan.h"
 
 /* Upper bounds that catch a garbled plan without limiting real use. */

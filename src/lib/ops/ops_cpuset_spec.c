@@ -9,7 +9,7 @@
 #include <ktstr/ops.h>
 
 #include "ops_engine.h"
-#include "topo_partition.h"
+#include "topo/topo_partition.h"
 
 static const char *const kind_names[] = {
     [KT_CPUSET_KIND_NONE] = "none",

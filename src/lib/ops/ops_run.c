@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "ops_engine.h"
-#include "scenario_util.h"
+#include "scenario/scenario_util.h"
 
 static const char *const op_names[] = {
     [KT_OP_KIND_ADD_CGROUP] = "AddCgroup",

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "ops_engine.h"
-#include "scenario_util.h"
-#include "small_file.h"
+#include "scenario/scenario_util.h"
+#include "core/small_file.h"
 
 static bool real(const struct ops_run *r, char *path, size_t len,
 		 const char *name, const char *file)

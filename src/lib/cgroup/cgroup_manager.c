@@ -24,7 +24,7 @@
 
 #include <ktstr/cgroup.h>
 
-#include "small_file.h"
+#include "core/small_file.h"
 
 #define CG_RMDIR_TRIES	10
 #define CG_RMDIR_GAP	KT_MS(50)

@@ -30,7 +30,7 @@
 #include <ktstr/scenario.h>
 #include <ktstr/sched.h>
 
-#include "small_file.h"
+#include "core/small_file.h"
 
 #define MAX_KLINES    48
 #define KLINE_MAX_LEN 400

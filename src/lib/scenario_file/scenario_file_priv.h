@@ -13,8 +13,8 @@
 
 #include <ktstr/scenario_file.h>
 
-#include "json_get.h"
-#include "json_pos.h"
+#include "core/json_get.h"
+#include "core/json_pos.h"
 
 /* Longest key path we build ("steps[12].ops[3].work.phases[2].ms"). */
 #define SF_PATH_MAX 512

@@ -6,9 +6,9 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdatomic.h>
 
 #include <ktstr/scenario.h>
+#include <ktstr/sched.h>
 
 static volatile sig_atomic_t stop_requested;
 
@@ -20,23 +20,6 @@ void kt_request_stop(void)
 bool kt_stop_requested(void)
 {
 	return stop_requested != 0;
-}
-
-static atomic_bool sched_gone;
-
-void kt_sched_mark_gone(void)
-{
-	atomic_store(&sched_gone, true);
-}
-
-void kt_sched_clear_gone(void)
-{
-	atomic_store(&sched_gone, false);
-}
-
-bool kt_sched_is_gone(void)
-{
-	return atomic_load(&sched_gone);
 }
 
 bool kt_ctx_sched_alive(const struct kt_ctx *ctx)

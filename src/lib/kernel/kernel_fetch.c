@@ -24,7 +24,7 @@
 #include <ktstr/common.h>
 #include <ktstr/kernel.h>
 
-#include "../lib/small_file.h"
+#include "core/small_file.h"
 #include "kernel_priv.h"
 
 extern char **environ;

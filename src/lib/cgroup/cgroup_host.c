@@ -20,7 +20,7 @@
 
 #include <ktstr/cgroup.h>
 
-#include "small_file.h"
+#include "core/small_file.h"
 
 #define HOST_HINT "; run the scenarios in a VM instead (ktstr vm)"
 

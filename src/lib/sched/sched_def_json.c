@@ -15,7 +15,7 @@
 
 #include <ktstr/sched.h>
 
-#include "json_get.h"
+#include "core/json_get.h"
 
 /* The message prefix of every error: "scheduler FILE: ". */
 struct ctx {
