@@ -61,8 +61,35 @@ struct kt_opt_f64 {
  */
 const char *kt_last_error(void);
 
-/* Record a formatted message, set errno = err, and return -err. */
+/* Longest message kept, terminating NUL included (longer ones are cut). */
+#define KT_ERR_MAX 1024
+
+/*
+ * Record a formatted message, set errno = err (its sign is ignored), and
+ * return -err. The arguments may include kt_last_error().
+ */
 int kt_err(int err, const char *fmt, ...) KT_PRINTF(2, 3);
+
+/*
+ * Wrap the last error in context: the message becomes "PREFIX: LAST"
+ * (just PREFIX when nothing was recorded), errno = err, returns -err.
+ *   return kt_err_wrap(err, "cgroup %s", name);
+ */
+int kt_err_wrap(int err, const char *fmt, ...) KT_PRINTF(2, 3);
+
+/*
+ * Keep the last error (message and errno) across cleanup code that may
+ * record errors of its own, then put it back:
+ *   struct kt_err_saved e;
+ *   kt_err_save(&e); kt_thing_free(t); return kt_err_restore(&e);
+ * kt_err_restore returns -errno of the saved error.
+ */
+struct kt_err_saved {
+	int err;
+	char msg[KT_ERR_MAX];
+};
+void kt_err_save(struct kt_err_saved *s);
+int kt_err_restore(const struct kt_err_saved *s);
 
 /* Clear the error slot. */
 void kt_clear_error(void);

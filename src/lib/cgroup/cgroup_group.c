@@ -71,16 +71,13 @@ int kt_cgroup_group_add(struct kt_cgroup_group *g, const char *name)
 
 void kt_cgroup_group_free(struct kt_cgroup_group *g)
 {
-	char saved[1024];
-	bool had_error;
-	int saved_errno = errno;
+	struct kt_err_saved e;
 
 	if (!g)
 		return;
 	/* Freeing usually runs as a scope guard on an error path: keep the
 	 * error that caused the return readable by the caller. */
-	snprintf(saved, sizeof(saved), "%s", kt_last_error());
-	had_error = strcmp(saved, "no error recorded") != 0;
+	kt_err_save(&e);
 	while (g->n) {
 		char *name = g->names[--g->n];
 		int err = g->ops->remove(g->ops, name);
@@ -93,11 +90,7 @@ void kt_cgroup_group_free(struct kt_cgroup_group *g)
 	}
 	free(g->names);
 	free(g);
-	if (had_error)
-		kt_err(saved_errno ? saved_errno : EIO, "%s", saved);
-	else
-		kt_clear_error();
-	errno = saved_errno;
+	kt_err_restore(&e);
 }
 
 void kt_cgroup_group_freep(struct kt_cgroup_group **g)

@@ -452,14 +452,10 @@ int kt_elf_extract_section(const char *elf_path, const char *name,
 	if (err)
 		return err;
 	err = kt_elf_section(m.p, m.len, name, &data, &size);
-	if (err) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", kt_last_error());
-		err = kt_err(err, "ELF %s: %s", elf_path, why);
-	} else {
+	if (err)
+		err = kt_err_wrap(err, "ELF %s", elf_path);
+	else
 		err = write_file(out_path, data, size);
-	}
 	unmap(&m);
 	return err;
 }
@@ -477,10 +473,8 @@ int kt_bzimage_extract_btf(const char *path, const char *out_path)
 		return err;
 	err = kt_elf_section(elf, len, ".BTF", &data, &size);
 	if (err) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", kt_last_error());
-		err = kt_err(err, "kernel %s: vmlinux: %s%s", path, why,
+		err = kt_err(err, "kernel %s: vmlinux: %s%s", path,
+			     kt_last_error(),
 			     err == -ENOENT ? " (built without "
 					      "CONFIG_DEBUG_INFO_BTF?)"
 					    : "");

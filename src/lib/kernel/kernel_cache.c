@@ -398,13 +398,9 @@ static int resolve_arg(const char *src, const char *how, char *path,
 	if (strchr(src, '/'))
 		return kt_err(ENOENT, "kernel %s (%s): no such file", src, how);
 	err = kt_kernel_cache_path(NULL, src, path, path_len);
-	if (err == -ENOENT) {
-		char why[600];
-
-		snprintf(why, sizeof(why), "%s", kt_last_error());
+	if (err == -ENOENT)
 		return kt_err(ENOENT, "kernel %s (%s): no such file; %s", src,
-			      how, why);
-	}
+			      how, kt_last_error());
 	return err;
 }
 

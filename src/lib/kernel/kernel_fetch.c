@@ -635,14 +635,16 @@ static int resolve_packages(struct fetch *f, struct apt *a)
 	err = apt_show(f, a, f->meta, NULL, 0, deps, 64, &n);
 	if (err == -EIO) {
 		/* Usually the update could not reach the mirror: say so. */
-		char why[1400], log[PATH_LEN + 32], tail[800];
+		char log[PATH_LEN + 32], tail[800];
+		struct kt_err_saved why;
 
-		snprintf(why, sizeof(why), "%s", kt_last_error());
+		kt_err_save(&why);
 		fmt(log, sizeof(log), "%s/apt-get-update.log", f->tmp);
 		log_tail(log, tail, sizeof(tail));
 		if (tail[0])
-			return kt_err(EIO, "%s; apt-get update said: %s", why,
-				      tail);
+			return kt_err(EIO, "%s; apt-get update said: %s",
+				      why.msg, tail);
+		kt_err_restore(&why);
 	}
 	if (err)
 		return err;

@@ -72,7 +72,7 @@ int kt_affinity_resolve(const struct kt_topo *t, const struct kt_affinity *a,
 			return kt_err(EINVAL, "Exact affinity: no CPU list");
 		if (kt_cpuset_parse(a->exact, &s) ||
 		    kt_topo_exact(t, &s, &out->cpus))
-			return kt_ops_wrap(EINVAL, "Exact affinity \"%s\"",
+			return kt_err_wrap(EINVAL, "Exact affinity \"%s\"",
 					   a->exact);
 		out->kind = KT_AFFINITY_MODE_FIXED;
 		return 0;

@@ -31,7 +31,7 @@ static int parse_exact(const struct kt_cpuset_spec *spec, struct kt_cpuset *s)
 	if (!spec->exact)
 		return kt_err(EINVAL, "exact cpuset: no CPU list given");
 	if (kt_cpuset_parse(spec->exact, s))
-		return kt_ops_wrap(EINVAL, "exact cpuset \"%s\"", spec->exact);
+		return kt_err_wrap(EINVAL, "exact cpuset \"%s\"", spec->exact);
 	if (kt_cpuset_empty(s))
 		return kt_err(EINVAL, "exact cpuset \"%s\": empty",
 			      spec->exact);

@@ -42,9 +42,6 @@ struct ops_run {
 	struct ops_wl *wls;
 };
 
-/* kt_err(err, "<fmt>: <the last error message>"); returns -err. */
-int kt_ops_wrap(int err, const char *fmt, ...) KT_PRINTF(2, 3);
-
 /* Structural checks of one op / def (names, specs): -EINVAL + message. */
 int kt_ops_check_op(const struct kt_op *op);
 int kt_ops_check_def(const struct kt_cgroup_def *def);

@@ -34,18 +34,6 @@ const char *kt_op_kind_name(enum kt_op_kind k)
 	return op_names[k];
 }
 
-int kt_ops_wrap(int err, const char *fmt, ...)
-{
-	char saved[1024], prefix[512];
-	va_list ap;
-
-	snprintf(saved, sizeof(saved), "%s", kt_last_error());
-	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
-	va_end(ap);
-	return kt_err(err, "%s: %s", prefix, saved);
-}
-
 /* ---- checks ---- */
 
 static bool named(const char *s)
@@ -65,7 +53,7 @@ static int check_affinity(const struct kt_affinity *a)
 	if (!a->exact)
 		return kt_err(EINVAL, "Exact affinity: no CPU list");
 	if (kt_cpuset_parse(a->exact, &s))
-		return kt_ops_wrap(EINVAL, "Exact affinity \"%s\"", a->exact);
+		return kt_err_wrap(EINVAL, "Exact affinity \"%s\"", a->exact);
 	if (kt_cpuset_empty(&s))
 		return kt_err(EINVAL, "Exact affinity \"%s\": empty", a->exact);
 	return 0;
@@ -81,7 +69,7 @@ int kt_ops_check_def(const struct kt_cgroup_def *def)
 	if (!err)
 		err = check_affinity(&def->affinity);
 	if (err)
-		return kt_ops_wrap(EINVAL, "cgroup def %s", def->name);
+		return kt_err_wrap(EINVAL, "cgroup def %s", def->name);
 	return 0;
 }
 
@@ -112,7 +100,7 @@ int kt_ops_check_op(const struct kt_op *op)
 	if (op->kind == KT_OP_KIND_SET_AFFINITY)
 		err = check_affinity(&op->affinity);
 	if (err)
-		return kt_ops_wrap(EINVAL, "%s %s", name, op->cgroup);
+		return kt_err_wrap(EINVAL, "%s %s", name, op->cgroup);
 	return 0;
 }
 
@@ -378,7 +366,7 @@ int kt_ops_setup_def(struct ops_run *r, const struct kt_cgroup_def *def)
 	if (!err)
 		err = spawn(r, def->name, &cfg, &def->affinity);
 	if (err)
-		return kt_ops_wrap(err, "cgroup %s", def->name);
+		return kt_err_wrap(err, "cgroup %s", def->name);
 	return 0;
 }
 
@@ -538,13 +526,13 @@ int kt_ops_run_op(struct ops_run *r, const struct kt_op *op)
 	if (!err)
 		return 0;
 	if (op->other)
-		return kt_ops_wrap(err, "%s %s %s", kt_op_kind_name(op->kind),
+		return kt_err_wrap(err, "%s %s %s", kt_op_kind_name(op->kind),
 				   op->cgroup,
 				   op->other[0] ? op->other : "\"\"");
 	if (op->cgroup)
-		return kt_ops_wrap(err, "%s %s", kt_op_kind_name(op->kind),
+		return kt_err_wrap(err, "%s %s", kt_op_kind_name(op->kind),
 				   op->cgroup);
-	return kt_ops_wrap(err, "%s", kt_op_kind_name(op->kind));
+	return kt_err_wrap(err, "%s", kt_op_kind_name(op->kind));
 }
 
 /* ---- teardown ---- */

@@ -18,7 +18,7 @@ static int check_defs(const struct kt_defs *d, const char *where)
 {
 	for (size_t i = 0; i < d->nr; i++)
 		if (kt_ops_check_def(&d->defs[i]))
-			return kt_ops_wrap(EINVAL, "%s", where);
+			return kt_err_wrap(EINVAL, "%s", where);
 	return 0;
 }
 
@@ -26,7 +26,7 @@ static int check_ops(const struct kt_ops *o, const char *where)
 {
 	for (size_t i = 0; i < o->nr; i++)
 		if (kt_ops_check_op(&o->ops[i]))
-			return kt_ops_wrap(EINVAL, "%s", where);
+			return kt_err_wrap(EINVAL, "%s", where);
 	return 0;
 }
 
@@ -106,7 +106,7 @@ static int validate(const struct kt_ctx *ctx, const struct kt_backdrop *bd,
 
 		snprintf(where, sizeof(where), "step %zu", i + 1);
 		if (kt_hold_check(&s->hold))
-			err = kt_ops_wrap(EINVAL, "%s", where);
+			err = kt_err_wrap(EINVAL, "%s", where);
 		if (!err)
 			err = check_defs(&s->defs, where);
 		if (!err)
@@ -257,7 +257,7 @@ static int run_step(struct ops_run *r, const struct kt_step *s, unsigned n)
 static int wrap_step(int err, size_t i, size_t nr)
 {
 	if (nr)
-		return kt_ops_wrap(err, "step %zu of %zu", i + 1, nr);
+		return kt_err_wrap(err, "step %zu of %zu", i + 1, nr);
 	return err;
 }
 
@@ -287,7 +287,7 @@ int kt_execute_scenario_with(const struct kt_ctx *ctx, struct kt_result *res,
 		if (!err)
 			err = run_ops(&r, &backdrop->ops);
 		if (err) {
-			err = kt_ops_wrap(err, "backdrop");
+			err = kt_err_wrap(err, "backdrop");
 			goto out;
 		}
 		if (backdrop->defs.nr || backdrop->ops.nr)

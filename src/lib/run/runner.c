@@ -161,8 +161,7 @@ int kt_run_scenarios(const struct kt_run_opts *o, enum kt_verdict *worst)
 		err = kt_err(EINTR, "run interrupted by a signal");
 out:
 	if (cg->cleanup_all(cg) && !err)
-		err = kt_err(EBUSY, "remove cgroup %s: %s", parent,
-			     kt_last_error());
+		err = kt_err_wrap(EBUSY, "remove cgroup %s", parent);
 	kt_cgroup_ops_free(cg);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

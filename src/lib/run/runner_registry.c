@@ -93,9 +93,8 @@ int kt_test_validate_all(void)
 			return kt_err(EINVAL, "test #%zu: no name or no body",
 				      i + 1);
 		if (topo_given(&t->topo) && kt_topo_spec_validate(&t->topo))
-			return kt_err(EINVAL, "test %s (%s:%d): .topo: %s",
-				      t->name, t->file, t->line,
-				      kt_last_error());
+			return kt_err_wrap(EINVAL, "test %s (%s:%d): .topo",
+					   t->name, t->file, t->line);
 		for (size_t j = 0; j < i; j++) {
 			const struct kt_test *u = kt_test_at(j);
 

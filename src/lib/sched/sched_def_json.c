@@ -438,8 +438,7 @@ static int from_json(const struct ctx *c, const json_t *root,
 		return err;
 	err = kt_sched_def_validate(d);
 	if (err)
-		return kt_err(EINVAL, "scheduler %s: %s", c->origin,
-			      kt_last_error());
+		return kt_err_wrap(EINVAL, "scheduler %s", c->origin);
 	return 0;
 }
 
@@ -455,12 +454,11 @@ static int finish(json_t *root, const json_error_t *jerr, const char *origin,
 	err = from_json(&c, root, base_dir, out);
 	json_decref(root);
 	if (err) {
-		char msg[1024];
+		struct kt_err_saved e;
 
-		/* kt_sched_def_free keeps the message, but be explicit. */
-		snprintf(msg, sizeof(msg), "%s", kt_last_error());
+		kt_err_save(&e);
 		kt_sched_def_free(out);
-		kt_err(-err, "%s", msg);
+		kt_err_restore(&e);
 	}
 	return err;
 }

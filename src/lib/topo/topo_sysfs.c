@@ -118,13 +118,8 @@ static int read_cpulist(struct sysfs_ctx *c, bool optional,
 	if (r)
 		return r;
 	r = kt_cpuset_parse(buf, out);
-	if (r) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", kt_last_error());
-		return kt_err(EINVAL, "read topology file %s: %s", c->path,
-			      why);
-	}
+	if (r)
+		return kt_err_wrap(EINVAL, "read topology file %s", c->path);
 	return 0;
 }
 

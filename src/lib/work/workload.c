@@ -474,11 +474,12 @@ int kt_workload_spawn(const struct kt_workload_config *cfg,
 	kt_work_groups_close_fds(&w->groups);
 	err = wait_ready(w);
 	if (err) {
-		char msg[512];
+		struct kt_err_saved e;
 
-		snprintf(msg, sizeof(msg), "%s", kt_last_error());
+		kt_err_save(&e);
 		kt_workload_free(w);
-		return kt_err(err, "%s", msg);
+		kt_err_restore(&e);
+		return err;
 	}
 	*out = w;
 	return 0;
