@@ -3,9 +3,9 @@
  * The life of a scheduler under test inside the kernel it schedules:
  * start it (output to a log file), require it alive and attached, watch
  * it from a monitor thread (sched_watch.c: process, sched_ext state,
- * kernel log) and
- * record once, with the kernel's own reason, when it dies or is ejected;
- * stop it cleanly at the end and require the kernel to detach it.
+ * kernel log) that records once, with the kernel's own reason, when it
+ * dies or is ejected; stop it cleanly at the end and require the kernel
+ * to detach it.
  *
  * Judged from the kernel, not the loader: loaders print `EXIT:` and exit
  * 0 after an ejection, so a disable line with an error reason (or the
