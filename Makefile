@@ -64,7 +64,20 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DKT_FIXTURES_DIR='"$(FIXTURES)"' -c $< -o $@
 
-$(O)/libktstr.a: $(LIB_OBJS)
+# The catalog's scenarios register themselves in a linker section
+# (src/lib/catalog/catalog_register.h) and no code names a category file's
+# symbols, so from an archive the linker would leave those objects out, and
+# their entries with them. So the catalog's objects go into libktstr.a as
+# one relocatable object (ld -r): a program that uses kt_catalog(), or any
+# other catalog symbol, links every registration. That holds for any program
+# linked against the archive, installed ones too, with no --whole-archive
+# and no list of anchor symbols.
+CATALOG_OBJS := $(filter $(O)/src/lib/catalog/%,$(LIB_OBJS))
+CATALOG_MERGED := $(O)/src/lib/catalog-merged.o
+$(CATALOG_MERGED): $(CATALOG_OBJS)
+	$(LD) -r -o $@ $^
+
+$(O)/libktstr.a: $(filter-out $(CATALOG_OBJS),$(LIB_OBJS)) $(CATALOG_MERGED)
 	@rm -f $@
 	ar rcs $@ $^
 

@@ -110,8 +110,14 @@ struct kt_scenario {
 	bool in_default_set; /* run when no names are given */
 };
 
-/* The catalog, in listing order. */
+/*
+ * The catalog: every scenario the category files of src/lib/catalog/
+ * registered, in listing order (the default set, the ops families, then
+ * the categories). Built on first use; NULL and *nr = 0 (errno ENOMEM)
+ * when out of memory.
+ */
 const struct kt_scenario *kt_catalog(size_t *nr);
+/* By exact name; NULL when no such scenario. */
 const struct kt_scenario *kt_catalog_find(const char *name);
 
 /*

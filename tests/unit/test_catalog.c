@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The scenario catalog: its size, that every entry is well formed (a
- * unique identifier, a known category, a one-line description, a
- * function) and findable, that the default set is still the eight canned
- * scenarios, and that scenarios a topology cannot host are skipped with
- * their reason before any cgroup or worker exists (run against a
- * counting no-op cgroup double on synthetic topologies).
+ * The scenario catalog: that all of it is linked from libktstr.a (its
+ * scenarios register themselves in a linker section), in listing order;
+ * that every entry is well formed (a unique identifier, a known category,
+ * a one-line description, a function) and findable; that the default set
+ * is still the eight canned scenarios; that a scenario with two names has
+ * one implementation; and that scenarios a topology cannot host are
+ * skipped with their reason before any cgroup or worker exists (run
+ * against a counting no-op cgroup double on synthetic topologies).
  */
 #include <ctype.h>
 #include <setjmp.h>
@@ -70,6 +72,57 @@ static void test_entries_well_formed(void **state)
 	}
 	assert_null(kt_catalog_find("no_such_scenario"));
 	assert_null(kt_catalog_find(""));
+}
+
+/*
+ * This binary links libktstr.a like any user's program and names no
+ * category file's symbol: every registration must still be there, in
+ * listing order (the default set, the four ops families, then the
+ * categories in the order above).
+ */
+static void test_whole_catalog_linked_from_archive(void **state)
+{
+	size_t nr, cat = 0;
+	const struct kt_scenario *s = kt_catalog(&nr);
+
+	(void)state;
+	assert_int_equal(nr, 66);
+	for (size_t i = 0; i < nr; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(s[i].name, s[j].name))
+				fail_msg("duplicate scenario name %s",
+					 s[i].name);
+	for (size_t i = 0; i < 8; i++)
+		assert_true(s[i].in_default_set);
+	for (size_t i = 8; i < 12; i++)
+		assert_memory_equal(s[i].name, "ops_", 4);
+	for (size_t i = 12; i < nr; i++) {
+		assert_false(s[i].in_default_set);
+		while (cat < KT_ARRAY_SIZE(categories) &&
+		       strcmp(s[i].category, categories[cat]))
+			cat++;
+		if (cat == KT_ARRAY_SIZE(categories))
+			fail_msg("%s: category %s out of order", s[i].name,
+				 s[i].category);
+	}
+	assert_string_equal(s[12].name, "cgroup_steady");
+	assert_string_equal(s[nr - 1].name, "perf_pinned_no_migration");
+}
+
+/* One scenario, two names: the canned steady serves cgroup_steady. */
+static void test_twin_names_share_one_scenario(void **state)
+{
+	const struct kt_scenario *steady = kt_catalog_find("steady");
+	const struct kt_scenario *twin = kt_catalog_find("cgroup_steady");
+	const struct kt_scenario *ops = kt_catalog_find("ops_cpuset_swap");
+
+	(void)state;
+	assert_non_null(steady);
+	assert_non_null(twin);
+	assert_non_null(ops);
+	assert_ptr_equal(steady->fn, kt_scenario_steady);
+	assert_ptr_equal(twin->fn, kt_scenario_steady);
+	assert_ptr_equal(ops->fn, kt_scenario_ops_cpuset_swap);
 }
 
 static void test_every_category_used(void **state)
@@ -236,6 +289,8 @@ static void test_skips_on_two_single_cpu_llcs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_whole_catalog_linked_from_archive),
+	    cmocka_unit_test(test_twin_names_share_one_scenario),
 	    cmocka_unit_test(test_entries_well_formed),
 	    cmocka_unit_test(test_every_category_used),
 	    cmocka_unit_test(test_default_set_unchanged),

@@ -6,10 +6,12 @@
  * The engine checks each affinity reached the workers; cpusets still
  * confine them (isolation).
  */
-#include "catalog_internal.h"
+#include "catalog_need.h"
+#include "catalog_register.h"
 
 /* Disjoint halves, affinity left alone: the cpuset alone confines. */
-KT_CAT(cgroup_affinity_inherit)
+KT_CATALOG_SCENARIO(cgroup_affinity_inherit, AFFINITY, 1,
+		    "disjoint cpusets, affinity inherited: the cpuset confines")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -25,7 +27,8 @@ KT_CAT(cgroup_affinity_inherit)
  * itself, so their off-CPU shares differ by design: the fairness spread
  * is not judged here; starvation and gaps are.
  */
-KT_CAT(cgroup_affinity_random)
+KT_CATALOG_SCENARIO(cgroup_affinity_random, AFFINITY, 2,
+		    "each worker pinned to a random half of the CPUs")
 {
 	struct kt_assert a =
 	    kt_need_assert(ctx, &(struct kt_assert){
@@ -45,7 +48,9 @@ KT_CAT(cgroup_affinity_random)
 
 /* Cgroups on disjoint halves whose workers may run anywhere by affinity:
  * the cpuset must still keep each cgroup on its half. */
-KT_CAT(cgroup_affinity_spanning)
+KT_CATALOG_SCENARIO(
+    cgroup_affinity_spanning, AFFINITY, 3,
+    "affinity spans every CPU; the cgroups' cpusets still confine")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -57,7 +62,8 @@ KT_CAT(cgroup_affinity_spanning)
 
 /* Both workers of a cgroup pinned to the first CPU of its half: two
  * spinners share one CPU evenly. */
-KT_CAT(cgroup_affinity_pinned)
+KT_CATALOG_SCENARIO(cgroup_affinity_pinned, AFFINITY, 4,
+		    "a cgroup's workers pinned to the first CPU of its half")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -68,7 +74,8 @@ KT_CAT(cgroup_affinity_pinned)
 }
 
 /* Workers pinned to the LLC of their pool's first CPU. */
-KT_CAT(cgroup_affinity_llc)
+KT_CATALOG_SCENARIO(cgroup_affinity_llc, AFFINITY, 5,
+		    "workers pinned to the LLC of their pool's first CPU")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -79,7 +86,8 @@ KT_CAT(cgroup_affinity_llc)
 }
 
 /* Workers re-pin themselves to a random allowed CPU every iteration. */
-KT_CAT(affinity_churn)
+KT_CATALOG_SCENARIO(affinity_churn, AFFINITY, 6,
+		    "workers re-pin themselves to a random CPU every iteration")
 {
 	return kt_execute_defs(
 	    ctx, res,

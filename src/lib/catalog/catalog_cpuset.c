@@ -9,9 +9,18 @@
  */
 #include <stdio.h>
 
-#include "catalog_internal.h"
+#include "catalog_need.h"
+#include "catalog_register.h"
 
-KT_CAT(cgroup_cpuset_llc_steady)
+/* The seed's canned steady_llc (src/lib/scenario/scenarios_basic.c). */
+KT_CATALOG_ENTRY(steady_llc, DEFAULT_SET, CPUSET, 2,
+		 "two cgroups pinned to LLC 0 and LLC 1 (skipped with one LLC)",
+		 kt_scenario_steady_llc);
+
+/* Differs from steady_llc: SpinWait even under a work-type override, and
+ * the skip reason does not name the scenario. */
+KT_CATALOG_SCENARIO(cgroup_cpuset_llc_steady, CPUSET, 1,
+		    "cgroups on LLC 0 and LLC 1 (needs 2 LLCs)")
 {
 	/* KT_CPUSET_LLC clamps the index: say why instead of doubling up */
 	if (KT_NEED(ctx, res, .llcs = 2))
@@ -26,7 +35,9 @@ KT_CAT(cgroup_cpuset_llc_steady)
  * LLC 0 split in the middle: cg_0 gets its first half, cg_1 the rest of
  * the usable CPUs, so cg_1 straddles the LLC boundary.
  */
-KT_CAT(cgroup_cpuset_cross_llc_steady)
+KT_CATALOG_SCENARIO(
+    cgroup_cpuset_cross_llc_steady, CPUSET, 2,
+    "LLC 0 split in the middle; cg_1 straddles the LLCs (needs 2 LLCs)")
 {
 	struct kt_cpuset llc0, half, rest;
 	char a[256], b[256];
@@ -58,7 +69,9 @@ KT_CAT(cgroup_cpuset_cross_llc_steady)
  * sibling (spreads of 18-26% seen on 1n2l2c1t). The fairness spread is
  * not judged; starvation, gaps and isolation on the overlap are.
  */
-KT_CAT(cgroup_cpuset_overlap_steady)
+KT_CATALOG_SCENARIO(
+    cgroup_cpuset_overlap_steady, CPUSET, 3,
+    "three cgroups on thirds widened into each other (needs 3 CPUs)")
 {
 	struct kt_assert a =
 	    kt_need_assert(ctx, &(struct kt_assert){
@@ -81,7 +94,9 @@ KT_CAT(cgroup_cpuset_overlap_steady)
 }
 
 /* Two cgroups split the first two thirds; the last third stays idle. */
-KT_CAT(cgroup_partial_cpus_steady)
+KT_CATALOG_SCENARIO(
+    cgroup_partial_cpus_steady, CPUSET, 4,
+    "two cgroups share two thirds, one third held back (needs 3 CPUs)")
 {
 	if (KT_NEED(ctx, res, .usable = 3))
 		return 0;
@@ -93,7 +108,8 @@ KT_CAT(cgroup_partial_cpus_steady)
 }
 
 /* cg_0 gets three quarters of the CPUs, cg_1 the rest; same workers. */
-KT_CAT(cgroup_uneven_steady)
+KT_CATALOG_SCENARIO(cgroup_uneven_steady, CPUSET, 5,
+		    "cg_0 on 3/4 of the CPUs, cg_1 on the last quarter")
 {
 	if (KT_NEED(ctx, res, .usable = 2))
 		return 0;
@@ -104,7 +120,8 @@ KT_CAT(cgroup_uneven_steady)
 		kt_cgroup_def("cg_1", .cpuset = KT_CPUSET_RANGE(0.75, 1.0))));
 }
 
-KT_CAT(cgroup_cpuset_numa_steady)
+KT_CATALOG_SCENARIO(cgroup_cpuset_numa_steady, CPUSET, 6,
+		    "cgroups on NUMA node 0 and node 1 (needs 2 nodes)")
 {
 	if (KT_NEED(ctx, res, .nodes = 2))
 		return 0;
@@ -118,7 +135,8 @@ KT_CAT(cgroup_cpuset_numa_steady)
 
 /* One cgroup per usable CPU (up to 4), one worker each, pinned by its
  * cpuset: nothing shares, so every worker runs all the time. */
-KT_CAT(cgroup_per_cpu)
+KT_CATALOG_SCENARIO(cgroup_per_cpu, CPUSET, 7,
+		    "one cgroup per usable CPU (up to 4), one worker each")
 {
 	struct kt_cgroup_def defs[PER_CPU_MAX];
 	char names[PER_CPU_MAX][16], lists[PER_CPU_MAX][16];

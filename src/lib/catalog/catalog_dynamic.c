@@ -6,13 +6,35 @@
  * in the run's parent cgroup competing with cgroup workers. Cgroups that
  * later steps act on live in the backdrop. The engine checks each change
  * reached the kernel and the workers' affinity; workers are judged with
- * ctx->assert (isolation against every cpuset they lived under).
+ * ctx->assert (isolation against every cpuset they lived under). Also
+ * the seed's canned cpuset_apply, cpuset_clear, cgroup_add and
+ * cgroup_remove (src/lib/scenario/scenarios_dynamic.c), of the default set.
  */
-#include "catalog_internal.h"
+#include "catalog_need.h"
+#include "catalog_register.h"
+
+/* The seed's canned scenarios (src/lib/scenario/scenarios_dynamic.c). */
+KT_CATALOG_ENTRY(cpuset_apply, DEFAULT_SET, DYNAMIC, 5,
+		 "two unconfined cgroups get disjoint cpusets half-way through",
+		 kt_scenario_cpuset_apply);
+KT_CATALOG_ENTRY(
+    cpuset_clear, DEFAULT_SET, DYNAMIC, 6,
+    "two cgroups on disjoint cpusets are released half-way through",
+    kt_scenario_cpuset_clear);
+KT_CATALOG_ENTRY(cgroup_add, DEFAULT_SET, DYNAMIC, 7,
+		 "a second cgroup with workers joins half-way through",
+		 kt_scenario_cgroup_add);
+KT_CATALOG_ENTRY(cgroup_remove, DEFAULT_SET, DYNAMIC, 8,
+		 "one of two cgroups is stopped and removed half-way through",
+		 kt_scenario_cgroup_remove);
 
 /* cg_0 runs alone for 40%, then cg_1 and cg_2 join with one worker each
- * (four spinners: an even split of 2 or 4 CPUs before and after). */
-KT_CAT(cgroup_add_midrun)
+ * (four spinners: an even split of 2 or 4 CPUs before and after).
+ * Differs from cgroup_add: two one-worker cgroups join at 40%, not one
+ * cgroup of the default workers at half-time. */
+KT_CATALOG_SCENARIO(
+    cgroup_add_midrun, DYNAMIC, 1,
+    "cg_0 runs alone, then cg_1 and cg_2 join with a worker each")
 {
 	struct kt_backdrop bd =
 	    kt_backdrop(.defs = KT_DEFS(kt_cgroup_def("cg_0")));
@@ -27,8 +49,11 @@ KT_CAT(cgroup_add_midrun)
 }
 
 /* Three cgroups (2, 1 and 1 workers: four spinners); cg_2 goes at one
- * third, cg_1 at two thirds. */
-KT_CAT(cgroup_remove_midrun)
+ * third, cg_1 at two thirds. Differs from cgroup_remove: three cgroups and
+ * two removals, not two cgroups and one removal at half-time. */
+KT_CATALOG_SCENARIO(
+    cgroup_remove_midrun, DYNAMIC, 2,
+    "three cgroups; cg_2 removed at 1/3, cg_1 at 2/3 (ops/steps)")
 {
 	struct kt_backdrop bd =
 	    kt_backdrop(.defs = KT_DEFS(kt_cgroup_def("cg_0")),
@@ -52,7 +77,9 @@ KT_CAT(cgroup_remove_midrun)
  * spawned by the loop's last round would be judged moments after its
  * start, before it could run), so they are judged over all the churn.
  */
-KT_CAT(cgroup_rapid_churn)
+KT_CATALOG_SCENARIO(
+    cgroup_rapid_churn, DYNAMIC, 3,
+    "a cgroup created, passed through by cg_0's workers, removed; every 100 ms")
 {
 	struct kt_backdrop bd =
 	    kt_backdrop(.defs = KT_DEFS(kt_cgroup_def("cg_0")));
@@ -68,7 +95,9 @@ KT_CAT(cgroup_rapid_churn)
 
 /* Four one-worker cgroups, removed at the end of step 1 and created again
  * under the same names (and cpusets) in step 2. */
-KT_CAT(cgroup_exhaust_reuse)
+KT_CATALOG_SCENARIO(
+    cgroup_exhaust_reuse, DYNAMIC, 4,
+    "four cgroups removed after step 1 and recreated by name in step 2")
 {
 	struct kt_defs four =
 	    KT_DEFS(kt_cgroup_def("cg_0", .workers = 1,
@@ -86,8 +115,11 @@ KT_CAT(cgroup_exhaust_reuse)
 		     kt_step(.defs = four, .hold = KT_HOLD_FRAC(0.5))));
 }
 
-/* Two unconfined cgroups get disjoint halves half-way through. */
-KT_CAT(cgroup_cpuset_apply_midrun)
+/* Two unconfined cgroups get disjoint halves half-way through. Differs
+ * from cpuset_apply: SpinWait even under a work-type override, and
+ * cpuset.cpus.effective is checked after the change. */
+KT_CATALOG_SCENARIO(cgroup_cpuset_apply_midrun, DYNAMIC, 5,
+		    "disjoint cpusets applied half-way through (ops/steps)")
 {
 	struct kt_backdrop bd =
 	    kt_backdrop(.defs = KT_DEFS(kt_cgroup_def("cg_0"),
@@ -103,8 +135,11 @@ KT_CAT(cgroup_cpuset_apply_midrun)
 			.hold = KT_HOLD_FRAC(0.5))));
 }
 
-/* Two cgroups on disjoint halves are released half-way through. */
-KT_CAT(cgroup_cpuset_clear_midrun)
+/* Two cgroups on disjoint halves are released half-way through. Differs
+ * from cpuset_clear: checks that cpuset.cpus is empty afterwards, not that
+ * the workers' affinity was released; SpinWait even under an override. */
+KT_CATALOG_SCENARIO(cgroup_cpuset_clear_midrun, DYNAMIC, 6,
+		    "disjoint cpusets cleared half-way through (ops/steps)")
 {
 	struct kt_backdrop bd = kt_backdrop(
 		.defs = KT_DEFS(
@@ -121,7 +156,9 @@ KT_CAT(cgroup_cpuset_clear_midrun)
 
 /* cg_0 holds two thirds, shrinks to one third, grows back; cg_1 keeps the
  * last third throughout. */
-KT_CAT(cgroup_cpuset_resize)
+KT_CATALOG_SCENARIO(
+    cgroup_cpuset_resize, DYNAMIC, 7,
+    "cg_0's cpuset shrinks to a third, then grows back (needs 3 CPUs)")
 {
 	struct kt_backdrop bd =
 	    kt_backdrop(.defs = KT_DEFS(
@@ -144,7 +181,8 @@ KT_CAT(cgroup_cpuset_resize)
 }
 
 /* Disjoint halves swapped at one third and swapped back at two thirds. */
-KT_CAT(cgroup_cpuset_swap_disjoint)
+KT_CATALOG_SCENARIO(cgroup_cpuset_swap_disjoint, DYNAMIC, 8,
+		    "disjoint cpusets swapped, then swapped back")
 {
 	struct kt_backdrop bd = kt_backdrop(
 		.defs = KT_DEFS(
@@ -161,7 +199,8 @@ KT_CAT(cgroup_cpuset_swap_disjoint)
 }
 
 /* cg_0 on node 0 and cg_1 on node 1 trade nodes half-way through. */
-KT_CAT(cgroup_cpuset_numa_swap)
+KT_CATALOG_SCENARIO(cgroup_cpuset_numa_swap, DYNAMIC, 9,
+		    "cgroups on node 0 and node 1 trade nodes (needs 2 nodes)")
 {
 	struct kt_backdrop bd =
 	    kt_backdrop(.defs = KT_DEFS(
@@ -180,7 +219,8 @@ KT_CAT(cgroup_cpuset_numa_swap)
 
 /* The LLC 0 and LLC 1 cpusets of two cgroups swap every 100 ms, racing
  * the workers across the LLC boundary. */
-KT_CAT(cgroup_cpuset_cross_llc_race)
+KT_CATALOG_SCENARIO(cgroup_cpuset_cross_llc_race, DYNAMIC, 10,
+		    "LLC 0 / LLC 1 cpusets swapped every 100 ms (needs 2 LLCs)")
 {
 	struct kt_backdrop bd =
 	    kt_backdrop(.defs = KT_DEFS(
@@ -204,7 +244,9 @@ KT_CAT(cgroup_cpuset_cross_llc_race)
  * depends on which kinds share its CPU (spreads of 16-25% seen on
  * 1n2l2c1t): the fairness spread is not judged; starvation and gaps are.
  */
-KT_CAT(host_cgroup_contention)
+KT_CATALOG_SCENARIO(
+    host_cgroup_contention, DYNAMIC, 11,
+    "workers in the run's parent cgroup join two cgroups mid-run")
 {
 	struct kt_assert a =
 	    kt_need_assert(ctx, &(struct kt_assert){

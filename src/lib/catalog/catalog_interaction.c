@@ -5,11 +5,13 @@
  * beside plain ones, cache pressure that yields beside pipe pairs,
  * futex ping-pong pairs, and one messenger waking a fan of receivers.
  */
-#include "catalog_internal.h"
+#include "catalog_need.h"
+#include "catalog_register.h"
 
 /* Two cache-pressure workers (256 KiB each) and two spinners share the
  * CPUs of LLC 0: cache-heavy and cache-light tasks on one cache. */
-KT_CAT(cache_pressure_imbalance)
+KT_CATALOG_SCENARIO(cache_pressure_imbalance, INTERACTION, 1,
+		    "two cache-pressure workers and two spinners share LLC 0")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -22,7 +24,8 @@ KT_CAT(cache_pressure_imbalance)
 
 /* Cache pressure then a yield, beside a pipe pair that wakes its partner
  * (the wake-affine path) every round. */
-KT_CAT(cache_yield_wake_affine)
+KT_CATALOG_SCENARIO(cache_yield_wake_affine, INTERACTION, 2,
+		    "cache pressure + yield beside a waking pipe pair")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -33,7 +36,8 @@ KT_CAT(cache_yield_wake_affine)
 }
 
 /* Pairs doing a cache burst then a pipe exchange, beside spinners. */
-KT_CAT(cache_pipe_io_compute_imbalance)
+KT_CATALOG_SCENARIO(cache_pipe_io_compute_imbalance, INTERACTION, 3,
+		    "cache burst + pipe exchange pairs beside spinners")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -42,25 +46,14 @@ KT_CAT(cache_pipe_io_compute_imbalance)
 		    kt_cgroup_def("cg_1", .workers = 2)));
 }
 
-/* Futex turn-passing pairs: one of each pair runs at a time. */
-KT_CAT(futex_ping_pong)
-{
-	return kt_execute_defs(
-	    ctx, res,
-	    KT_DEFS(
-		kt_cgroup_def("cg_0", .workers = 2,
-			      .work_type = KT_WORK(KT_WORK_FUTEX_PING_PONG)),
-		kt_cgroup_def("cg_1", .workers = 2,
-			      .work_type = KT_WORK(KT_WORK_FUTEX_PING_PONG))));
-}
-
 /*
  * One messenger wakes three receivers per round. The messenger spins
  * while the receivers mostly wait for it, so a group's off-CPU shares
  * differ by role: the fairness spread is not judged; starvation and
  * gaps are (every receiver must be woken and run).
  */
-KT_CAT(fan_out_wake)
+KT_CATALOG_SCENARIO(fan_out_wake, INTERACTION, 4,
+		    "one futex messenger wakes three receivers per round")
 {
 	struct kt_assert a =
 	    kt_need_assert(ctx, &(struct kt_assert){
@@ -78,7 +71,8 @@ KT_CAT(fan_out_wake)
 
 /* Same roles as fan_out_wake (so the same judgement), with receivers that
  * sleep briefly and then multiply matrices. */
-KT_CAT(fan_out_compute)
+KT_CATALOG_SCENARIO(fan_out_compute, INTERACTION, 5,
+		    "a messenger wakes three receivers that multiply matrices")
 {
 	struct kt_assert a =
 	    kt_need_assert(ctx, &(struct kt_assert){
@@ -92,4 +86,17 @@ KT_CAT(fan_out_compute)
 				 .work_type =
 				     KT_WORK_FAN_OUT_COMPUTE_OF(3, 0, 0, 0))))),
 	    &a);
+}
+
+/* Futex turn-passing pairs: one of each pair runs at a time. */
+KT_CATALOG_SCENARIO(futex_ping_pong, INTERACTION, 6,
+		    "futex turn-passing pairs in two cgroups")
+{
+	return kt_execute_defs(
+	    ctx, res,
+	    KT_DEFS(
+		kt_cgroup_def("cg_0", .workers = 2,
+			      .work_type = KT_WORK(KT_WORK_FUTEX_PING_PONG)),
+		kt_cgroup_def("cg_1", .workers = 2,
+			      .work_type = KT_WORK(KT_WORK_FUTEX_PING_PONG))));
 }

@@ -4,9 +4,7 @@
  * cannot host (one LLC, one NUMA node, too few usable CPUs, no SMT) is
  * skipped with a reason before it creates a cgroup or a worker.
  */
-#include <ktstr/ops.h>
-
-#include "catalog_internal.h"
+#include "catalog_need.h"
 
 static int nodes_with_cpus(const struct kt_topo *t)
 {

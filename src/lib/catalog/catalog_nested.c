@@ -5,10 +5,12 @@
  * children so the engine removes it after them; a parent holds no workers
  * itself (cgroup v2 keeps tasks out of inner nodes with controllers on).
  */
-#include "catalog_internal.h"
+#include "catalog_need.h"
+#include "catalog_register.h"
 
 /* Two sibling cgroups under one parent, steady. */
-KT_CAT(nested_cgroup_steady)
+KT_CATALOG_SCENARIO(nested_cgroup_steady, NESTED, 1,
+		    "two sibling cgroups under one parent (nest/a, nest/b)")
 {
 	struct kt_backdrop bd = kt_backdrop(.ops = KT_OPS(KT_OP_ADD("nest")));
 
@@ -19,7 +21,8 @@ KT_CAT(nested_cgroup_steady)
 }
 
 /* Every task of nest/a moves to a cgroup outside the parent mid-run. */
-KT_CAT(nested_cgroup_task_move)
+KT_CATALOG_SCENARIO(nested_cgroup_task_move, NESTED, 2,
+		    "every task of nest/a moves to a top-level cgroup mid-run")
 {
 	struct kt_backdrop bd =
 	    kt_backdrop(.ops =
@@ -37,7 +40,9 @@ KT_CAT(nested_cgroup_task_move)
 /* Every 100 ms nest/churn is created under the parent, its sibling's
  * workers move into it and back, and it is removed (as in
  * cgroup_rapid_churn, one level down). */
-KT_CAT(nested_cgroup_rapid_churn)
+KT_CATALOG_SCENARIO(
+    nested_cgroup_rapid_churn, NESTED, 3,
+    "nest/churn created, passed through and removed every 100 ms")
 {
 	struct kt_backdrop bd =
 	    kt_backdrop(.ops =
@@ -56,7 +61,9 @@ KT_CAT(nested_cgroup_rapid_churn)
 
 /* The parent holds every usable CPU, its children disjoint halves of
  * them, swapped half-way through. */
-KT_CAT(nested_cgroup_cpuset)
+KT_CATALOG_SCENARIO(
+    nested_cgroup_cpuset, NESTED, 4,
+    "children on disjoint halves of their parent's cpuset, swapped")
 {
 	struct kt_backdrop bd = kt_backdrop(
 		.ops =
@@ -86,7 +93,8 @@ KT_CAT(nested_cgroup_cpuset)
  * 1 s TCG runs. The imbalance is the point of the scenario, so the spread
  * is not judged; starvation and gaps are (no task may be left behind).
  */
-KT_CAT(nested_cgroup_imbalance)
+KT_CATALOG_SCENARIO(nested_cgroup_imbalance, NESTED, 5,
+		    "4, 2 and 2 workers in cgroups at two depths")
 {
 	struct kt_backdrop bd = kt_backdrop(.ops = KT_OPS(KT_OP_ADD("nest")));
 	struct kt_assert a =

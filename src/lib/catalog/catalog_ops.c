@@ -6,9 +6,10 @@
  * a cgroup added, stopped and removed mid-run; worker affinities changed.
  * The engine verifies each op's effect on a real hierarchy (ops_verify.c:
  * cpuset.cpus.effective, cgroup.procs, the directory, sched_getaffinity)
- * and the workers are judged at the end of the step that owns them.
+ * and the workers are judged at the end of the step that owns them. They
+ * are public API (<ktstr/ops.h>) and listed after the default set.
  */
-#include <ktstr/ops.h>
+#include "catalog_register.h"
 
 int kt_scenario_ops_cpuset_swap(const struct kt_ctx *ctx, struct kt_result *res)
 {
@@ -29,6 +30,9 @@ int kt_scenario_ops_cpuset_swap(const struct kt_ctx *ctx, struct kt_result *res)
 				      KT_OP_CLEAR_CPUSET("cg_1")),
 			.hold = KT_HOLD_FRAC(0.33))));
 }
+KT_CATALOG_ENTRY(ops_cpuset_swap, OPS, DYNAMIC, 1,
+		 "cpusets set, swapped and cleared in three steps (ops engine)",
+		 kt_scenario_ops_cpuset_swap);
 
 int kt_scenario_ops_move_all(const struct kt_ctx *ctx, struct kt_result *res)
 {
@@ -48,6 +52,9 @@ int kt_scenario_ops_move_all(const struct kt_ctx *ctx, struct kt_result *res)
 					   KT_OP_SPAWN_HOST(.num_workers = 1)),
 			     .hold = KT_HOLD_FRAC(0.5))));
 }
+KT_CATALOG_ENTRY(ops_move_all, OPS, DYNAMIC, 2,
+		 "every task of cg_0 moves to cg_1 mid-run, host workers join",
+		 kt_scenario_ops_move_all);
 
 int kt_scenario_ops_remove_midrun(const struct kt_ctx *ctx,
 				  struct kt_result *res)
@@ -64,6 +71,10 @@ int kt_scenario_ops_remove_midrun(const struct kt_ctx *ctx,
 		     kt_step(.ops = KT_OPS(KT_OP_STOP("cg_0")),
 			     .hold = KT_HOLD_FRAC(0.25))));
 }
+KT_CATALOG_ENTRY(
+    ops_remove_midrun, OPS, DYNAMIC, 3,
+    "an added cgroup is removed mid-run, then the other one stopped",
+    kt_scenario_ops_remove_midrun);
 
 int kt_scenario_ops_set_affinity(const struct kt_ctx *ctx,
 				 struct kt_result *res)
@@ -90,3 +101,6 @@ int kt_scenario_ops_set_affinity(const struct kt_ctx *ctx,
 			    "cg_1", KT_AFFINITY_RANDOM_SUBSET)),
 			.hold = KT_HOLD_LOOP(KT_MS(200)))));
 }
+KT_CATALOG_ENTRY(ops_set_affinity, OPS, AFFINITY, 4,
+		 "worker affinities pinned, spread, LLC-aligned and randomised",
+		 kt_scenario_ops_set_affinity);

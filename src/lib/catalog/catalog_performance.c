@@ -6,10 +6,12 @@
  * that loses wake-ups, starves one of identical workers, or moves pinned
  * tasks.
  */
-#include "catalog_internal.h"
+#include "catalog_need.h"
+#include "catalog_register.h"
 
 /* Pipe pairs: p99 wake-up latency under 250 ms. */
-KT_CAT(perf_wake_latency)
+KT_CATALOG_SCENARIO(perf_wake_latency, PERFORMANCE, 1,
+		    "pipe pairs; p99 wake latency must stay under 250 ms")
 {
 	struct kt_assert a = kt_need_assert(
 	    ctx, &(struct kt_assert){
@@ -32,7 +34,8 @@ KT_CAT(perf_wake_latency)
  * variation of their rates stays under 0.25 (a worker that is slowed by
  * something other than sharing its CPU shows up here).
  */
-KT_CAT(perf_throughput_parity)
+KT_CATALOG_SCENARIO(perf_throughput_parity, PERFORMANCE, 2,
+		    "identical spinners; throughput CV must stay under 0.25")
 {
 	struct kt_assert a =
 	    kt_need_assert(ctx, &(struct kt_assert){
@@ -47,7 +50,8 @@ KT_CAT(perf_throughput_parity)
 }
 
 /* Workers pinned to one CPU each never change CPU: migration ratio 0. */
-KT_CAT(perf_pinned_no_migration)
+KT_CATALOG_SCENARIO(perf_pinned_no_migration, PERFORMANCE, 3,
+		    "workers pinned to one CPU each must never migrate")
 {
 	struct kt_assert a =
 	    kt_need_assert(ctx, &(struct kt_assert){

@@ -7,14 +7,16 @@
  * spinners are kept on their own half of the CPUs so the harness and the
  * kernel's threads keep the other half.
  */
-#include "catalog_internal.h"
+#include "catalog_need.h"
+#include "catalog_register.h"
 
 #define BATCH ((struct kt_sched_policy){.kind = KT_POLICY_BATCH})
 #define IDLE  ((struct kt_sched_policy){.kind = KT_POLICY_IDLE})
 #define FIFO  ((struct kt_sched_policy){.kind = KT_POLICY_FIFO, .priority = 10})
 #define RR    ((struct kt_sched_policy){.kind = KT_POLICY_RR, .priority = 10})
 
-KT_CAT(sched_batch)
+KT_CATALOG_SCENARIO(sched_batch, SCHED_CLASS, 1,
+		    "SCHED_BATCH spinners in two cgroups")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -24,7 +26,8 @@ KT_CAT(sched_batch)
 }
 
 /* Only SCHED_IDLE spinners: among themselves they share fairly. */
-KT_CAT(sched_idle)
+KT_CATALOG_SCENARIO(sched_idle, SCHED_CLASS, 2,
+		    "SCHED_IDLE spinners in two cgroups")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -37,7 +40,9 @@ KT_CAT(sched_idle)
  * yields would keep its peer off the CPU for good) on one half, normal
  * spinners on the other.
  */
-KT_CAT(sched_fifo)
+KT_CATALOG_SCENARIO(
+    sched_fifo, SCHED_CLASS, 3,
+    "SCHED_FIFO spin+yield workers on one half, normal on the other")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -56,7 +61,9 @@ KT_CAT(sched_fifo)
  * EEVDF). The spread limit is 35% here (the limit ktstr's reference uses
  * for coarse timing); starvation, gaps and isolation are judged as usual.
  */
-KT_CAT(sched_rr)
+KT_CATALOG_SCENARIO(
+    sched_rr, SCHED_CLASS, 4,
+    "SCHED_RR spinners on one half, normal spinners on the other")
 {
 	struct kt_assert a =
 	    kt_need_assert(ctx, &(struct kt_assert){
@@ -82,7 +89,9 @@ KT_CAT(sched_rr)
  * with ~20 bursts): the fairness spread is not judged; starvation and
  * gaps are, and the idle workers have a spare CPU's worth to run on.
  */
-KT_CAT(sched_mixed)
+KT_CATALOG_SCENARIO(
+    sched_mixed, SCHED_CLASS, 5,
+    "normal, batch and FIFO bursty workers beside SCHED_IDLE spinners")
 {
 	struct kt_work_type burst = KT_WORK_BURSTY_OF(KT_MS(50), KT_MS(100));
 	struct kt_assert a =
@@ -107,7 +116,9 @@ KT_CAT(sched_mixed)
 }
 
 /* Workers step their nice value through the range as they spin. */
-KT_CAT(nice_sweep)
+KT_CATALOG_SCENARIO(
+    nice_sweep, SCHED_CLASS, 6,
+    "workers step their nice value through the range as they spin")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -118,7 +129,9 @@ KT_CAT(nice_sweep)
 }
 
 /* Workers switch their own scheduling policy every iteration. */
-KT_CAT(policy_churn)
+KT_CATALOG_SCENARIO(
+    policy_churn, SCHED_CLASS, 7,
+    "workers switch their own scheduling policy every iteration")
 {
 	return kt_execute_defs(
 	    ctx, res,

@@ -4,7 +4,12 @@
  * process churn (fork/exit), page-fault churn, and futex mutexes contended
  * 4-way and 8-way. Judged with ctx->assert.
  */
-#include "catalog_internal.h"
+#include "catalog_register.h"
+
+/* The seed's canned oversubscribed (src/lib/scenario/scenarios_basic.c). */
+KT_CATALOG_ENTRY(oversubscribed, DEFAULT_SET, STRESS, 3,
+		 "two cgroups of 32 Mixed (spin + yield) workers each",
+		 kt_scenario_oversubscribed);
 
 /*
  * Four spinners per cgroup, each cgroup on one LLC (both on LLC 0 when
@@ -13,7 +18,8 @@
  * cross-LLC balancing (spread 64%), which says more about balance
  * intervals than about fairness on a CPU.
  */
-KT_CAT(cgroup_cpuset_oversubscribed)
+KT_CATALOG_SCENARIO(cgroup_cpuset_oversubscribed, STRESS, 1,
+		    "four spinners per cgroup, each cgroup on one LLC")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -24,7 +30,8 @@ KT_CAT(cgroup_cpuset_oversubscribed)
 }
 
 /* Every worker forks a child that exits at once, and reaps it. */
-KT_CAT(fork_exit_churn)
+KT_CATALOG_SCENARIO(fork_exit_churn, STRESS, 2,
+		    "workers fork children that exit at once and reap them")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -35,7 +42,8 @@ KT_CAT(fork_exit_churn)
 }
 
 /* Workers write-fault random pages of 4 MiB and drop them again. */
-KT_CAT(page_fault_churn)
+KT_CATALOG_SCENARIO(page_fault_churn, STRESS, 3,
+		    "workers write-fault random pages and drop them again")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -47,7 +55,8 @@ KT_CAT(page_fault_churn)
 }
 
 /* One futex mutex shared by four workers. */
-KT_CAT(mutex_contention_light)
+KT_CATALOG_SCENARIO(mutex_contention_light, STRESS, 4,
+		    "one futex mutex contended 4-way")
 {
 	return kt_execute_defs(
 	    ctx, res,
@@ -57,7 +66,8 @@ KT_CAT(mutex_contention_light)
 }
 
 /* One futex mutex shared by eight workers. */
-KT_CAT(mutex_contention_heavy)
+KT_CATALOG_SCENARIO(mutex_contention_heavy, STRESS, 5,
+		    "one futex mutex contended 8-way")
 {
 	return kt_execute_defs(
 	    ctx, res,

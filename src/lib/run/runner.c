@@ -54,20 +54,134 @@ static size_t pick(const struct kt_run_opts *o, const struct kt_scenario **out,
 	return n;
 }
 
-int kt_run_scenarios(const struct kt_run_opts *o, enum kt_verdict *worst)
+/* What every scenario of one run shares. */
+struct run {
+	const struct kt_run_opts *o;
+	const struct kt_topo *topo;
+	char topo_name[64];
+	struct kt_cgroup_ops *cg;
+	struct kt_assert base; /* defaults -> the scheduler's layer */
+	atomic_ushort step;
+	bool sched_reported; /* the scheduler's end is in a result */
+	FILE *out;
+};
+
+/* The run's cgroup parent, <root>/<cgroup_name> or <root>/ktstr-<pid>,
+ * under a manager (not set up yet). */
+static int open_cgroups(const struct kt_run_opts *o, char *parent, size_t len,
+			struct kt_cgroup_ops **cg)
 {
 	const char *cg_root =
 	    o->cgroup_root ? o->cgroup_root : "/sys/fs/cgroup";
-	_cleanup_(kt_topo_freep) struct kt_topo *topo = NULL;
-	struct kt_cgroup_ops *cg = NULL;
+	int err = kt_cgroup_host_supported(cg_root);
+
+	if (err)
+		return err;
+	if (o->cgroup_name)
+		snprintf(parent, len, "%s/%s", cg_root, o->cgroup_name);
+	else
+		snprintf(parent, len, "%s/ktstr-%d", cg_root, (int)getpid());
+	return kt_cgroup_manager_new(parent, cg);
+}
+
+/* The ctx of one scenario; a file's duration and workers apply unless
+ * the options give them. */
+static struct kt_ctx scenario_ctx(struct run *r,
+				  const struct kt_scenario_file *f)
+{
+	const struct kt_run_opts *o = r->o;
+	struct kt_ctx ctx = {
+	    .cgroups = r->cg,
+	    .topo = r->topo,
+	    .duration = o->duration_ns ? o->duration_ns : KT_SEC(2),
+	    .workers_per_cgroup = o->workers ? o->workers : 2,
+	    .sched_pid = o->sched ? kt_sched_run_pid(o->sched) : o->sched_pid,
+	    .settle = KT_MS(500),
+	    .assert = r->base,
+	    .current_step = &r->step,
+	};
+
+	if (f && !o->duration_ns && f->duration_ns)
+		ctx.duration = f->duration_ns;
+	if (f && !o->workers && f->workers)
+		ctx.workers_per_cgroup = f->workers;
+	return ctx;
+}
+
+/*
+ * Run scenario s (or file f) into res. With the scheduler gone before it
+ * starts it is not run; the scenario that sees the scheduler go gets its
+ * end (SCHED), later ones a plain skip.
+ */
+static void run_one(struct run *r, const struct kt_scenario *s,
+		    const struct kt_scenario_file *f, struct kt_result *res)
+{
+	const struct kt_run_opts *o = r->o;
+	const char *name = f ? f->name : s->name;
+	const char *tl = o->topo_label ? o->topo_label : r->topo_name;
+	const char *sl = o->sched_label ? o->sched_label : "eevdf";
+	struct kt_ctx ctx = scenario_ctx(r, f);
+	uint64_t t0;
+
+	if (o->sched && !kt_sched_run_alive(o->sched)) {
+		kt_result_set_header(res, name, tl, sl);
+		if (r->sched_reported)
+			kt_result_skip(res, "not run: scheduler gone");
+		else
+			kt_sched_exit_to_result(o->sched, 0, "not run: ", res);
+		r->sched_reported = true;
+		return;
+	}
+	t0 = kt_now_ns();
+	if (o->on_start)
+		o->on_start(name, o->arg);
+	if (f)
+		kt_scenario_file_run(f, &ctx, tl, sl, res);
+	else
+		kt_run_scenario(s, &ctx, tl, sl, res);
+	if (o->sched && !kt_sched_run_alive(o->sched) && !r->sched_reported) {
+		kt_sched_exit_to_result(o->sched, t0, "", res);
+		r->sched_reported = true;
+	}
+}
+
+/* The text report, the callback, the worst verdict so far. */
+static void report(struct run *r, const struct kt_result *res,
+		   enum kt_verdict *worst)
+{
+	kt_result_print(res, r->out);
+	fflush(r->out);
+	if (r->o->on_result)
+		r->o->on_result(res, r->o->arg);
+	if (res->verdict > *worst)
+		*worst = res->verdict;
+}
+
+/* The picked scenarios, then the files, until a stop is requested. */
+static void run_all(struct run *r, enum kt_verdict *worst)
+{
+	const struct kt_run_opts *o = r->o;
 	const struct kt_scenario *list[256];
+	size_t n = pick(o, list, KT_ARRAY_SIZE(list));
+
+	for (size_t i = 0; i < n + o->nr_files && !kt_stop_requested(); i++) {
+		const struct kt_scenario_file *f =
+		    i >= n ? o->files[i - n] : NULL;
+		struct kt_result res;
+
+		kt_result_init(&res);
+		run_one(r, f ? NULL : list[i], f, &res);
+		report(r, &res, worst);
+		kt_result_free(&res);
+	}
+}
+
+int kt_run_scenarios(const struct kt_run_opts *o, enum kt_verdict *worst)
+{
+	_cleanup_(kt_topo_freep) struct kt_topo *topo = NULL;
 	struct sigaction sa = {.sa_handler = on_stop_signal}, old_int, old_term;
-	char parent[4096], topo_name[64];
-	FILE *out = o->report ? o->report : stdout;
-	atomic_ushort step = 0;
-	struct kt_assert base;
-	bool sched_reported = false;
-	size_t n;
+	struct run r = {.o = o, .out = o->report ? o->report : stdout};
+	char parent[4096];
 	int err;
 
 	*worst = KT_VERDICT_PASS;
@@ -77,92 +191,26 @@ int kt_run_scenarios(const struct kt_run_opts *o, enum kt_verdict *worst)
 	err = kt_topo_from_sysfs(o->sysfs_root ? o->sysfs_root : "/", &topo);
 	if (err)
 		return err;
-	kt_topo_name(topo, topo_name, sizeof(topo_name));
-	err = kt_cgroup_host_supported(cg_root);
-	if (err)
-		return err;
-	if (o->cgroup_name)
-		snprintf(parent, sizeof(parent), "%s/%s", cg_root,
-			 o->cgroup_name);
-	else
-		snprintf(parent, sizeof(parent), "%s/ktstr-%d", cg_root,
-			 (int)getpid());
-	err = kt_cgroup_manager_new(parent, &cg);
+	r.topo = topo;
+	kt_topo_name(topo, r.topo_name, sizeof(r.topo_name));
+	err = open_cgroups(o, parent, sizeof(parent), &r.cg);
 	if (err)
 		return err;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	err = cg->setup(cg, true);
-	if (err)
-		goto out;
-
-	base = kt_assert_default_checks();
-	if (o->sched_assert)
-		base = kt_assert_merge(&base, o->sched_assert);
-	n = pick(o, list, KT_ARRAY_SIZE(list));
-	for (size_t i = 0; i < n + o->nr_files && !kt_stop_requested(); i++) {
-		const struct kt_scenario_file *f =
-		    i >= n ? o->files[i - n] : NULL;
-		const char *name = f ? f->name : list[i]->name;
-		struct kt_ctx ctx = {
-		    .cgroups = cg,
-		    .topo = topo,
-		    .duration = o->duration_ns ? o->duration_ns : KT_SEC(2),
-		    .workers_per_cgroup = o->workers ? o->workers : 2,
-		    .sched_pid =
-			o->sched ? kt_sched_run_pid(o->sched) : o->sched_pid,
-		    .settle = KT_MS(500),
-		    .assert = base,
-		    .current_step = &step,
-		};
-		const char *tl = o->topo_label ? o->topo_label : topo_name;
-		const char *sl = o->sched_label ? o->sched_label : "eevdf";
-		struct kt_result res;
-
-		if (f && !o->duration_ns && f->duration_ns)
-			ctx.duration = f->duration_ns;
-		if (f && !o->workers && f->workers)
-			ctx.workers_per_cgroup = f->workers;
-		kt_result_init(&res);
-		if (o->sched && !kt_sched_run_alive(o->sched)) {
-			/* Gone before this scenario: it is not run. */
-			kt_result_set_header(&res, name, tl, sl);
-			if (sched_reported)
-				kt_result_skip(&res, "not run: scheduler gone");
-			else
-				kt_sched_exit_to_result(o->sched, 0,
-							"not run: ", &res);
-			sched_reported = true;
-		} else {
-			uint64_t t0 = kt_now_ns();
-
-			if (o->on_start)
-				o->on_start(name, o->arg);
-			if (f)
-				kt_scenario_file_run(f, &ctx, tl, sl, &res);
-			else
-				kt_run_scenario(list[i], &ctx, tl, sl, &res);
-			if (o->sched && !kt_sched_run_alive(o->sched) &&
-			    !sched_reported) {
-				kt_sched_exit_to_result(o->sched, t0, "", &res);
-				sched_reported = true;
-			}
-		}
-		kt_result_print(&res, out);
-		fflush(out);
-		if (o->on_result)
-			o->on_result(&res, o->arg);
-		if (res.verdict > *worst)
-			*worst = res.verdict;
-		kt_result_free(&res);
+	err = r.cg->setup(r.cg, true);
+	if (!err) {
+		r.base = kt_assert_default_checks();
+		if (o->sched_assert)
+			r.base = kt_assert_merge(&r.base, o->sched_assert);
+		run_all(&r, worst);
+		if (kt_stop_requested())
+			err = kt_err(EINTR, "run interrupted by a signal");
 	}
-	if (kt_stop_requested())
-		err = kt_err(EINTR, "run interrupted by a signal");
-out:
-	if (cg->cleanup_all(cg) && !err)
+	if (r.cg->cleanup_all(r.cg) && !err)
 		err = kt_err_wrap(EBUSY, "remove cgroup %s", parent);
-	kt_cgroup_ops_free(cg);
+	kt_cgroup_ops_free(r.cg);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	return err;

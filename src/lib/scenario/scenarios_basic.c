@@ -2,7 +2,9 @@
 /*
  * Canned steady-state scenarios: steady, steady_llc, oversubscribed,
  * mixed_workloads. Each builds its cgroups, runs workers for
- * ctx->duration and judges them with ctx->assert.
+ * ctx->duration and judges them with ctx->assert. The catalog lists them
+ * from its category files (src/lib/catalog/); steady serves cgroup_steady
+ * too.
  */
 #include <ktstr/scenario.h>
 

@@ -3,7 +3,8 @@
  * Canned scenarios that change the cgroup tree while workers run:
  * cpuset_apply, cpuset_clear, cgroup_add, cgroup_remove. Each verifies the
  * change really reached the workers (their CPU affinity, the cgroup's
- * existence) in addition to the worker checks.
+ * existence) in addition to the worker checks. The catalog lists them
+ * from catalog_dynamic.c, beside their ops-engine variants.
  */
 #include <errno.h>
 #include <stdio.h>
