@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "result/assert_fields.h"
 #include "scenario_file_priv.h"
 
 /* ---- one-key objects ---- */
@@ -571,56 +572,39 @@ int sf_parse_work(const struct sf_parse *p, const json_t *v, const char *path,
 
 /* ---- assert ---- */
 
+struct assert_ctx {
+	const struct sf_parse *p;
+	const char *path;
+};
+
+/* One field, checked against the range of its row in KT_ASSERT_FIELDS. */
+static int assert_value(void *ctx, const json_t *obj,
+			const struct kt_assert_field *f,
+			union kt_assert_value *out, bool *present)
+{
+	const struct assert_ctx *c = ctx;
+
+	switch (f->kind) {
+	case KT_ASSERT_BOOL:
+		return sf_get_bool(c->p, obj, c->path, f->key, &out->b,
+				   present);
+	case KT_ASSERT_F64:
+		return sf_get_num(c->p, obj, c->path, f->key, f->lo, false,
+				  f->hi, &out->f, present);
+	case KT_ASSERT_U64:
+		return sf_get_uint(c->p, obj, c->path, f->key, f->ulo, f->uhi,
+				   &out->u, present);
+	}
+	return 0;
+}
+
 int sf_parse_assert(const struct sf_parse *p, const json_t *v, const char *path,
 		    struct kt_assert *out)
 {
-	static const char *const keys[] = {"not_starved",
-					   "isolation",
-					   "max_spread_pct",
-					   "max_gap_ms",
-					   "max_throughput_cv",
-					   "min_work_rate",
-					   "max_p99_wake_latency_us",
-					   "max_migration_ratio",
-					   NULL};
-	struct kt_assert a = {0};
-	uint64_t u;
+	struct assert_ctx c = {.p = p, .path = path};
 	int err;
 
 	err = sf_want_object(p, v, path, "the checks");
-	err = err ?: sf_check_keys(p, v, path, keys, NULL);
-	err = err
-		  ?: sf_get_bool(p, v, path, "not_starved", &a.not_starved.val,
-				 &a.not_starved.set);
-	err = err
-		  ?: sf_get_bool(p, v, path, "isolation", &a.isolation.val,
-				 &a.isolation.set);
-	err = err
-		  ?: sf_get_num(p, v, path, "max_spread_pct", 0.0, false, 100.0,
-				&a.max_spread_pct.val, &a.max_spread_pct.set);
-	err = err
-		  ?: sf_get_uint(p, v, path, "max_gap_ms", 1, 86400000ULL, &u,
-				 &a.max_gap_ns.set);
-	if (!err && a.max_gap_ns.set)
-		a.max_gap_ns.val = KT_MS(u);
-	err = err
-		  ?: sf_get_num(p, v, path, "max_throughput_cv", 0.0, false,
-				1e9, &a.max_throughput_cv.val,
-				&a.max_throughput_cv.set);
-	err = err
-		  ?: sf_get_num(p, v, path, "min_work_rate", 0.0, false, 1e18,
-				&a.min_work_rate.val, &a.min_work_rate.set);
-	err = err
-		  ?: sf_get_uint(p, v, path, "max_p99_wake_latency_us", 1,
-				 86400000000ULL, &u,
-				 &a.max_p99_wake_latency_ns.set);
-	if (!err && a.max_p99_wake_latency_ns.set)
-		a.max_p99_wake_latency_ns.val = KT_US(u);
-	err = err
-		  ?: sf_get_num(p, v, path, "max_migration_ratio", 0.0, false,
-				1e9, &a.max_migration_ratio.val,
-				&a.max_migration_ratio.set);
-	if (!err)
-		*out = a;
-	return err;
+	err = err ?: sf_check_keys(p, v, path, kt_assert_keys, NULL);
+	return err ?: kt_assert_read(v, assert_value, &c, out);
 }
