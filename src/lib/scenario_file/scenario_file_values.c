@@ -251,45 +251,47 @@ int sf_parse_policy(const struct sf_parse *p, const json_t *v, const char *path,
 
 /* ---- affinity ---- */
 
+/* "\"Inherit\", ..., \"SingleCpu\" or {\"exact\": \"CPULIST\"}": each kind
+ * a name alone gives, then Exact's object form. */
+static void affinity_forms(char *buf, size_t len)
+{
+	enum kt_affinity_kind k;
+	size_t n = 0;
+
+	for (unsigned i = 0; i < KT_AFFINITY_KIND__COUNT && n < len; i++) {
+		const char *name = kt_affinity_kind_name(i);
+
+		if (!kt_affinity_kind_parse(name, &k))
+			n += (size_t)snprintf(buf + n, len - n, "%s\"%s\"",
+					      n ? ", " : "", name);
+	}
+	if (n < len)
+		snprintf(buf + n, len - n, " or {\"exact\": \"CPULIST\"}");
+	kt_clear_error();
+}
+
 int sf_parse_affinity(const struct sf_parse *p, const json_t *v,
 		      const char *path, struct kt_affinity *out)
 {
 	static const char *const ex[] = {"exact", NULL};
-	static const struct {
-		const char *name;
-		enum kt_affinity_kind kind;
-	} names[] = {
-	    {"Inherit", KT_AFFINITY_KIND_INHERIT},
-	    {"RandomSubset", KT_AFFINITY_KIND_RANDOM_SUBSET},
-	    {"LlcAligned", KT_AFFINITY_KIND_LLC_ALIGNED},
-	    {"CrossCgroup", KT_AFFINITY_KIND_CROSS_CGROUP},
-	    {"SingleCpu", KT_AFFINITY_KIND_SINGLE_CPU},
-	};
-	char child[SF_PATH_MAX];
+	char child[SF_PATH_MAX], forms[256];
+	enum kt_affinity_kind kind;
 	struct kt_cpuset cpus;
 	const char *list = NULL;
 	size_t which = 0;
 	int err;
 
+	affinity_forms(forms, sizeof(forms));
 	if (json_is_string(v)) {
-		for (size_t i = 0; i < KT_ARRAY_SIZE(names); i++) {
-			if (!strcmp(json_string_value(v), names[i].name)) {
-				*out =
-				    (struct kt_affinity){.kind = names[i].kind};
-				return 0;
-			}
-		}
-		return sf_err_val(p, path,
-				  "unknown affinity \"%s\" (expected "
-				  "\"Inherit\", \"RandomSubset\", "
-				  "\"LlcAligned\", \"CrossCgroup\", "
-				  "\"SingleCpu\" or {\"exact\": \"CPULIST\"})",
-				  json_string_value(v));
+		if (kt_affinity_kind_parse(json_string_value(v), &kind))
+			return sf_err_val(p, path,
+					  "unknown affinity \"%s\" (expected "
+					  "%s)",
+					  json_string_value(v), forms);
+		*out = (struct kt_affinity){.kind = kind};
+		return 0;
 	}
-	err = sf_want_object(p, v, path,
-			     "\"Inherit\", \"RandomSubset\", \"LlcAligned\", "
-			     "\"CrossCgroup\", \"SingleCpu\" or {\"exact\": "
-			     "\"CPULIST\"}");
+	err = sf_want_object(p, v, path, forms);
 	err = err ?: one_of(p, v, path, ex, "an affinity", &which);
 	err = err ?: sf_get_str(p, v, path, "exact", true, &list);
 	if (err)
