@@ -21,7 +21,7 @@
 
 /* Longest key path we build ("steps[12].ops[3].work.phases[2].ms"). */
 #define SF_PATH_MAX    512
-#define SF_MAX_WORKERS 1024
+#define SF_MAX_WORKERS 1024 /* workers of one cgroup or op */
 #define SF_MAX_ITEMS   4096 /* defs, ops or steps in one list */
 
 struct sf_parse {
