@@ -16,16 +16,62 @@ struct kt_result;
 #define KT_DEFAULT_MAX_SPREAD_PCT 15.0
 #define KT_DEFAULT_MAX_GAP_NS	  KT_MS(2000)
 
+/*
+ * The assert fields, one row each. This list is the only one: the struct
+ * below, the default layer, the merge, both JSON readers (scheduler
+ * definitions and the guest plan; scenario files), the JSON writer and the
+ * unit test that walks them are all made from it.
+ *
+ *   X(member, kind, json_key, scale, lo, hi, role, default)
+ *
+ * member   the C field of struct kt_assert
+ * kind     BOOL (struct kt_opt_bool), F64 (struct kt_opt_f64) or U64
+ *          (struct kt_opt_u64)
+ * json_key the key in every JSON form
+ * scale    U64: the C value is the JSON integer times scale (a duration in
+ *          ns written in ms or us); 1 for the others
+ * lo, hi   the values a scenario file accepts, in JSON units (the
+ *          scheduler-definition reader checks only that a number is >= 0)
+ * role     SWITCH: a bool that switches its checks on; LIMIT: a limit of
+ *          the checks not_starved switches on, enabling nothing alone;
+ *          CHECK: setting it enables its check
+ * default  the default layer (kt_assert_default_checks)
+ *
+ * not_starved    starvation, fairness (max_spread_pct) and gap (max_gap_ns)
+ * isolation      workers stay on their cgroup's cpuset (needs a cpuset)
+ * max_throughput_cv    CV of the work units per CPU second across workers
+ * min_work_rate        work units per CPU second, each worker
+ * max_p99_wake_latency_ns  p99 of the sampled wake latencies
+ * max_migration_ratio  migrations / iterations
+ */
+/* clang-format off */
+#define KT_ASSERT_FIELDS(X)                                                    \
+	X(not_starved,              BOOL, "not_starved",             1,        \
+	  0, 1,                  SWITCH, KT_SET(true))                         \
+	X(isolation,                BOOL, "isolation",               1,        \
+	  0, 1,                  SWITCH, KT_SET(true))                         \
+	X(max_spread_pct,           F64,  "max_spread_pct",          1,        \
+	  0, 100,                LIMIT,  KT_SET(KT_DEFAULT_MAX_SPREAD_PCT))    \
+	X(max_gap_ns,               U64,  "max_gap_ms",              KT_MS(1), \
+	  1, 86400000,           LIMIT,  KT_SET(KT_DEFAULT_MAX_GAP_NS))        \
+	X(max_throughput_cv,        F64,  "max_throughput_cv",       1,        \
+	  0, 1e9,                CHECK,  KT_UNSET)                             \
+	X(min_work_rate,            F64,  "min_work_rate",           1,        \
+	  0, 1e18,               CHECK,  KT_UNSET)                             \
+	X(max_p99_wake_latency_ns,  U64,  "max_p99_wake_latency_us", KT_US(1), \
+	  1, 86400000000,        CHECK,  KT_UNSET)                             \
+	X(max_migration_ratio,      F64,  "max_migration_ratio",     1,        \
+	  0, 1e9,                CHECK,  KT_UNSET)
+/* clang-format on */
+
+#define KT_ASSERT_OPT_BOOL		    struct kt_opt_bool
+#define KT_ASSERT_OPT_F64		    struct kt_opt_f64
+#define KT_ASSERT_OPT_U64		    struct kt_opt_u64
+#define KT_ASSERT_MEMBER(member, kind, ...) KT_ASSERT_OPT_##kind member;
+
+/* Designated initialisers name the members: {.max_gap_ns = KT_SET(...)}. */
 struct kt_assert {
-	/* not_starved switches on starvation, fairness and gap checks */
-	struct kt_opt_bool not_starved;
-	struct kt_opt_bool isolation; /* needs a cpuset */
-	struct kt_opt_f64 max_spread_pct;
-	struct kt_opt_u64 max_gap_ns;
-	struct kt_opt_f64 max_throughput_cv; /* CV of work units per CPU s */
-	struct kt_opt_f64 min_work_rate;     /* work units per CPU s, each */
-	struct kt_opt_u64 max_p99_wake_latency_ns;
-	struct kt_opt_f64 max_migration_ratio; /* migrations / iterations */
+	KT_ASSERT_FIELDS(KT_ASSERT_MEMBER)
 };
 
 /* not_starved + isolation on, spread 15%, gap 2000 ms. */

@@ -120,6 +120,7 @@ enum kt_affinity_kind {
 	KT_AFFINITY_KIND_CROSS_CGROUP,	/* every online CPU (spans cgroups) */
 	KT_AFFINITY_KIND_SINGLE_CPU,	/* the pool's first CPU */
 	KT_AFFINITY_KIND_EXACT,		/* a cpulist */
+	KT_AFFINITY_KIND__COUNT,
 };
 
 /* The pool is the cgroup's cpuset when it has one, else the usable CPUs. */
@@ -173,8 +174,14 @@ bool kt_affinity_pick(const struct kt_affinity_mode *m, unsigned worker,
 int kt_affinity_apply(struct kt_workload *w, const struct kt_affinity_mode *m,
 		      uint64_t seed);
 /* "Inherit", "RandomSubset", "LlcAligned", "CrossCgroup", "SingleCpu",
- * "Exact" */
+ * "Exact"; "unknown" outside the enum */
 const char *kt_affinity_kind_name(enum kt_affinity_kind k);
+/*
+ * The kind named name, for the kinds a name alone gives (all but Exact,
+ * which needs its CPU list: KT_AFFINITY_EXACT(list)). -EINVAL with a
+ * message listing those names.
+ */
+int kt_affinity_kind_parse(const char *name, enum kt_affinity_kind *out);
 
 /* ---- CgroupDef --------------------------------------------------------- */
 
@@ -292,8 +299,11 @@ struct kt_ops {
 			 .ops = (struct kt_op[]){__VA_ARGS__}})
 
 /* "AddCgroup", "RemoveCgroup", "SetCpuset", "ClearCpuset", "SwapCpusets",
- * "Spawn", "StopCgroup", "SetAffinity", "SpawnHost", "MoveAllTasks" */
+ * "Spawn", "StopCgroup", "SetAffinity", "SpawnHost", "MoveAllTasks";
+ * "unknown" outside the enum */
 const char *kt_op_kind_name(enum kt_op_kind k);
+/* The kind named name; -EINVAL with a message listing the names. */
+int kt_op_kind_parse(const char *name, enum kt_op_kind *out);
 
 /* ---- HoldSpec ---------------------------------------------------------- */
 

@@ -2,7 +2,8 @@
 /*
  * kt_result: the verdict of one scenario with its evidence (one detail per
  * violation, one stats line per cgroup), merge rules (the worst wins), the
- * text report and the JSON form (jansson).
+ * text report and the JSON form (jansson), and the JSON form of a
+ * kt_assert layer.
  */
 #ifndef KTSTR_RESULT_H
 #define KTSTR_RESULT_H
@@ -122,5 +123,17 @@ void kt_result_print(const struct kt_result *r, FILE *f);
 json_t *kt_result_to_json(const struct kt_result *r);
 /* Parse what kt_result_to_json produced; -EINVAL with a message. */
 int kt_result_from_json(const json_t *j, struct kt_result *out);
+
+/*
+ * A kt_assert layer <-> JSON object, as scheduler definitions and the
+ * guest's run plan carry it: the keys of KT_ASSERT_FIELDS (check.h), bools
+ * as booleans, max_gap_ms and max_p99_wake_latency_us as integers, the
+ * rest as numbers. Only set fields are written. Parsing rejects unknown
+ * keys and wrong types, naming where ("scheduler x.json: assert").
+ */
+struct kt_assert;
+json_t *kt_assert_to_json(const struct kt_assert *a);
+int kt_assert_from_json(const json_t *j, const char *where,
+			struct kt_assert *out);
 
 #endif

@@ -161,14 +161,6 @@ int kt_sched_def_parse(const char *text, const char *origin,
  * its first non-blank byte is '{')? */
 bool kt_sched_file_is_json(const char *path);
 
-/* kt_assert <-> JSON object: keys not_starved, isolation (bool),
- * max_spread_pct, max_throughput_cv, min_work_rate, max_migration_ratio
- * (number), max_gap_ms, max_p99_wake_latency_us (integer). Only set
- * fields are written; parse rejects unknown keys naming where (path). */
-json_t *kt_assert_to_json(const struct kt_assert *a);
-int kt_assert_from_json(const json_t *j, const char *where,
-			struct kt_assert *out);
-
 /* ---- in-guest lifecycle ---- */
 
 enum kt_sched_phase {

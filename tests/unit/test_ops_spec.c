@@ -18,6 +18,8 @@
 
 #include <ktstr/ktstr.h>
 
+#include "ops/ops_kinds.h"
+
 static struct kt_topo *topo(unsigned n, unsigned l, unsigned c, unsigned t)
 {
 	struct kt_topo_spec spec = KT_TOPO(n, l, c, t);
@@ -152,6 +154,52 @@ static void test_names(void **state)
 	assert_string_equal(kt_op_kind_name(KT_OP_KIND__COUNT), "unknown");
 	assert_string_equal(kt_affinity_kind_name(KT_AFFINITY_KIND_SINGLE_CPU),
 			    "SingleCpu");
+}
+
+/* Every op kind and affinity kind: its name parses back to it. */
+static void test_kind_names_parse(void **state)
+{
+	enum kt_affinity_kind ak;
+	enum kt_op_kind ok;
+
+	(void)state;
+	for (unsigned k = 0; k < KT_OP_KIND__COUNT; k++) {
+		const struct kt_op_desc *d = kt_op_desc((enum kt_op_kind)k);
+
+		assert_non_null(d);
+		assert_int_equal(d->kind, k);
+		assert_int_equal(kt_op_kind_parse(d->name, &ok), 0);
+		assert_int_equal(ok, k);
+		/* a cgroup named by key is a required key */
+		assert_true(d->other_key == NULL || d->cgroup_key != NULL);
+	}
+	assert_null(kt_op_desc(KT_OP_KIND__COUNT));
+	assert_int_equal(kt_op_kind_parse("SetCpusets", &ok), -EINVAL);
+	assert_string_equal(kt_last_error(),
+			    "unknown op \"SetCpusets\" (expected one of "
+			    "AddCgroup, RemoveCgroup, SetCpuset, ClearCpuset, "
+			    "SwapCpusets, Spawn, StopCgroup, SetAffinity, "
+			    "SpawnHost, MoveAllTasks)");
+
+	for (unsigned k = 0; k < KT_AFFINITY_KIND__COUNT; k++) {
+		const char *name = kt_affinity_kind_name(k);
+
+		if (k == KT_AFFINITY_KIND_EXACT) {
+			assert_int_equal(kt_affinity_kind_parse(name, &ak),
+					 -EINVAL);
+			continue;
+		}
+		assert_int_equal(kt_affinity_kind_parse(name, &ak), 0);
+		assert_int_equal(ak, k);
+	}
+	assert_string_equal(kt_affinity_kind_name(KT_AFFINITY_KIND__COUNT),
+			    "unknown");
+	assert_int_equal(kt_affinity_kind_parse("Pinned", &ak), -EINVAL);
+	assert_string_equal(kt_last_error(),
+			    "parse affinity kind \"Pinned\": unknown name "
+			    "(expected one of Inherit, RandomSubset, "
+			    "LlcAligned, CrossCgroup, SingleCpu)");
+	assert_int_equal(kt_affinity_kind_parse(NULL, &ak), -EINVAL);
 }
 
 static void parse(const char *list, struct kt_cpuset *s)
@@ -364,6 +412,7 @@ int main(void)
 	    cmocka_unit_test(test_resolve_errors),
 	    cmocka_unit_test(test_check_needs_no_topology),
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_kind_names_parse),
 	    cmocka_unit_test(test_affinity_resolve),
 	    cmocka_unit_test(test_affinity_random),
 	    cmocka_unit_test(test_affinity_apply),

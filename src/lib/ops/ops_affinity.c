@@ -1,29 +1,69 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * AffinityKind: resolution to an affinity mode (none, fixed set, random
- * subset of a pool, single CPU) against a topology and a cgroup's cpuset,
- * picking each worker's set, and applying it to a running workload.
+ * AffinityKind: the name of each kind and the lookup by name, resolution
+ * to an affinity mode (none, fixed set, random subset of a pool, single
+ * CPU) against a topology and a cgroup's cpuset, picking each worker's
+ * set, and applying it to a running workload.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <ktstr/ops.h>
 
 #include "ops_engine.h"
 
-static const char *const kind_names[] = {
-    [KT_AFFINITY_KIND_INHERIT] = "Inherit",
-    [KT_AFFINITY_KIND_RANDOM_SUBSET] = "RandomSubset",
-    [KT_AFFINITY_KIND_LLC_ALIGNED] = "LlcAligned",
-    [KT_AFFINITY_KIND_CROSS_CGROUP] = "CrossCgroup",
-    [KT_AFFINITY_KIND_SINGLE_CPU] = "SingleCpu",
-    [KT_AFFINITY_KIND_EXACT] = "Exact",
+/* Exact is built with its CPU list, so no name alone gives it. */
+static const struct {
+	const char *name;
+	bool needs_list;
+} kinds[KT_AFFINITY_KIND__COUNT] = {
+    [KT_AFFINITY_KIND_INHERIT] = {"Inherit"},
+    [KT_AFFINITY_KIND_RANDOM_SUBSET] = {"RandomSubset"},
+    [KT_AFFINITY_KIND_LLC_ALIGNED] = {"LlcAligned"},
+    [KT_AFFINITY_KIND_CROSS_CGROUP] = {"CrossCgroup"},
+    [KT_AFFINITY_KIND_SINGLE_CPU] = {"SingleCpu"},
+    [KT_AFFINITY_KIND_EXACT] = {"Exact", .needs_list = true},
 };
 
 const char *kt_affinity_kind_name(enum kt_affinity_kind k)
 {
-	if ((unsigned)k >= KT_ARRAY_SIZE(kind_names))
+	if ((unsigned)k >= KT_AFFINITY_KIND__COUNT)
 		return "unknown";
-	return kind_names[k];
+	return kinds[k].name;
+}
+
+int kt_affinity_kind_parse(const char *name, enum kt_affinity_kind *out)
+{
+	char list[256];
+	size_t n = 0;
+	unsigned k;
+
+	for (k = 0; name && k < KT_AFFINITY_KIND__COUNT; k++) {
+		if (strcmp(name, kinds[k].name))
+			continue;
+		if (kinds[k].needs_list)
+			break;
+		*out = (enum kt_affinity_kind)k;
+		return 0;
+	}
+	list[0] = '\0';
+	for (unsigned i = 0; i < KT_AFFINITY_KIND__COUNT && n < sizeof(list);
+	     i++)
+		if (!kinds[i].needs_list)
+			n +=
+			    (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+					     n ? ", " : "", kinds[i].name);
+	if (name && k < KT_AFFINITY_KIND__COUNT)
+		return kt_err(EINVAL,
+			      "parse affinity kind \"%s\": needs its CPU list "
+			      "and cannot be built from a name (expected one "
+			      "of %s)",
+			      name, list);
+	return kt_err(EINVAL,
+		      "parse affinity kind \"%s\": unknown name (expected "
+		      "one of %s)",
+		      name ? name : "(null)", list);
 }
 
 int kt_affinity_resolve(const struct kt_topo *t, const struct kt_affinity *a,
@@ -76,6 +116,8 @@ int kt_affinity_resolve(const struct kt_topo *t, const struct kt_affinity *a,
 					   a->exact);
 		out->kind = KT_AFFINITY_MODE_FIXED;
 		return 0;
+	case KT_AFFINITY_KIND__COUNT:
+		break;
 	}
 	return kt_err(EINVAL, "affinity: unknown kind %d", (int)a->kind);
 }

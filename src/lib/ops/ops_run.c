@@ -12,27 +12,8 @@
 #include <string.h>
 
 #include "ops_engine.h"
+#include "ops_kinds.h"
 #include "scenario/scenario_util.h"
-
-static const char *const op_names[] = {
-    [KT_OP_KIND_ADD_CGROUP] = "AddCgroup",
-    [KT_OP_KIND_REMOVE_CGROUP] = "RemoveCgroup",
-    [KT_OP_KIND_SET_CPUSET] = "SetCpuset",
-    [KT_OP_KIND_CLEAR_CPUSET] = "ClearCpuset",
-    [KT_OP_KIND_SWAP_CPUSETS] = "SwapCpusets",
-    [KT_OP_KIND_SPAWN] = "Spawn",
-    [KT_OP_KIND_STOP_CGROUP] = "StopCgroup",
-    [KT_OP_KIND_SET_AFFINITY] = "SetAffinity",
-    [KT_OP_KIND_SPAWN_HOST] = "SpawnHost",
-    [KT_OP_KIND_MOVE_ALL_TASKS] = "MoveAllTasks",
-};
-
-const char *kt_op_kind_name(enum kt_op_kind k)
-{
-	if ((unsigned)k >= KT_ARRAY_SIZE(op_names))
-		return "unknown";
-	return op_names[k];
-}
 
 /* ---- checks ---- */
 
@@ -45,7 +26,7 @@ static int check_affinity(const struct kt_affinity *a)
 {
 	struct kt_cpuset s;
 
-	if ((unsigned)a->kind > KT_AFFINITY_KIND_EXACT)
+	if ((unsigned)a->kind >= KT_AFFINITY_KIND__COUNT)
 		return kt_err(EINVAL, "affinity: unknown kind %d",
 			      (int)a->kind);
 	if (a->kind != KT_AFFINITY_KIND_EXACT)
@@ -75,18 +56,18 @@ int kt_ops_check_def(const struct kt_cgroup_def *def)
 
 int kt_ops_check_op(const struct kt_op *op)
 {
-	const char *name = kt_op_kind_name(op->kind);
-	bool two = op->kind == KT_OP_KIND_SWAP_CPUSETS ||
-		   op->kind == KT_OP_KIND_MOVE_ALL_TASKS;
+	const struct kt_op_desc *d = kt_op_desc(op->kind);
+	const char *name;
 	int err = 0;
 
-	if ((unsigned)op->kind >= KT_OP_KIND__COUNT)
+	if (!d)
 		return kt_err(EINVAL, "op: unknown kind %d", (int)op->kind);
-	if (op->kind != KT_OP_KIND_SPAWN_HOST && !named(op->cgroup))
+	name = d->name;
+	if (d->cgroup_key && !named(op->cgroup))
 		return kt_err(EINVAL, "%s: no cgroup named", name);
 	/* MoveAllTasks may move to "" (the run's cgroup parent) */
-	if (two && (!op->other ||
-		    (op->kind == KT_OP_KIND_SWAP_CPUSETS && !op->other[0])))
+	if (d->other_key &&
+	    (!op->other || (!d->other_may_be_parent && !op->other[0])))
 		return kt_err(EINVAL, "%s %s: no second cgroup named", name,
 			      op->cgroup);
 	if (op->kind == KT_OP_KIND_SET_CPUSET) {

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Internals of the scenario-file parser shared by scenario_file.c (the
- * document, cgroup defs, ops, steps and name scoping) and
- * scenario_file_values.c (cpusets, holds, policies, affinities, work
- * types, the assert layer): the parse context, positioned errors, typed
+ * Internals of the scenario-file parser shared by its files:
+ * scenario_file.c (the document's top level and the entry points),
+ * scenario_file_steps.c (steps, the backdrop, the shorthand),
+ * scenario_file_cgroups.c (cgroup definitions), scenario_file_ops.c (ops),
+ * scenario_file_scope.c (the name play-through), scenario_file_values.c
+ * (cpusets, holds, policies, affinities, work types, the assert layer) and
+ * scenario_file_util.c: the parse context, positioned errors, typed
  * getters and the string/array pool the loaded object owns.
  */
 #ifndef KTSTR_SCENARIO_FILE_PRIV_H
@@ -17,7 +20,9 @@
 #include "core/json_pos.h"
 
 /* Longest key path we build ("steps[12].ops[3].work.phases[2].ms"). */
-#define SF_PATH_MAX 512
+#define SF_PATH_MAX    512
+#define SF_MAX_WORKERS 1024 /* workers of one cgroup or op */
+#define SF_MAX_ITEMS   4096 /* defs, ops or steps in one list */
 
 struct sf_parse {
 	const char *origin;
@@ -77,5 +82,35 @@ int sf_parse_work(const struct sf_parse *p, const json_t *v, const char *path,
 		  struct kt_work_type *out);
 int sf_parse_assert(const struct sf_parse *p, const json_t *v, const char *path,
 		    struct kt_assert *out);
+
+/* ---- lists; path is the list's path ---- */
+
+/* Cgroup definitions (scenario_file_cgroups.c). */
+int sf_parse_defs(const struct sf_parse *p, const json_t *v, const char *path,
+		  struct kt_defs *out);
+/*
+ * Workers that do not divide into w's groups: an error at path's
+ * "workers" (count_in_file) or "work" key. n = 0 means the count is the
+ * run's (checked when it runs).
+ */
+int sf_check_groups(const struct sf_parse *p, const char *path,
+		    bool count_in_file, const struct kt_work_type *w,
+		    unsigned n);
+/* Ops (scenario_file_ops.c). */
+int sf_parse_ops(const struct sf_parse *p, const json_t *v, const char *path,
+		 struct kt_ops *out);
+
+/* ---- steps and the run (scenario_file_steps.c, scenario_file_scope.c) */
+
+int sf_parse_steps(const struct sf_parse *p, const json_t *v,
+		   struct kt_steps *out);
+int sf_parse_backdrop(const struct sf_parse *p, const json_t *v,
+		      struct kt_backdrop *bd);
+/* The top-level "cgroups" shorthand: one step holding them throughout. */
+int sf_parse_shorthand(const struct sf_parse *p, const json_t *v,
+		       struct kt_steps *out);
+/* Play the cgroup names of p->sf through the run (shorthand: the steps
+ * came from the top-level "cgroups", whose paths have no step prefix). */
+int sf_check_scope(const struct sf_parse *p, bool shorthand);
 
 #endif

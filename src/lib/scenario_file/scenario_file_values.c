@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "result/assert_fields.h"
 #include "scenario_file_priv.h"
 
 /* ---- one-key objects ---- */
@@ -250,45 +251,47 @@ int sf_parse_policy(const struct sf_parse *p, const json_t *v, const char *path,
 
 /* ---- affinity ---- */
 
+/* "\"Inherit\", ..., \"SingleCpu\" or {\"exact\": \"CPULIST\"}": each kind
+ * a name alone gives, then Exact's object form. */
+static void affinity_forms(char *buf, size_t len)
+{
+	enum kt_affinity_kind k;
+	size_t n = 0;
+
+	for (unsigned i = 0; i < KT_AFFINITY_KIND__COUNT && n < len; i++) {
+		const char *name = kt_affinity_kind_name(i);
+
+		if (!kt_affinity_kind_parse(name, &k))
+			n += (size_t)snprintf(buf + n, len - n, "%s\"%s\"",
+					      n ? ", " : "", name);
+	}
+	if (n < len)
+		snprintf(buf + n, len - n, " or {\"exact\": \"CPULIST\"}");
+	kt_clear_error();
+}
+
 int sf_parse_affinity(const struct sf_parse *p, const json_t *v,
 		      const char *path, struct kt_affinity *out)
 {
 	static const char *const ex[] = {"exact", NULL};
-	static const struct {
-		const char *name;
-		enum kt_affinity_kind kind;
-	} names[] = {
-	    {"Inherit", KT_AFFINITY_KIND_INHERIT},
-	    {"RandomSubset", KT_AFFINITY_KIND_RANDOM_SUBSET},
-	    {"LlcAligned", KT_AFFINITY_KIND_LLC_ALIGNED},
-	    {"CrossCgroup", KT_AFFINITY_KIND_CROSS_CGROUP},
-	    {"SingleCpu", KT_AFFINITY_KIND_SINGLE_CPU},
-	};
-	char child[SF_PATH_MAX];
+	char child[SF_PATH_MAX], forms[256];
+	enum kt_affinity_kind kind;
 	struct kt_cpuset cpus;
 	const char *list = NULL;
 	size_t which = 0;
 	int err;
 
+	affinity_forms(forms, sizeof(forms));
 	if (json_is_string(v)) {
-		for (size_t i = 0; i < KT_ARRAY_SIZE(names); i++) {
-			if (!strcmp(json_string_value(v), names[i].name)) {
-				*out =
-				    (struct kt_affinity){.kind = names[i].kind};
-				return 0;
-			}
-		}
-		return sf_err_val(p, path,
-				  "unknown affinity \"%s\" (expected "
-				  "\"Inherit\", \"RandomSubset\", "
-				  "\"LlcAligned\", \"CrossCgroup\", "
-				  "\"SingleCpu\" or {\"exact\": \"CPULIST\"})",
-				  json_string_value(v));
+		if (kt_affinity_kind_parse(json_string_value(v), &kind))
+			return sf_err_val(p, path,
+					  "unknown affinity \"%s\" (expected "
+					  "%s)",
+					  json_string_value(v), forms);
+		*out = (struct kt_affinity){.kind = kind};
+		return 0;
 	}
-	err = sf_want_object(p, v, path,
-			     "\"Inherit\", \"RandomSubset\", \"LlcAligned\", "
-			     "\"CrossCgroup\", \"SingleCpu\" or {\"exact\": "
-			     "\"CPULIST\"}");
+	err = sf_want_object(p, v, path, forms);
 	err = err ?: one_of(p, v, path, ex, "an affinity", &which);
 	err = err ?: sf_get_str(p, v, path, "exact", true, &list);
 	if (err)
@@ -571,56 +574,39 @@ int sf_parse_work(const struct sf_parse *p, const json_t *v, const char *path,
 
 /* ---- assert ---- */
 
+struct assert_ctx {
+	const struct sf_parse *p;
+	const char *path;
+};
+
+/* One field, checked against the range of its row in KT_ASSERT_FIELDS. */
+static int assert_value(void *ctx, const json_t *obj,
+			const struct kt_assert_field *f,
+			union kt_assert_value *out, bool *present)
+{
+	const struct assert_ctx *c = ctx;
+
+	switch (f->kind) {
+	case KT_ASSERT_BOOL:
+		return sf_get_bool(c->p, obj, c->path, f->key, &out->b,
+				   present);
+	case KT_ASSERT_F64:
+		return sf_get_num(c->p, obj, c->path, f->key, f->lo, false,
+				  f->hi, &out->f, present);
+	case KT_ASSERT_U64:
+		return sf_get_uint(c->p, obj, c->path, f->key, f->ulo, f->uhi,
+				   &out->u, present);
+	}
+	return 0;
+}
+
 int sf_parse_assert(const struct sf_parse *p, const json_t *v, const char *path,
 		    struct kt_assert *out)
 {
-	static const char *const keys[] = {"not_starved",
-					   "isolation",
-					   "max_spread_pct",
-					   "max_gap_ms",
-					   "max_throughput_cv",
-					   "min_work_rate",
-					   "max_p99_wake_latency_us",
-					   "max_migration_ratio",
-					   NULL};
-	struct kt_assert a = {0};
-	uint64_t u;
+	struct assert_ctx c = {.p = p, .path = path};
 	int err;
 
 	err = sf_want_object(p, v, path, "the checks");
-	err = err ?: sf_check_keys(p, v, path, keys, NULL);
-	err = err
-		  ?: sf_get_bool(p, v, path, "not_starved", &a.not_starved.val,
-				 &a.not_starved.set);
-	err = err
-		  ?: sf_get_bool(p, v, path, "isolation", &a.isolation.val,
-				 &a.isolation.set);
-	err = err
-		  ?: sf_get_num(p, v, path, "max_spread_pct", 0.0, false, 100.0,
-				&a.max_spread_pct.val, &a.max_spread_pct.set);
-	err = err
-		  ?: sf_get_uint(p, v, path, "max_gap_ms", 1, 86400000ULL, &u,
-				 &a.max_gap_ns.set);
-	if (!err && a.max_gap_ns.set)
-		a.max_gap_ns.val = KT_MS(u);
-	err = err
-		  ?: sf_get_num(p, v, path, "max_throughput_cv", 0.0, false,
-				1e9, &a.max_throughput_cv.val,
-				&a.max_throughput_cv.set);
-	err = err
-		  ?: sf_get_num(p, v, path, "min_work_rate", 0.0, false, 1e18,
-				&a.min_work_rate.val, &a.min_work_rate.set);
-	err = err
-		  ?: sf_get_uint(p, v, path, "max_p99_wake_latency_us", 1,
-				 86400000000ULL, &u,
-				 &a.max_p99_wake_latency_ns.set);
-	if (!err && a.max_p99_wake_latency_ns.set)
-		a.max_p99_wake_latency_ns.val = KT_US(u);
-	err = err
-		  ?: sf_get_num(p, v, path, "max_migration_ratio", 0.0, false,
-				1e9, &a.max_migration_ratio.val,
-				&a.max_migration_ratio.set);
-	if (!err)
-		*out = a;
-	return err;
+	err = err ?: sf_check_keys(p, v, path, kt_assert_keys, NULL);
+	return err ?: kt_assert_read(v, assert_value, &c, out);
 }

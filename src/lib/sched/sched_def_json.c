@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The JSON form of a scheduler definition (docs/scheduler.md) and of a
- * kt_assert layer. Strict: unknown keys and wrong types are rejected with
- * the key path named; syntax errors carry jansson's file:line:column.
+ * The JSON form of a scheduler definition (docs/scheduler.md); its
+ * "assert" layer is read by kt_assert_from_json (result/assert_json.c).
+ * Strict: unknown keys and wrong types are rejected with the key path
+ * named; syntax errors carry jansson's file:line:column.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,142 +73,6 @@ static int str_array(const struct ctx *c, const json_t *v, const char *path,
 			return err;
 	}
 	return 0;
-}
-
-/* ---- kt_assert ---- */
-
-static const char *const assert_keys[] = {
-    "not_starved",
-    "isolation",
-    "max_spread_pct",
-    "max_gap_ms",
-    "max_throughput_cv",
-    "min_work_rate",
-    "max_migration_ratio",
-    "max_p99_wake_latency_us",
-    NULL,
-};
-
-static int get_bool(const json_t *o, const char *where, const char *key,
-		    struct kt_opt_bool *out)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (!v)
-		return 0;
-	if (!json_is_boolean(v))
-		return kt_json_bad_type(NULL, where, key, "a boolean",
-					type_name(v));
-	out->set = true;
-	out->val = json_is_true(v);
-	return 0;
-}
-
-static int get_f64(const json_t *o, const char *where, const char *key,
-		   struct kt_opt_f64 *out)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (!v)
-		return 0;
-	if (!json_is_number(v) || json_number_value(v) < 0 ||
-	    !isfinite(json_number_value(v)))
-		return kt_json_bad_type(NULL, where, key, "a number >= 0",
-					type_name(v));
-	out->set = true;
-	out->val = json_number_value(v);
-	return 0;
-}
-
-/* A non-negative integer scaled by mult into a u64. */
-static int get_u64(const json_t *o, const char *where, const char *key,
-		   uint64_t mult, struct kt_opt_u64 *out)
-{
-	json_t *v = json_object_get(o, key);
-	json_int_t n;
-
-	if (!v)
-		return 0;
-	if (kt_json_uint(v, 0, UINT64_MAX / mult, &n) != KT_JSON_UINT_OK)
-		return kt_json_bad_type(NULL, where, key, "an integer >= 0",
-					type_name(v));
-	out->set = true;
-	out->val = (uint64_t)n * mult;
-	return 0;
-}
-
-int kt_assert_from_json(const json_t *j, const char *where,
-			struct kt_assert *out)
-{
-	struct kt_assert a = {0};
-	struct ctx c = {.origin = where};
-	int err;
-
-	if (!json_is_object(j))
-		return kt_err(EINVAL, "%s: must be an object, not %s", where,
-			      type_name(j));
-	{
-		char list[512];
-		const char *key =
-		    kt_json_unknown_key(j, assert_keys, list, sizeof(list));
-
-		if (key)
-			return kt_err(EINVAL,
-				      "%s: unknown key \"%s\" (known keys: %s)",
-				      c.origin, key, list);
-	}
-	err = get_bool(j, where, "not_starved", &a.not_starved);
-	err = err ?: get_bool(j, where, "isolation", &a.isolation);
-	err = err ?: get_f64(j, where, "max_spread_pct", &a.max_spread_pct);
-	err = err ?: get_u64(j, where, "max_gap_ms", KT_MS(1), &a.max_gap_ns);
-	err =
-	    err ?: get_f64(j, where, "max_throughput_cv", &a.max_throughput_cv);
-	err = err ?: get_f64(j, where, "min_work_rate", &a.min_work_rate);
-	err = err
-		  ?: get_f64(j, where, "max_migration_ratio",
-			     &a.max_migration_ratio);
-	err = err
-		  ?: get_u64(j, where, "max_p99_wake_latency_us", KT_US(1),
-			     &a.max_p99_wake_latency_ns);
-	if (!err)
-		*out = a;
-	return err;
-}
-
-json_t *kt_assert_to_json(const struct kt_assert *a)
-{
-	json_t *j = json_object();
-
-	if (!j)
-		return NULL;
-	if (a->not_starved.set)
-		json_object_set_new(j, "not_starved",
-				    json_boolean(a->not_starved.val));
-	if (a->isolation.set)
-		json_object_set_new(j, "isolation",
-				    json_boolean(a->isolation.val));
-	if (a->max_spread_pct.set)
-		json_object_set_new(j, "max_spread_pct",
-				    json_real(a->max_spread_pct.val));
-	if (a->max_gap_ns.set)
-		json_object_set_new(
-		    j, "max_gap_ms",
-		    json_integer((json_int_t)(a->max_gap_ns.val / KT_MS(1))));
-	if (a->max_throughput_cv.set)
-		json_object_set_new(j, "max_throughput_cv",
-				    json_real(a->max_throughput_cv.val));
-	if (a->min_work_rate.set)
-		json_object_set_new(j, "min_work_rate",
-				    json_real(a->min_work_rate.val));
-	if (a->max_migration_ratio.set)
-		json_object_set_new(j, "max_migration_ratio",
-				    json_real(a->max_migration_ratio.val));
-	if (a->max_p99_wake_latency_ns.set)
-		json_object_set_new(
-		    j, "max_p99_wake_latency_us",
-		    json_integer(
-			(json_int_t)(a->max_p99_wake_latency_ns.val / 1000)));
-	return j;
 }
 
 /* ---- the definition ---- */

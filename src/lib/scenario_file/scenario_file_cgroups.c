@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Scenario-file cgroup definitions: a list of {"name", "cpuset",
+ * "workers", "work", "policy", "affinity", "swappable"} objects, and the
+ * check that a worker count divides into its work type's groups (ops that
+ * spawn workers use it too).
+ */
+#include <errno.h>
+
+#include "scenario_file_priv.h"
+
+static int parse_def(const struct sf_parse *p, const json_t *v,
+		     const char *path, struct kt_cgroup_def *d)
+{
+	static const char *const keys[] = {"name",	"cpuset", "workers",
+					   "work",	"policy", "affinity",
+					   "swappable", NULL};
+	char child[SF_PATH_MAX];
+	uint64_t workers = 0;
+	bool has_workers;
+	json_t *x;
+	int err;
+
+	err = sf_want_object(p, v, path, "a cgroup definition");
+	err = err ?: sf_check_keys(p, v, path, keys, "a cgroup");
+	err = err ?: sf_get_str(p, v, path, "name", true, &d->name);
+	if (err)
+		return err;
+	kt_json_path_key(child, sizeof(child), path, "name");
+	if (!sf_name_ok(d->name))
+		return sf_err_val(p, child,
+				  "\"%s\" is not a usable cgroup name (1..64 "
+				  "letters, digits, '_', '-', '.')",
+				  d->name);
+	err = sf_get_uint(p, v, path, "workers", 1, SF_MAX_WORKERS, &workers,
+			  &has_workers);
+	if (err)
+		return err;
+	d->workers = (unsigned)workers;
+#define SUB(key, fn, field)                                                    \
+	do {                                                                   \
+		x = json_object_get(v, key);                                   \
+		kt_json_path_key(child, sizeof(child), path, key);             \
+		if (x && (err = fn(p, x, child, field)))                       \
+			return err;                                            \
+	} while (0)
+	SUB("cpuset", sf_parse_cpuset, &d->cpuset);
+	SUB("work", sf_parse_work, &d->work_type);
+	SUB("policy", sf_parse_policy, &d->sched_policy);
+	SUB("affinity", sf_parse_affinity, &d->affinity);
+#undef SUB
+	return sf_get_bool(p, v, path, "swappable", &d->swappable, NULL);
+}
+
+int sf_check_groups(const struct sf_parse *p, const char *path,
+		    bool count_in_file, const struct kt_work_type *w,
+		    unsigned n)
+{
+	char child[SF_PATH_MAX];
+
+	if (!n || !kt_work_check(w, n))
+		return 0;
+	kt_json_path_key(child, sizeof(child), path,
+			 count_in_file ? "workers" : "work");
+	return sf_err_val(p, child, "%s%s", kt_last_error(),
+			  count_in_file ? "" : " (the file's \"workers\")");
+}
+
+int sf_parse_defs(const struct sf_parse *p, const json_t *v, const char *path,
+		  struct kt_defs *out)
+{
+	struct kt_cgroup_def *defs;
+	char el[SF_PATH_MAX];
+	json_t *e;
+	size_t i;
+	int err;
+
+	if (!json_is_array(v))
+		return sf_err_val(p, path,
+				  "must be an array of cgroup definitions, not "
+				  "%s",
+				  kt_json_type_name(v));
+	if (json_array_size(v) > SF_MAX_ITEMS)
+		return sf_err_val(p, path, "more than %d cgroups",
+				  SF_MAX_ITEMS);
+	defs = sf_alloc(p->sf, json_array_size(v) * sizeof(*defs));
+	if (!defs)
+		return -ENOMEM;
+	json_array_foreach(v, i, e)
+	{
+		unsigned n;
+
+		kt_json_path_index(el, sizeof(el), path, i);
+		err = parse_def(p, e, el, &defs[i]);
+		if (err)
+			return err;
+		n = defs[i].workers ? defs[i].workers : p->sf->workers;
+		err = sf_check_groups(p, el, defs[i].workers,
+				      &defs[i].work_type, n);
+		if (err)
+			return err;
+	}
+	out->nr = json_array_size(v);
+	out->defs = defs;
+	return 0;
+}
