@@ -11,8 +11,8 @@
 #include "options.h"
 
 #define WIDTH	 79 /* columns of every line */
-#define MAX_TAB	 26 /* help text starts at most here; wider names get */
-#define MAX_LEFT 64 /* their own line */
+#define MAX_TAB	 26 /* help texts start here at most (wider: next line) */
+#define MAX_LEFT 64 /* room for one "-x, --name VALUE" */
 
 /*
  * Print text word-wrapped to WIDTH and end the line. The cursor is at

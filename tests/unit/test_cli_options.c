@@ -5,6 +5,7 @@
  * the generated --help (every option, value name and help text, aligned
  * within 79 columns); and the version header.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,7 +38,8 @@ static int set_color(const char *value, void *target)
 	else if (!strcmp(value, "blue"))
 		*(int *)target = 2;
 	else
-		return kt_err(22, "--color: '%s' is not red or blue", value);
+		return kt_err(EINVAL, "--color: '%s' is not red or blue",
+			      value);
 	return 0;
 }
 
@@ -186,7 +188,7 @@ static void test_help_asked(void **state)
 /* parse(words) fails with -EINVAL and exactly this message. */
 #define assert_error(msg, ...)                                                 \
 	do {                                                                   \
-		assert_int_equal(parse(__VA_ARGS__, NULL), -22);               \
+		assert_int_equal(parse(__VA_ARGS__, NULL), -EINVAL);           \
 		assert_string_equal(kt_last_error(), msg);                     \
 	} while (0)
 
@@ -234,9 +236,9 @@ static void test_ambiguous_prefix(void **state)
 
 	(void)state;
 	memset(&a, 0, sizeof(a));
-	assert_int_equal(kt_cli_parse(&cmd, binds, 3, argv, &nr), -22);
+	assert_int_equal(kt_cli_parse(&cmd, binds, 3, argv, &nr), -EINVAL);
 	assert_string_equal(kt_last_error(), "unknown option '--s'");
-	assert_int_equal(kt_cli_parse(&cmd, binds, 3, argv + 2, &nr), -22);
+	assert_int_equal(kt_cli_parse(&cmd, binds, 3, argv + 2, &nr), -EINVAL);
 	assert_string_equal(kt_last_error(), "unknown option '--sched'");
 	/* a prefix of one name only */
 	assert_int_equal(kt_cli_parse(&cmd, binds, 3, argv2, &nr), 0);
@@ -258,17 +260,17 @@ static void test_operand_rules(void **state)
 	};
 
 	(void)state;
-	assert_int_equal(parse_cmd(&none, "-q", "foo", NULL), -22);
+	assert_int_equal(parse_cmd(&none, "-q", "foo", NULL), -EINVAL);
 	assert_string_equal(kt_last_error(), "unexpected argument 'foo'");
 	/* options are all looked at before the operands are judged */
-	assert_int_equal(parse_cmd(&none, "foo", "--bogus", NULL), -22);
+	assert_int_equal(parse_cmd(&none, "foo", "--bogus", NULL), -EINVAL);
 	assert_string_equal(kt_last_error(), "unknown option '--bogus'");
-	assert_int_equal(parse_cmd(&hint, "ls", NULL), -22);
+	assert_int_equal(parse_cmd(&hint, "ls", NULL), -EINVAL);
 	assert_string_equal(kt_last_error(), "unexpected argument 'ls' (use "
 					     "--exec 'CMD ARGS')");
 	assert_int_equal(parse_cmd(&one, "a", NULL), 0);
 	assert_int_equal(nr, 1);
-	assert_int_equal(parse_cmd(&one, "a", "b", NULL), -22);
+	assert_int_equal(parse_cmd(&one, "a", "b", NULL), -EINVAL);
 	assert_string_equal(kt_last_error(), "unexpected argument 'b'");
 	assert_int_equal(parse_cmd(&cmd, "a", "b", "c", NULL), 0);
 	assert_int_equal(nr, 3);
