@@ -38,6 +38,9 @@ CLI_SRCS := $(wildcard src/cli/*.c) $(GUEST_SRCS)
 # kt_test_main + a main(): with the guest objects, libktstr-test.a is what
 # a KTSTR_TEST binary links (docs/ktest.md); tests/ktest is our own.
 TESTMAIN_SRCS := $(wildcard src/testmain/*.c)
+# The option tables (src/cli/options*.c) also parse a test binary's
+# command line, and unit tests link them.
+OPTION_SRCS := $(wildcard src/cli/options*.c)
 KTEST_SRCS := $(wildcard tests/ktest/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
@@ -49,6 +52,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(O)/%.o)
 GUEST_OBJS := $(GUEST_SRCS:%.c=$(O)/%.o)
 TESTMAIN_OBJS := $(TESTMAIN_SRCS:%.c=$(O)/%.o)
+OPTION_OBJS := $(OPTION_SRCS:%.c=$(O)/%.o)
 KTEST_OBJS := $(KTEST_SRCS:%.c=$(O)/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 UNIT_HELPER_OBJS := $(UNIT_HELPERS:%.c=$(O)/%.o)
@@ -85,7 +89,7 @@ $(O)/libktstr-guest.a: $(GUEST_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(O)/libktstr-test.a: $(TESTMAIN_OBJS) $(GUEST_OBJS)
+$(O)/libktstr-test.a: $(TESTMAIN_OBJS) $(OPTION_OBJS) $(GUEST_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -128,9 +132,9 @@ $(O)/fixtures/sched/%: tests/fixtures/sched/%.c
 all: $(SCHED_FIXTURES)
 $(UNIT_BINS): | $(SCHED_FIXTURES)
 
-$(O)/tests/%: $(O)/tests/unit/%.o $(UNIT_HELPER_OBJS) $(O)/libktstr-guest.a $(O)/libktstr.a
+$(O)/tests/%: $(O)/tests/unit/%.o $(UNIT_HELPER_OBJS) $(OPTION_OBJS) $(O)/libktstr-guest.a $(O)/libktstr.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(O)/libktstr-guest.a $(O)/libktstr.a $(LIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(OPTION_OBJS) $(O)/libktstr-guest.a $(O)/libktstr.a $(LIBS) -lcmocka
 
 $(O)/bench/%: $(O)/bench/%.o $(O)/libktstr.a
 	@mkdir -p $(dir $@)

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* `ktstr cleanup`: remove cgroups that earlier ktstr runs left behind. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include <ktstr/cgroup.h>
@@ -8,42 +7,34 @@
 #include "cli_util.h"
 #include "commands.h"
 
-static void help(void)
-{
-	printf("usage: ktstr cleanup [--cgroup-root DIR]\n\n"
-	       "Remove cgroups named ktstr or ktstr-PID (PID no longer "
-	       "running) directly\n"
-	       "below the cgroup2 mount, moving any task in them to the "
-	       "parent first.\n\n"
-	       "  --cgroup-root DIR  cgroup2 mount (default /sys/fs/cgroup)\n");
-}
+struct cleanup_args {
+	const char *root;
+};
+
+static const struct kt_cli_opt cleanup_opts[] = {
+    KT_CLI_STRING("cgroup-root", 0, "DIR", struct cleanup_args, root,
+		  "cgroup2 mount (default /sys/fs/cgroup)"),
+    {0},
+};
+
+static const struct kt_cli_group cleanup_group = {.opts = cleanup_opts};
+
+static const struct kt_cli_cmd cleanup_cmd = {
+    .name = "ktstr cleanup",
+    .about = "Remove cgroups named ktstr or ktstr-PID (PID no longer "
+	     "running) directly below the cgroup2 mount, moving any task in "
+	     "them to the parent first.",
+};
 
 int kt_cmd_cleanup(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"cgroup-root", required_argument, NULL, 'c'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	const char *root = "/sys/fs/cgroup";
-	int c, n;
+	struct cleanup_args a = {.root = "/sys/fs/cgroup"};
+	const struct kt_cli_bind binds[] = {{&cleanup_group, &a}, {0}};
+	int nr_operands, rc, n;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			help();
-			return KT_EXIT_PASS;
-		} else if (c == 'c') {
-			root = optarg;
-		} else {
-			return kt_cli_bad_option("cleanup", c, argv);
-		}
-	}
-	if (optind < argc)
-		return kt_cli_usage_error("cleanup", "unexpected argument '%s'",
-					  argv[optind]);
-	n = kt_cgroup_cleanup_stale(root, true);
+	if (!kt_cli_args(&cleanup_cmd, binds, argc, argv, &nr_operands, &rc))
+		return rc;
+	n = kt_cgroup_cleanup_stale(a.root, true);
 	if (n < 0) {
 		fprintf(stderr, "ktstr cleanup: %s\n", kt_last_error());
 		return KT_EXIT_INFRA;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* `ktstr list`: the scenario catalog, as text or JSON. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,45 +8,38 @@
 #include "cli_util.h"
 #include "commands.h"
 
-static void help(void)
-{
-	printf("usage: ktstr list [--json]\n\n"
-	       "List every scenario: name, category, one-line description.\n"
-	       "Scenarios marked * run when `ktstr run` or `ktstr vm` get no "
-	       "names.\n\n"
-	       "  --json   print a JSON array instead\n");
-}
+struct list_args {
+	bool json;
+};
+
+static const struct kt_cli_opt list_opts[] = {
+    KT_CLI_FLAG("json", 0, struct list_args, json,
+		"print a JSON array instead"),
+    {0},
+};
+
+static const struct kt_cli_group list_group = {.opts = list_opts};
+
+static const struct kt_cli_cmd list_cmd = {
+    .name = "ktstr list",
+    .about = "List every scenario: name, category, one-line description. "
+	     "Scenarios marked * run when `ktstr run` or `ktstr vm` get no "
+	     "names.",
+};
 
 int kt_cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	bool json = false;
+	struct list_args a = {0};
 	int wn = 0, wc = 0;
 	size_t nr;
 	const struct kt_scenario *s;
-	int c;
+	const struct kt_cli_bind binds[] = {{&list_group, &a}, {0}};
+	int nr_operands, rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			help();
-			return KT_EXIT_PASS;
-		}
-		if (c == 'j')
-			json = true;
-		else
-			return kt_cli_bad_option("list", c, argv);
-	}
-	if (optind < argc)
-		return kt_cli_usage_error("list", "unexpected argument '%s'",
-					  argv[optind]);
+	if (!kt_cli_args(&list_cmd, binds, argc, argv, &nr_operands, &rc))
+		return rc;
 	s = kt_catalog(&nr);
-	if (json) {
+	if (a.json) {
 		json_t *arr = json_array();
 
 		for (size_t i = 0; i < nr; i++)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* `ktstr run`: scenarios on this host, under whatever scheduler is active. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,32 +9,39 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "run_args.h"
 #include "scenario_args.h"
 
-static void help(void)
-{
-	printf("usage: ktstr run [NAME|FILE.json...] [--duration S] "
-	       "[--workers N] [--json FILE]\n\n"
-	       "Run scenarios on this host under the active scheduler, in "
-	       "cgroups below\n"
-	       "/sys/fs/cgroup/ktstr-PID (removed afterwards). Without names, "
-	       "the default\n"
-	       "set runs (marked * in `ktstr list`). Needs root and cgroup v2 "
-	       "with the cpu\n"
-	       "and cpuset controllers; elsewhere it exits 4 and says why.\n"
-	       "A word ending in .json or holding a '/' is a scenario file "
-	       "(docs/scenario-files.md),\n"
-	       "checked before anything runs; files run after the named "
-	       "scenarios.\n\n"
-	       "  --duration S     seconds each scenario runs (default 2; "
-	       "also 500ms)\n"
-	       "  --workers N      workers per cgroup (default 2)\n"
-	       "  --json FILE      also write the results as a JSON array\n"
-	       "  --cgroup-root D  cgroup2 mount to use (default "
-	       "/sys/fs/cgroup)\n\n"
-	       "exit: 0 pass, 1 a check failed, 2 usage, 3 infrastructure, "
-	       "4 unsupported here\n");
-}
+struct run_args {
+	const char *json_path;
+	const char *cgroup_root;
+	struct kt_cli_run_args run;
+};
+
+static const struct kt_cli_opt run_opts[] = {
+    KT_CLI_STRING("json", 0, "FILE", struct run_args, json_path,
+		  "also write the results as a JSON array"),
+    KT_CLI_STRING("cgroup-root", 0, "D", struct run_args, cgroup_root,
+		  "cgroup2 mount to use (default /sys/fs/cgroup)"),
+    {0},
+};
+
+static const struct kt_cli_group run_group = {.opts = run_opts};
+
+static const struct kt_cli_cmd run_cmd = {
+    .name = "ktstr run",
+    .operands = "[NAME|FILE.json...]",
+    .about = "Run scenarios on this host under the active scheduler, in "
+	     "cgroups below /sys/fs/cgroup/ktstr-PID (removed afterwards). "
+	     "Without names, the default set runs (marked * in `ktstr list`). "
+	     "Needs root and cgroup v2 with the cpu and cpuset controllers; "
+	     "elsewhere it exits 4 and says why.\n\n"
+	     "A word ending in .json or holding a '/' is a scenario file "
+	     "(docs/scenario-files.md), checked before anything runs; files "
+	     "run after the named scenarios.",
+    .exit = "0 pass, 1 a check failed, 2 usage, 3 infrastructure, 4 "
+	    "unsupported here",
+};
 
 static void collect_json(const struct kt_result *r, void *arg)
 {
@@ -44,38 +50,24 @@ static void collect_json(const struct kt_result *r, void *arg)
 
 int kt_cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    KT_CLI_RUN_OPTIONS,
-	    {"cgroup-root", required_argument, NULL, 'c'},
-	    {"help", no_argument, NULL, 'h'},
+	struct run_args a = {0};
+	const struct kt_cli_bind binds[] = {
+	    {&run_group, &a},
+	    {&kt_cli_run_group, &a.run},
 	    {0},
 	};
 	struct kt_run_opts o = {0};
 	struct kt_cli_scenarios sc;
-	const char *json_path = NULL;
 	enum kt_verdict worst;
 	json_t *results;
-	int c, err, rc;
+	int nr, err, rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		rc = kt_cli_run_option(c, optarg, &o.duration_ns, &o.workers,
-				       &json_path);
-		if (rc == 0)
-			continue;
-		if (rc != KT_CLI_OPT_OTHER)
-			return rc;
-		if (c == 'h') {
-			help();
-			return KT_EXIT_PASS;
-		}
-		if (c != 'c')
-			return kt_cli_bad_option("run", c, argv);
-		o.cgroup_root = optarg;
-	}
-	rc = kt_cli_scenarios_load("run", &argv[optind],
-				   (size_t)(argc - optind), &sc);
+	if (!kt_cli_args(&run_cmd, binds, argc, argv, &nr, &rc))
+		return rc;
+	o.duration_ns = a.run.duration_ns;
+	o.workers = a.run.workers;
+	o.cgroup_root = a.cgroup_root;
+	rc = kt_cli_scenarios_load("run", &argv[1], (size_t)nr, &sc);
 	if (rc) {
 		kt_cli_scenarios_free(&sc);
 		return rc;
@@ -98,7 +90,7 @@ int kt_cmd_run(int argc, char **argv)
 			return KT_EXIT_UNSUPPORTED;
 		return KT_EXIT_INFRA;
 	}
-	if (json_path && kt_cli_write_json(json_path, results)) {
+	if (a.json_path && kt_cli_write_json(a.json_path, results)) {
 		json_decref(results);
 		return KT_EXIT_INFRA;
 	}

@@ -5,7 +5,6 @@
  * output is printed here and whose exit status becomes ours.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,36 +17,40 @@
 #include "vm_args.h"
 
 #define DEFAULT_TOPO "1n1l1c1t"
-#define MAX_INCLUDES 64
 
 /* The guest's own log lines around the command (src/guest/shell.c). */
 #define MARK_BEGIN "ktstr-init: running: "
 #define MARK_END   "ktstr-init: command "
 
-static void help(void)
-{
-	printf("usage: ktstr shell [--topo SHAPE] [--kernel K] [--memory MB] "
-	       "[--exec CMD]\n"
-	       "                   [--include FILE]... [--accel A]\n\n"
-	       "Boot a VM with a busybox shell. Interactive on this terminal "
-	       "(QEMU's\n"
-	       "monitor: Ctrl-A c; quit: Ctrl-A x; `exit` powers off), or with "
-	       "--exec run\n"
-	       "CMD, print its output and exit with its status. Included "
-	       "files land in\n"
-	       "/include (on PATH), with their shared libraries.\n\n"
-	       "  --topo SHAPE     VM topology (default " DEFAULT_TOPO ")\n"
-	       "  --kernel K       kernel (default $KTSTR_KERNEL, then the "
-	       "cache)\n"
-	       "  --memory MB      guest memory\n"
-	       "  --exec CMD       run CMD with sh -c, then power off\n"
-	       "  --include FILE   copy FILE to /include (repeatable)\n"
-	       "  --accel A        auto (default), tcg, tcg-multi or kvm\n\n"
-	       "exit: CMD's status with --exec (128+N when killed by signal "
-	       "N), 2 bad\n"
-	       "      input, 3 infrastructure (crash, boot failure, "
-	       "timeout)\n");
-}
+struct shell_args {
+	struct kt_cli_vm_args vm;
+	const char *exec;
+	struct kt_cli_strings includes;
+};
+
+static const struct kt_cli_opt shell_opts[] = {
+    KT_CLI_STRING("topo", 0, "SHAPE", struct shell_args, vm.topo,
+		  "VM topology (default " DEFAULT_TOPO ")"),
+    KT_CLI_STRING("exec", 0, "CMD", struct shell_args, exec,
+		  "run CMD with sh -c, then power off"),
+    KT_CLI_STRINGS("include", 0, "FILE", struct shell_args, includes,
+		   "copy FILE to /include"),
+    {0},
+};
+
+static const struct kt_cli_group shell_group = {.opts = shell_opts};
+
+static const struct kt_cli_cmd shell_cmd = {
+    .name = "ktstr shell",
+    .operand_hint = "use --exec 'CMD ARGS'",
+    .about = "Boot a VM with a busybox shell. Interactive on this terminal "
+	     "(QEMU's monitor: Ctrl-A c; quit: Ctrl-A x; `exit` powers off), "
+	     "or with --exec run CMD, print its output and exit with its "
+	     "status. Included files land in /include (on PATH), with their "
+	     "shared libraries.",
+    .exit = "CMD's status with --exec (128+N when killed by signal N), 2 "
+	    "bad input, 3 infrastructure (crash, boot failure, timeout)",
+};
 
 /*
  * Print the console lines between the guest's "running:" and "command
@@ -87,68 +90,54 @@ static int print_exec_output(const char *text)
 	return status;
 }
 
+/* Everything checked and o filled in; 0 or the exit code (printed). */
+static int shell_checked(const struct shell_args *a, struct kt_vm_opts *o,
+			 char *kernel, size_t len)
+{
+	if (kt_cli_vm_topo("shell", a->vm.topo, &o->topo))
+		return KT_EXIT_USAGE;
+	for (size_t i = 0; i < a->includes.nr; i++)
+		if (access(a->includes.v[i], R_OK))
+			return kt_cli_usage_error("shell", "--include %s: %s",
+						  a->includes.v[i],
+						  strerror(errno));
+	if (kt_cli_vm_kernel("shell", a->vm.kernel, kernel, len))
+		return KT_EXIT_USAGE;
+	kt_cli_vm_apply(&a->vm, o);
+	o->kernel = kernel;
+	o->exec = a->exec;
+	o->includes = a->includes.v;
+	o->nr_includes = a->includes.nr;
+	o->capture_console = o->exec != NULL;
+	if (o->exec)
+		o->quiet = true;
+	return 0;
+}
+
 int kt_cmd_shell(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    KT_CLI_VM_OPTIONS,
-	    {"exec", required_argument, NULL, 'e'},
-	    {"include", required_argument, NULL, 'i'},
-	    {"help", no_argument, NULL, 'h'},
+	struct shell_args a = {.vm.topo = DEFAULT_TOPO};
+	const struct kt_cli_bind binds[] = {
+	    {&shell_group, &a},
+	    {&kt_cli_vm_group, &a.vm},
 	    {0},
 	};
-	struct kt_cli_vm_args va = {.topo = DEFAULT_TOPO};
-	const char *includes[MAX_INCLUDES];
 	struct kt_vm_opts o = {.mode = KT_VM_SHELL};
 	struct kt_vm_result res;
 	char kernel[4096];
-	int c, err, rc;
+	int nr_operands, err, rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		rc = kt_cli_vm_option("shell", c, optarg, &va, &o);
-		if (rc == 0)
-			continue;
-		if (rc != KT_CLI_OPT_OTHER)
-			return rc;
-		switch (c) {
-		case 'h':
-			help();
-			return KT_EXIT_PASS;
-		case 'e':
-			o.exec = optarg;
-			break;
-		case 'i':
-			if (o.nr_includes == MAX_INCLUDES)
-				return kt_cli_usage_error(
-				    "shell", "at most %d --include files",
-				    MAX_INCLUDES);
-			includes[o.nr_includes++] = optarg;
-			break;
-		default:
-			return kt_cli_bad_option("shell", c, argv);
-		}
+	if (!kt_cli_args(&shell_cmd, binds, argc, argv, &nr_operands, &rc)) {
+		kt_cli_strings_free(&a.includes);
+		return rc;
 	}
-	if (optind < argc)
-		return kt_cli_usage_error("shell",
-					  "unexpected argument '%s' (use "
-					  "--exec 'CMD ARGS')",
-					  argv[optind]);
-	if (kt_cli_vm_topo("shell", va.topo, &o.topo))
-		return KT_EXIT_USAGE;
-	for (size_t i = 0; i < o.nr_includes; i++)
-		if (access(includes[i], R_OK))
-			return kt_cli_usage_error("shell", "--include %s: %s",
-						  includes[i], strerror(errno));
-	if (kt_cli_vm_kernel("shell", va.kernel, kernel, sizeof(kernel)))
-		return KT_EXIT_USAGE;
-	o.kernel = kernel;
-	o.includes = includes;
-	o.capture_console = o.exec != NULL;
-	if (o.exec)
-		o.quiet = true;
-
+	rc = shell_checked(&a, &o, kernel, sizeof(kernel));
+	if (rc) {
+		kt_cli_strings_free(&a.includes);
+		return rc;
+	}
 	err = kt_vm_run(&o, &res);
+	kt_cli_strings_free(&a.includes);
 	if (err)
 		return kt_cli_vm_setup_error("shell", err);
 	if (res.end != KT_VM_END_EXIT) {

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* `ktstr topo`: this machine's CPU topology as ktstr sees it. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -10,17 +9,28 @@
 #include "cli_util.h"
 #include "commands.h"
 
-static void help(void)
-{
-	printf("usage: ktstr topo [--json] [--sysfs ROOT]\n\n"
-	       "Show the CPU topology read from sysfs: its NnNlNcNt shape, "
-	       "LLCs, NUMA\n"
-	       "nodes (CPUs, memory, distances), SMT siblings and the usable "
-	       "CPUs.\n\n"
-	       "  --json        print JSON instead of text\n"
-	       "  --sysfs ROOT  read ROOT/sys/devices/system instead of "
-	       "/sys (recorded trees)\n");
-}
+struct topo_args {
+	bool json;
+	const char *root;
+};
+
+static const struct kt_cli_opt topo_opts[] = {
+    KT_CLI_FLAG("json", 0, struct topo_args, json,
+		"print JSON instead of text"),
+    KT_CLI_STRING("sysfs", 0, "ROOT", struct topo_args, root,
+		  "read ROOT/sys/devices/system instead of /sys (recorded "
+		  "trees)"),
+    {0},
+};
+
+static const struct kt_cli_group topo_group = {.opts = topo_opts};
+
+static const struct kt_cli_cmd topo_cmd = {
+    .name = "ktstr topo",
+    .about = "Show the CPU topology read from sysfs: its NnNlNcNt shape, "
+	     "LLCs, NUMA nodes (CPUs, memory, distances), SMT siblings and "
+	     "the usable CPUs.",
+};
 
 static json_t *topo_json(const struct kt_topo *t)
 {
@@ -116,39 +126,18 @@ static void topo_text(const struct kt_topo *t)
 
 int kt_cmd_topo(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"sysfs", required_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
 	_cleanup_(kt_topo_freep) struct kt_topo *t = NULL;
-	const char *root = "/";
-	bool json = false;
-	int c;
+	struct topo_args a = {.root = "/"};
+	const struct kt_cli_bind binds[] = {{&topo_group, &a}, {0}};
+	int nr_operands, rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			help();
-			return KT_EXIT_PASS;
-		} else if (c == 'j') {
-			json = true;
-		} else if (c == 's') {
-			root = optarg;
-		} else {
-			return kt_cli_bad_option("topo", c, argv);
-		}
-	}
-	if (optind < argc)
-		return kt_cli_usage_error("topo", "unexpected argument '%s'",
-					  argv[optind]);
-	if (kt_topo_from_sysfs(root, &t)) {
+	if (!kt_cli_args(&topo_cmd, binds, argc, argv, &nr_operands, &rc))
+		return rc;
+	if (kt_topo_from_sysfs(a.root, &t)) {
 		fprintf(stderr, "ktstr topo: %s\n", kt_last_error());
 		return KT_EXIT_USAGE;
 	}
-	if (json) {
+	if (a.json) {
 		json_t *j = topo_json(t);
 
 		json_dumpf(j, stdout, JSON_INDENT(2));

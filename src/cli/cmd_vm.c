@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* `ktstr vm`: run scenarios inside a VM with the requested topology. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,67 +9,51 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "run_args.h"
 #include "scenario_args.h"
 #include "sched_args.h"
 #include "vm_args.h"
 
 #define DEFAULT_TOPO "1n2l2c1t"
 
-static void help(void)
-{
-	printf(
-	    "usage: ktstr vm [SCENARIO...] [--topo SHAPE] [--kernel K] "
-	    "[--memory MB]\n"
-	    "                [--duration S] [--workers N] [--json FILE] "
-	    "[--accel A]\n\n"
-	    "Boot a sched_ext-capable kernel in QEMU with the CPU topology "
-	    "SHAPE\n"
-	    "(NnNlNcNt: NUMA nodes, LLCs, cores per LLC, threads per core) "
-	    "and run the\n"
-	    "scenarios in it (without names, the default set). A guest "
-	    "crash (panic,\n"
-	    "Oops, BUG:), a boot failure or a timeout is an infrastructure "
-	    "failure\n"
-	    "shown with the console excerpt, never a verdict.\n\n"
-	    "  --topo SHAPE     VM topology (default " DEFAULT_TOPO ")\n"
-	    "  --kernel K       bzImage, cache entry dir, source tree or "
-	    "cached release\n"
-	    "                   (default $KTSTR_KERNEL, then the newest "
-	    "cached kernel)\n"
-	    "  --memory MB      guest memory (default max(512, 256 + 64 "
-	    "per vCPU))\n"
-	    "  --duration S     seconds each scenario runs (default 2)\n"
-	    "  --workers N      workers per cgroup (default: the "
-	    "scenario's)\n"
-	    "  --json FILE      write the VM report (results, guest "
-	    "topology) as JSON\n"
-	    "  --accel A        auto (default), tcg, tcg-multi or kvm; "
-	    "also $KTSTR_ACCEL\n"
-	    "  --boot-timeout S seconds to wait for the guest to boot "
-	    "(default 60+)\n"
-	    "  --scheduler F    the scheduler under test: a JSON "
-	    "definition\n"
-	    "                   (docs/scheduler.md) or a binary; default "
-	    "EEVDF\n"
-	    "  --sched-arg ARG  one more argument for the scheduler "
-	    "(repeatable)\n"
-	    "  --flags A,B      the scheduler's flags to switch on (a "
-	    "profile)\n"
-	    "  --quiet          no progress lines\n"
-	    "  --guest-panic    (self-test) crash the guest kernel after "
-	    "boot\n\n"
-	    "A scheduler that dies, is ejected by the kernel, never attaches "
-	    "or does\n"
-	    "not detach gives the SCHED verdict (exit 1) with the kernel's "
-	    "reason.\n\n"
-	    "exit: 0 pass, 1 a check failed, 2 usage or bad input, 3 "
-	    "infrastructure,\n"
-	    "      4 skipped, 130 interrupted\n");
-}
+struct vm_args {
+	const char *json_path;
+	uint64_t boot_timeout_ns;
+	bool guest_panic;
+	struct kt_cli_vm_args vm;
+	struct kt_cli_run_args run;
+	struct kt_cli_sched sched;
+};
 
-static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
-		      const struct kt_cli_scenarios *sc, const char *topo,
-		      const char *kernel_arg, const char *json_path);
+static const struct kt_cli_opt vm_opts[] = {
+    KT_CLI_STRING("topo", 0, "SHAPE", struct vm_args, vm.topo,
+		  "VM topology (default " DEFAULT_TOPO ")"),
+    KT_CLI_STRING("json", 0, "FILE", struct vm_args, json_path,
+		  "write the VM report (results, guest topology) as JSON"),
+    KT_CLI_DURATION("boot-timeout", 0, "S", struct vm_args, boot_timeout_ns,
+		    "seconds to wait for the guest to boot (default 60+)"),
+    KT_CLI_FLAG("guest-panic", 0, struct vm_args, guest_panic,
+		"(self-test) crash the guest kernel after boot"),
+    {0},
+};
+
+static const struct kt_cli_group vm_group = {.opts = vm_opts};
+
+static const struct kt_cli_cmd vm_cmd = {
+    .name = "ktstr vm",
+    .operands = "[SCENARIO...]",
+    .about = "Boot a sched_ext-capable kernel in QEMU with the CPU topology "
+	     "SHAPE (NnNlNcNt: NUMA nodes, LLCs, cores per LLC, threads per "
+	     "core) and run the scenarios in it (without names, the default "
+	     "set). A guest crash (panic, Oops, BUG:), a boot failure or a "
+	     "timeout is an infrastructure failure shown with the console "
+	     "excerpt, never a verdict.",
+    .notes = "A scheduler that dies, is ejected by the kernel, never "
+	     "attaches or does not detach gives the SCHED verdict (exit 1) "
+	     "with the kernel's reason.",
+    .exit = "0 pass, 1 a check failed, 2 usage or bad input, 3 "
+	    "infrastructure, 4 skipped, 130 interrupted",
+};
 
 /* The scheduler's topology constraints rule this VM out: every scenario
  * is a SKIP with the reason, nothing boots (exit 4). */
@@ -117,81 +100,6 @@ static int skip_all(const struct kt_cli_sched *sched,
 	}
 	json_decref(results);
 	json_decref(j);
-	return rc;
-}
-
-/* The options only `ktstr vm` takes; 0 or an exit code (error printed). */
-static int vm_option(int c, char *const *argv, struct kt_vm_opts *o,
-		     struct kt_cli_sched *sched)
-{
-	switch (c) {
-	case 'b':
-		if (kt_cli_duration("--boot-timeout", optarg,
-				    &o->boot_timeout_ns))
-			return KT_EXIT_USAGE;
-		return 0;
-	case 'S':
-		sched->arg = optarg;
-		return 0;
-	case 'A':
-		return kt_strv_push(&sched->extra, optarg) ? KT_EXIT_INFRA : 0;
-	case 'F':
-		sched->flags = optarg;
-		return 0;
-	case 'P':
-		o->mode = KT_VM_PANIC;
-		return 0;
-	}
-	return kt_cli_bad_option("vm", c, argv);
-}
-
-int kt_cmd_vm(int argc, char **argv)
-{
-	static const struct option opts[] = {
-	    KT_CLI_VM_OPTIONS,
-	    KT_CLI_RUN_OPTIONS,
-	    {"boot-timeout", required_argument, NULL, 'b'},
-	    {"scheduler", required_argument, NULL, 'S'},
-	    {"sched-arg", required_argument, NULL, 'A'},
-	    {"flags", required_argument, NULL, 'F'},
-	    /* harness self-test: the guest crashes its kernel after boot */
-	    {"guest-panic", no_argument, NULL, 'P'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	struct kt_cli_vm_args va = {.topo = DEFAULT_TOPO};
-	struct kt_vm_opts o = {.mode = KT_VM_RUN};
-	struct kt_cli_sched sched = {0};
-	const char *json_path = NULL;
-	struct kt_cli_scenarios sc;
-	int c, rc;
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			help();
-			kt_cli_sched_free(&sched);
-			return KT_EXIT_PASS;
-		}
-		rc = kt_cli_vm_option("vm", c, optarg, &va, &o);
-		if (rc == KT_CLI_OPT_OTHER)
-			rc = kt_cli_run_option(c, optarg, &o.duration_ns,
-					       &o.workers, &json_path);
-		if (rc == KT_CLI_OPT_OTHER)
-			rc = vm_option(c, argv, &o, &sched);
-		if (rc) {
-			kt_cli_sched_free(&sched);
-			return rc;
-		}
-	}
-	/* Names and scenario files are checked before anything boots. */
-	rc = kt_cli_scenarios_load("vm", &argv[optind], (size_t)(argc - optind),
-				   &sc);
-	if (!rc)
-		rc = vm_checked(&o, &sched, &sc, va.topo, va.kernel, json_path);
-	kt_cli_scenarios_free(&sc);
-	kt_cli_sched_free(&sched);
 	return rc;
 }
 
@@ -253,5 +161,39 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 		json_decref(j);
 	}
 	kt_vm_result_free(&res);
+	return rc;
+}
+
+int kt_cmd_vm(int argc, char **argv)
+{
+	struct vm_args a = {.vm.topo = DEFAULT_TOPO};
+	const struct kt_cli_bind binds[] = {
+	    {&vm_group, &a},
+	    {&kt_cli_vm_group, &a.vm},
+	    {&kt_cli_run_group, &a.run},
+	    {&kt_cli_sched_group, &a.sched},
+	    {0},
+	};
+	struct kt_vm_opts o = {.mode = KT_VM_RUN};
+	struct kt_cli_scenarios sc;
+	int nr, rc;
+
+	if (!kt_cli_args(&vm_cmd, binds, argc, argv, &nr, &rc)) {
+		kt_cli_sched_free(&a.sched);
+		return rc;
+	}
+	kt_cli_vm_apply(&a.vm, &o);
+	o.duration_ns = a.run.duration_ns;
+	o.workers = a.run.workers;
+	o.boot_timeout_ns = a.boot_timeout_ns;
+	if (a.guest_panic)
+		o.mode = KT_VM_PANIC;
+	/* Names and scenario files are checked before anything boots. */
+	rc = kt_cli_scenarios_load("vm", &argv[1], (size_t)nr, &sc);
+	if (!rc)
+		rc = vm_checked(&o, &a.sched, &sc, a.vm.topo, a.vm.kernel,
+				a.json_path);
+	kt_cli_scenarios_free(&sc);
+	kt_cli_sched_free(&a.sched);
 	return rc;
 }

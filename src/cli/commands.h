@@ -3,8 +3,6 @@
 #ifndef KTSTR_CLI_COMMANDS_H
 #define KTSTR_CLI_COMMANDS_H
 
-#include <stdbool.h>
-
 /*
  * Each command gets argv with argv[0] = the subcommand name and returns a
  * process exit code (enum kt_exit_code). Usage errors print a message
@@ -17,8 +15,6 @@ int kt_cmd_cleanup(int argc, char **argv);
 int kt_cmd_vm(int argc, char **argv);
 int kt_cmd_shell(int argc, char **argv);
 int kt_cmd_kernel(int argc, char **argv);
-
-/* True when arg is "-h" or "--help". */
-bool kt_cli_is_help(const char *arg);
+int kt_cmd_version(int argc, char **argv);
 
 #endif

@@ -8,44 +8,32 @@
 
 #include "../guest/guest.h"
 #include "commands.h"
+#include "options.h"
 
-struct kt_command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
+static const struct kt_cli_subcmd commands[] = {
+    {"list", NULL, "list the scenarios with one-line descriptions",
+     kt_cmd_list},
+    {"run", NULL, "run scenarios on this host under the active scheduler",
+     kt_cmd_run},
+    {"topo", NULL, "show this host's CPU topology", kt_cmd_topo},
+    {"cleanup", NULL, "remove cgroups ktstr left behind", kt_cmd_cleanup},
+    {"vm", NULL, "run scenarios in a VM with a given CPU topology", kt_cmd_vm},
+    {"shell", NULL, "a shell (or one command) in a VM", kt_cmd_shell},
+    {"kernel", NULL, "fetch, list, locate and clean cached guest kernels",
+     kt_cmd_kernel},
+    {"version", NULL, "print the version (also --version)", kt_cmd_version},
 };
 
-static const struct kt_command commands[] = {
-    {"list", kt_cmd_list, "list the scenarios with one-line descriptions"},
-    {"run", kt_cmd_run,
-     "run scenarios on this host under the active scheduler"},
-    {"topo", kt_cmd_topo, "show this host's CPU topology"},
-    {"cleanup", kt_cmd_cleanup, "remove cgroups ktstr left behind"},
-    {"vm", kt_cmd_vm, "run scenarios in a VM with a given CPU topology"},
-    {"shell", kt_cmd_shell, "a shell (or one command) in a VM"},
-    {"kernel", kt_cmd_kernel,
-     "fetch, list, locate and clean cached guest kernels"},
+static const struct kt_cli_cmd ktstr_cmd = {
+    .name = "ktstr",
+    .operands = "COMMAND [OPTIONS]",
+    .about = "A test harness for Linux process schedulers.",
+    .subcmds = commands,
+    .nr_subcmds = KT_ARRAY_SIZE(commands),
+    .notes = "'ktstr COMMAND --help' describes one command.",
+    .exit = "0 pass, 1 a check failed, 2 usage or input error, 3 "
+	    "infrastructure error, 4 unsupported here or skipped",
 };
-
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: ktstr COMMAND [OPTIONS]\n\n"
-		   "A test harness for Linux process schedulers.\n\n"
-		   "commands:\n");
-	for (size_t i = 0; i < KT_ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name,
-			commands[i].summary);
-	fprintf(f, "\n'ktstr COMMAND --help' describes one command.\n"
-		   "exit codes: 0 pass, 1 a check failed, 2 usage or input "
-		   "error,\n"
-		   "            3 infrastructure error, 4 unsupported here or "
-		   "skipped\n");
-}
-
-bool kt_cli_is_help(const char *arg)
-{
-	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
-}
 
 int main(int argc, char **argv)
 {
@@ -53,13 +41,15 @@ int main(int argc, char **argv)
 	if (getpid() == 1)
 		return kt_guest_main(argc, argv);
 	if (argc < 2) {
-		usage(stderr);
+		kt_cli_help(stderr, &ktstr_cmd, NULL);
 		return KT_EXIT_USAGE;
 	}
 	if (kt_cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
-		usage(stdout);
+		kt_cli_help(stdout, &ktstr_cmd, NULL);
 		return KT_EXIT_PASS;
 	}
+	if (!strcmp(argv[1], "--version"))
+		return kt_cmd_version(argc - 1, argv + 1);
 	for (size_t i = 0; i < KT_ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);

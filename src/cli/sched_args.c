@@ -14,6 +14,22 @@
 #include "cli_util.h"
 #include "sched_args.h"
 
+static const struct kt_cli_opt sched_opts[] = {
+    KT_CLI_STRING("scheduler", 0, "F", struct kt_cli_sched, arg,
+		  "the scheduler under test: a JSON definition "
+		  "(docs/scheduler.md) or a binary; default EEVDF"),
+    KT_CLI_STRINGS("sched-arg", 0, "ARG", struct kt_cli_sched, extra,
+		   "one more argument for the scheduler"),
+    KT_CLI_STRING("flags", 0, "A,B", struct kt_cli_sched, flags,
+		  "the scheduler's flags to switch on (a profile)"),
+    {0},
+};
+
+const struct kt_cli_group kt_cli_sched_group = {
+    .title = "scheduler options",
+    .opts = sched_opts,
+};
+
 static int check_file(const char *cmd, const char *what, const char *path)
 {
 	struct stat st;
@@ -67,13 +83,12 @@ void kt_cli_sched_apply(const struct kt_cli_sched *s, struct kt_vm_opts *o)
 		return;
 	o->sched = &s->def;
 	o->sched_flags = s->mask;
-	o->sched_extra_args =
-	    s->extra.nr ? (const char *const *)s->extra.v : NULL;
+	o->sched_extra_args = s->extra.nr ? s->extra.v : NULL;
 }
 
 void kt_cli_sched_free(struct kt_cli_sched *s)
 {
-	kt_strv_free(&s->extra);
+	kt_cli_strings_free(&s->extra);
 	if (s->has_def)
 		kt_sched_def_free(&s->def);
 	s->has_def = false;

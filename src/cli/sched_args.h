@@ -6,14 +6,19 @@
 #include <ktstr/sched.h>
 #include <ktstr/vm.h>
 
+#include "options.h"
+
 struct kt_cli_sched {
-	const char *arg;      /* --scheduler PATH|JSON, NULL = EEVDF */
-	const char *flags;    /* --flags a,b */
-	struct kt_strv extra; /* --sched-arg ARG... */
+	const char *arg;	     /* --scheduler PATH|JSON, NULL = EEVDF */
+	const char *flags;	     /* --flags a,b */
+	struct kt_cli_strings extra; /* --sched-arg ARG... */
 	struct kt_sched_def def;
 	bool has_def;
 	kt_sched_mask mask;
 };
+
+/* --scheduler, --sched-arg, --flags; binds to a struct kt_cli_sched. */
+extern const struct kt_cli_group kt_cli_sched_group;
 
 /*
  * Resolve the options into s->def: a JSON definition, or a binary (a

@@ -8,27 +8,36 @@
 #include "cli_util.h"
 #include "vm_args.h"
 
-int kt_cli_vm_option(const char *cmd, int c, const char *arg,
-		     struct kt_cli_vm_args *a, struct kt_vm_opts *o)
+/* --accel: "--accel: " and the library's reason. */
+static int set_accel(const char *value, void *target)
 {
-	switch (c) {
-	case 't':
-		a->topo = arg;
-		return 0;
-	case 'k':
-		a->kernel = arg;
-		return 0;
-	case 'm':
-		if (kt_cli_uint("--memory", arg, 128, 1 << 20, &o->memory_mb))
-			return KT_EXIT_USAGE;
-		return 0;
-	case 'a':
-		return kt_cli_vm_accel(cmd, arg, &o->accel);
-	case 'q':
-		o->quiet = true;
-		return 0;
-	}
-	return KT_CLI_OPT_OTHER;
+	if (kt_accel_parse(value, target))
+		return kt_err_wrap(EINVAL, "--accel");
+	return 0;
+}
+
+static const struct kt_cli_opt vm_opts[] = {
+    KT_CLI_STRING("kernel", 0, "K", struct kt_cli_vm_args, kernel,
+		  "bzImage, cache entry dir, source tree or cached release "
+		  "(default $KTSTR_KERNEL, then the newest cached kernel)"),
+    KT_CLI_UINT("memory", 0, "MB", struct kt_cli_vm_args, memory_mb, 128,
+		1 << 20, "guest memory (default max(512, 256 + 64 per vCPU))"),
+    KT_CLI_CALL("accel", 0, "A", struct kt_cli_vm_args, accel, set_accel,
+		"auto (default), tcg, tcg-multi or kvm; also $KTSTR_ACCEL"),
+    KT_CLI_FLAG("quiet", 0, struct kt_cli_vm_args, quiet, "no progress lines"),
+    {0},
+};
+
+const struct kt_cli_group kt_cli_vm_group = {
+    .title = "VM options",
+    .opts = vm_opts,
+};
+
+void kt_cli_vm_apply(const struct kt_cli_vm_args *a, struct kt_vm_opts *o)
+{
+	o->memory_mb = a->memory_mb;
+	o->accel = a->accel;
+	o->quiet = a->quiet;
 }
 
 int kt_cli_vm_topo(const char *cmd, const char *text, struct kt_topo_spec *out)
@@ -47,13 +56,6 @@ int kt_cli_vm_kernel(const char *cmd, const char *arg, char *buf, size_t len)
 		fprintf(stderr, "ktstr %s: %s\n", cmd, kt_last_error());
 		return KT_EXIT_USAGE;
 	}
-	return 0;
-}
-
-int kt_cli_vm_accel(const char *cmd, const char *text, enum kt_accel *out)
-{
-	if (kt_accel_parse(text, out))
-		return kt_cli_usage_error(cmd, "--accel: %s", kt_last_error());
 	return 0;
 }
 

@@ -3,40 +3,36 @@
 #ifndef KTSTR_CLI_VM_ARGS_H
 #define KTSTR_CLI_VM_ARGS_H
 
-#include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <ktstr/vm.h>
 
-/* The options of every command that boots a VM (`vm`, `shell`). */
-/* clang-format off */
-#define KT_CLI_VM_OPTIONS \
-	{"topo", required_argument, NULL, 't'}, \
-	{"kernel", required_argument, NULL, 'k'}, \
-	{"memory", required_argument, NULL, 'm'}, \
-	{"accel", required_argument, NULL, 'a'}, \
-	{"quiet", no_argument, NULL, 'q'}
-/* clang-format on */
+#include "options.h"
 
-/* --topo and --kernel as given (checked later, before the boot). */
+/*
+ * What the VM options say. --topo is the command's own option (each has
+ * its own default shape) but lands here too; --topo and --kernel are
+ * checked later, just before the boot.
+ */
 struct kt_cli_vm_args {
 	const char *topo;
 	const char *kernel;
+	unsigned memory_mb; /* 0 = kt_vm_default_memory_mb */
+	enum kt_accel accel;
+	bool quiet;
 };
 
-/*
- * Take getopt_long's c if it is one of KT_CLI_VM_OPTIONS: 0 when taken,
- * KT_EXIT_USAGE (error printed) for a bad value, KT_CLI_OPT_OTHER else.
- */
-int kt_cli_vm_option(const char *cmd, int c, const char *arg,
-		     struct kt_cli_vm_args *a, struct kt_vm_opts *o);
+/* --kernel, --memory, --accel, --quiet; binds to a struct kt_cli_vm_args. */
+extern const struct kt_cli_group kt_cli_vm_group;
+
+/* Copy memory, accel and quiet into o. */
+void kt_cli_vm_apply(const struct kt_cli_vm_args *a, struct kt_vm_opts *o);
 /* Parse --topo text; prints the error and returns KT_EXIT_USAGE, or 0. */
 int kt_cli_vm_topo(const char *cmd, const char *text, struct kt_topo_spec *out);
 /* Resolve --kernel (NULL = $KTSTR_KERNEL, then the cache) into buf;
  * prints the error and returns KT_EXIT_USAGE, or 0. */
 int kt_cli_vm_kernel(const char *cmd, const char *arg, char *buf, size_t len);
-/* --accel value; prints the error and returns KT_EXIT_USAGE, or 0. */
-int kt_cli_vm_accel(const char *cmd, const char *text, enum kt_accel *out);
 /* The process exit code for kt_vm_run's error return (setup failures). */
 int kt_cli_vm_setup_error(const char *cmd, int err);
 /* Print the failure of a VM that did not end with its exit message:

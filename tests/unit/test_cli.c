@@ -53,6 +53,74 @@ static void test_help_and_unknown_command(void **state)
 	}
 }
 
+/* Every subcommand's --help exits 0 and names each of its options. */
+static void test_every_help(void **state)
+{
+	static const struct {
+		const char *cmd, *sub;
+		const char *want[16];
+	} cases[] = {
+	    {"list", NULL, {"--json"}},
+	    {"run",
+	     NULL,
+	     {"[NAME|FILE.json...]", "--duration S", "--workers N",
+	      "--json FILE", "--cgroup-root D", "exit: "}},
+	    {"topo", NULL, {"--json", "--sysfs ROOT"}},
+	    {"cleanup", NULL, {"--cgroup-root DIR"}},
+	    {"vm",
+	     NULL,
+	     {"[SCENARIO...]", "--topo SHAPE", "--kernel K", "--memory MB",
+	      "--duration S", "--workers N", "--json FILE", "--accel A",
+	      "--boot-timeout S", "--scheduler F", "--sched-arg ARG",
+	      "--flags A,B", "--quiet", "--guest-panic", "130 interrupted"}},
+	    {"shell",
+	     NULL,
+	     {"--topo SHAPE", "--kernel K", "--memory MB", "--exec CMD",
+	      "--include FILE", "--accel A", "--quiet"}},
+	    {"kernel",
+	     NULL,
+	     {"fetch", "list", "path [RELEASE]", "clean [--keep N]"}},
+	    {"kernel", "fetch", {"CONFIG_SCHED_CLASS_EXT=y"}},
+	    {"kernel", "list", {"newest release first"}},
+	    {"kernel", "path", {"[RELEASE]"}},
+	    {"kernel", "clean", {"--keep N"}},
+	    {"version", NULL, {"ktstr MAJOR.MINOR"}},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char usage[64];
+		int rc = cases[i].sub
+			     ? ktstr(cases[i].cmd, cases[i].sub, "--help", NULL)
+			     : ktstr(cases[i].cmd, "--help", NULL);
+
+		assert_int_equal(rc, 0);
+		snprintf(usage, sizeof(usage), "usage: ktstr %s%s%s",
+			 cases[i].cmd, cases[i].sub ? " " : "",
+			 cases[i].sub ? cases[i].sub : "");
+		assert_non_null(strstr(out, usage));
+		if (strcmp(cases[i].cmd, "kernel") || cases[i].sub)
+			assert_non_null(strstr(out, "-h, --help"));
+		for (size_t k = 0; cases[i].want[k]; k++)
+			if (!strstr(out, cases[i].want[k]))
+				fail_msg("ktstr %s %s --help: no '%s' in\n%s",
+					 cases[i].cmd,
+					 cases[i].sub ? cases[i].sub : "",
+					 cases[i].want[k], out);
+	}
+}
+
+static void test_version(void **state)
+{
+	(void)state;
+	assert_int_equal(ktstr("--version", NULL), 0);
+	assert_string_equal(out, "ktstr 0.9\n");
+	assert_int_equal(ktstr("version", NULL), 0);
+	assert_string_equal(out, "ktstr 0.9\n");
+	assert_int_equal(ktstr("version", "extra", NULL), 2);
+	assert_non_null(strstr(errbuf, "unexpected argument 'extra'"));
+}
+
 static void test_list(void **state)
 {
 	static const char *const names[] = {
@@ -99,7 +167,17 @@ static void test_run_bad_input(void **state)
 	assert_int_equal(ktstr("run", "--workers", "0", NULL), 2);
 	assert_non_null(strstr(errbuf, "--workers '0'"));
 	assert_int_equal(ktstr("run", "--duration", NULL), 2);
-	assert_non_null(strstr(errbuf, "needs a value"));
+	assert_string_equal(errbuf, "ktstr run: --duration needs a value\n"
+				    "'ktstr run --help' shows the options\n");
+	assert_int_equal(ktstr("vm", "--bogus", NULL), 2);
+	assert_string_equal(errbuf, "ktstr vm: unknown option '--bogus'\n"
+				    "'ktstr vm --help' shows the options\n");
+	assert_int_equal(ktstr("kernel", "clean", "--keep", "x", NULL), 2);
+	assert_non_null(strstr(errbuf, "--keep 'x': expected a whole number"));
+	assert_int_equal(ktstr("kernel", "path", "a", "b", NULL), 2);
+	assert_non_null(strstr(errbuf, "unexpected argument 'b'"));
+	assert_int_equal(ktstr("shell", "ls", NULL), 2);
+	assert_non_null(strstr(errbuf, "(use --exec 'CMD ARGS')"));
 }
 
 /*
@@ -137,6 +215,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_help_and_unknown_command),
+	    cmocka_unit_test(test_every_help),
+	    cmocka_unit_test(test_version),
 	    cmocka_unit_test(test_list),
 	    cmocka_unit_test(test_topo_recorded_trees),
 	    cmocka_unit_test(test_run_bad_input),

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The options of the commands that run scenarios (`run`, `vm`). */
+#include "run_args.h"
+
+static const struct kt_cli_opt run_opts[] = {
+    KT_CLI_DURATION("duration", 0, "S", struct kt_cli_run_args, duration_ns,
+		    "seconds each scenario runs (default 2, or the scenario "
+		    "file's; also 500ms)"),
+    KT_CLI_UINT("workers", 0, "N", struct kt_cli_run_args, workers, 1, 1024,
+		"workers per cgroup (default 2, or the scenario file's)"),
+    {0},
+};
+
+const struct kt_cli_group kt_cli_run_group = {
+    .title = "scenario options",
+    .opts = run_opts,
+};
