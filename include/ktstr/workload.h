@@ -248,12 +248,21 @@ enum kt_policy_kind {
 	KT_POLICY_IDLE,
 	KT_POLICY_FIFO,
 	KT_POLICY_RR,
+	KT_POLICY__COUNT,
 };
 struct kt_sched_policy {
 	enum kt_policy_kind kind;
 	int priority; /* 1..99 for FIFO/RR */
 };
+/* "Normal", "Batch", "Idle", "Fifo", "RoundRobin"; "?" for another value. */
 const char *kt_policy_name(enum kt_policy_kind k);
+/* Case-sensitive name -> policy; -EINVAL (the message lists the names). */
+int kt_policy_parse(const char *name, enum kt_policy_kind *out);
+/* Lowercase, as chrt(1) spells them: "normal", "batch", "idle", "fifo",
+ * "rr" (a scenario file's {"fifo": PRIO}); "?" for another value. */
+const char *kt_policy_short_name(enum kt_policy_kind k);
+/* Fifo and RoundRobin: real-time, with a priority 1..99. */
+bool kt_policy_is_realtime(enum kt_policy_kind k);
 
 struct kt_workload_config {
 	unsigned num_workers; /* 0 = 1 */

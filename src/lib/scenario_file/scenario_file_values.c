@@ -209,42 +209,65 @@ int sf_parse_hold(const struct sf_parse *p, const json_t *v, const char *path,
 
 /* ---- policy ---- */
 
+/* What a file may write for a policy: a plain name, or {"<short name>":
+ * PRIO} for a real-time one: "Normal", ... {"fifo": PRIO} or {"rr": PRIO}. */
+static void policy_forms(char *buf, size_t len)
+{
+	enum kt_policy_kind k;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < KT_POLICY__COUNT && n < len; k++) {
+		const char *sep = k + 1 == KT_POLICY__COUNT ? " or " : ", ";
+
+		if (k == 0)
+			sep = "";
+		if (kt_policy_is_realtime(k))
+			n += (size_t)snprintf(buf + n, len - n,
+					      "%s{\"%s\": PRIO}", sep,
+					      kt_policy_short_name(k));
+		else
+			n += (size_t)snprintf(buf + n, len - n, "%s\"%s\"", sep,
+					      kt_policy_name(k));
+	}
+}
+
 int sf_parse_policy(const struct sf_parse *p, const json_t *v, const char *path,
 		    struct kt_sched_policy *out)
 {
-	static const char *const rt[] = {"fifo", "rr", NULL};
-	static const char *const plain[] = {"Normal", "Batch", "Idle"};
-	static const enum kt_policy_kind plain_kind[] = {
-	    KT_POLICY_NORMAL, KT_POLICY_BATCH, KT_POLICY_IDLE};
-	struct kt_sched_policy pol = {0};
-	size_t which = 0;
+	const char *rt[KT_POLICY__COUNT + 1];
+	enum kt_policy_kind rt_kind[KT_POLICY__COUNT], k;
+	char forms[256];
+	size_t nr_rt = 0, which = 0;
 	uint64_t prio = 0;
 	int err;
 
+	policy_forms(forms, sizeof(forms));
 	if (json_is_string(v)) {
-		for (size_t i = 0; i < KT_ARRAY_SIZE(plain); i++) {
-			if (!strcmp(json_string_value(v), plain[i])) {
-				out->kind = plain_kind[i];
-				out->priority = 0;
-				return 0;
-			}
+		if (!kt_policy_parse(json_string_value(v), &k) &&
+		    !kt_policy_is_realtime(k)) {
+			*out = (struct kt_sched_policy){.kind = k};
+			return 0;
 		}
 		return sf_err_val(p, path,
-				  "unknown policy \"%s\" (expected \"Normal\", "
-				  "\"Batch\", \"Idle\", {\"fifo\": PRIO} or "
-				  "{\"rr\": PRIO})",
-				  json_string_value(v));
+				  "unknown policy \"%s\" (expected %s)",
+				  json_string_value(v), forms);
 	}
-	err = sf_want_object(p, v, path,
-			     "\"Normal\", \"Batch\", \"Idle\", {\"fifo\": "
-			     "PRIO} or {\"rr\": PRIO}");
+	/* The object form: {"<short name>": PRIO} of a real-time policy. */
+	for (k = 0; k < KT_POLICY__COUNT; k++) {
+		if (!kt_policy_is_realtime(k))
+			continue;
+		rt_kind[nr_rt] = k;
+		rt[nr_rt++] = kt_policy_short_name(k);
+	}
+	rt[nr_rt] = NULL;
+	err = sf_want_object(p, v, path, forms);
 	err = err ?: one_of(p, v, path, rt, "a real-time policy", &which);
 	err = err ?: sf_get_uint(p, v, path, rt[which], 1, 99, &prio, NULL);
 	if (err)
 		return err;
-	pol.kind = which ? KT_POLICY_RR : KT_POLICY_FIFO;
-	pol.priority = (int)prio;
-	*out = pol;
+	*out = (struct kt_sched_policy){.kind = rt_kind[which],
+					.priority = (int)prio};
 	return 0;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Work kinds: the kind table (names, defaults, group sizes, validation),
- * the policy names, per-worker setup/teardown and the dispatch to the
- * per-family loops (see work_kinds.h for which file runs which kind).
+ * per-worker setup/teardown and the dispatch to the per-family loops (see
+ * work_kinds.h for which file runs which kind).
  *
  * Setup before the gate: IoSyncWrite and a Sequence with an io phase get a
  * scratch file (created and unlinked at once); the cache kinds, the page
@@ -109,23 +109,6 @@ bool kt_work_kind_blocks(enum kt_work_kind k)
 	default:
 		return true;
 	}
-}
-
-const char *kt_policy_name(enum kt_policy_kind k)
-{
-	switch (k) {
-	case KT_POLICY_NORMAL:
-		return "Normal";
-	case KT_POLICY_BATCH:
-		return "Batch";
-	case KT_POLICY_IDLE:
-		return "Idle";
-	case KT_POLICY_FIFO:
-		return "Fifo";
-	case KT_POLICY_RR:
-		return "RoundRobin";
-	}
-	return "?";
 }
 
 static void dfl32(uint32_t *v, uint32_t d)

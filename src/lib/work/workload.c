@@ -49,6 +49,7 @@
 #include <ktstr/common.h>
 #include <ktstr/workload.h>
 
+#include "sched_policy.h"
 #include "work_groups.h"
 #include "work_kinds.h"
 #include "worker_telemetry.h"
@@ -126,27 +127,6 @@ static void to_cpu_set(const struct kt_cpuset *s, cpu_set_t *cs)
 		if (cpu < CPU_SETSIZE)
 			CPU_SET(cpu, cs);
 	}
-}
-
-static int policy_to_sched(enum kt_policy_kind k)
-{
-	switch (k) {
-	case KT_POLICY_BATCH:
-		return SCHED_BATCH;
-	case KT_POLICY_IDLE:
-		return SCHED_IDLE;
-	case KT_POLICY_FIFO:
-		return SCHED_FIFO;
-	case KT_POLICY_RR:
-		return SCHED_RR;
-	default:
-		return SCHED_OTHER;
-	}
-}
-
-static bool policy_is_rt(enum kt_policy_kind k)
-{
-	return k == KT_POLICY_FIFO || k == KT_POLICY_RR;
 }
 
 /* ---- the worker process ---- */
@@ -230,9 +210,9 @@ static __attribute__((noreturn)) void child_main(struct kt_workload *w,
 			child_fail(w, i);
 		}
 	}
-	if (policy_is_rt(w->cfg.policy.kind))
+	if (kt_policy_is_realtime(w->cfg.policy.kind))
 		sp.sched_priority = w->cfg.policy.priority;
-	if (sched_setscheduler(0, policy_to_sched(w->cfg.policy.kind), &sp)) {
+	if (sched_setscheduler(0, kt_policy_sched(w->cfg.policy.kind), &sp)) {
 		snprintf(rep->error, sizeof(rep->error),
 			 "sched_setscheduler %s priority %d: %s",
 			 kt_policy_name(w->cfg.policy.kind), sp.sched_priority,
@@ -326,16 +306,17 @@ static int check_config(const struct kt_workload_config *cfg)
 			      "workload: num_workers %u: more than the limit "
 			      "of %d",
 			      cfg->num_workers, KT_WL_MAX_WORKERS);
-	if ((unsigned)p->kind > KT_POLICY_RR)
+	if ((unsigned)p->kind >= KT_POLICY__COUNT)
 		return kt_err(EINVAL,
 			      "workload: scheduling policy %d: not a valid "
 			      "policy",
 			      (int)p->kind);
-	if (policy_is_rt(p->kind) && (p->priority < 1 || p->priority > 99))
+	if (kt_policy_is_realtime(p->kind) &&
+	    (p->priority < 1 || p->priority > 99))
 		return kt_err(EINVAL,
 			      "workload: %s priority %d: out of range 1..99",
 			      kt_policy_name(p->kind), p->priority);
-	if (!policy_is_rt(p->kind) && p->priority != 0)
+	if (!kt_policy_is_realtime(p->kind) && p->priority != 0)
 		return kt_err(EINVAL,
 			      "workload: %s priority %d: a priority applies "
 			      "only to Fifo and RoundRobin",
