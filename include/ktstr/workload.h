@@ -200,6 +200,9 @@ const char *kt_work_kind_name(enum kt_work_kind k);
  * names). Sequence and Custom need parameters and cannot be parsed.
  */
 int kt_work_kind_parse(const char *name, enum kt_work_kind *out);
+/* Any kind by its name, Sequence and Custom too (no message);
+ * KT_WORK__COUNT for an unknown name or NULL. */
+enum kt_work_kind kt_work_kind_by_name(const char *name);
 /* Can this kind block voluntarily (and so record wake latency)? Sequence
  * can (sleep/yield/io phases); Custom decides for itself (false). */
 bool kt_work_kind_blocks(enum kt_work_kind k);

@@ -381,77 +381,55 @@ static const struct wparam p_mutex[] = {
     {0}};
 static const struct wparam p_none[] = {{0}};
 
+/* The parameters a file may give each kind (none where NULL). */
+static const struct wparam *const params[KT_WORK__COUNT] = {
+    [KT_WORK_BURSTY] = p_bursty,	[KT_WORK_PIPE_IO] = p_pipe,
+    [KT_WORK_FUTEX_PING_PONG] = p_ping, [KT_WORK_CACHE_PRESSURE] = p_cache,
+    [KT_WORK_CACHE_YIELD] = p_cache,	[KT_WORK_CACHE_PIPE] = p_cpipe,
+    [KT_WORK_FUTEX_FAN_OUT] = p_ffan,	[KT_WORK_FAN_OUT_COMPUTE] = p_foc,
+    [KT_WORK_AFFINITY_CHURN] = p_aff,	[KT_WORK_POLICY_CHURN] = p_pol,
+    [KT_WORK_PAGE_FAULT_CHURN] = p_pf,	[KT_WORK_MUTEX_CONTENTION] = p_mutex,
+};
+
 static const struct wparam *params_of(enum kt_work_kind k)
 {
-	switch (k) {
-	case KT_WORK_BURSTY:
-		return p_bursty;
-	case KT_WORK_PIPE_IO:
-		return p_pipe;
-	case KT_WORK_FUTEX_PING_PONG:
-		return p_ping;
-	case KT_WORK_CACHE_PRESSURE:
-	case KT_WORK_CACHE_YIELD:
-		return p_cache;
-	case KT_WORK_CACHE_PIPE:
-		return p_cpipe;
-	case KT_WORK_FUTEX_FAN_OUT:
-		return p_ffan;
-	case KT_WORK_FAN_OUT_COMPUTE:
-		return p_foc;
-	case KT_WORK_AFFINITY_CHURN:
-		return p_aff;
-	case KT_WORK_POLICY_CHURN:
-		return p_pol;
-	case KT_WORK_PAGE_FAULT_CHURN:
-		return p_pf;
-	case KT_WORK_MUTEX_CONTENTION:
-		return p_mutex;
-	default:
-		return p_none;
-	}
+	return (unsigned)k < KT_WORK__COUNT && params[k] ? params[k] : p_none;
 }
 
-/* The kinds a file can name: the parsable ones plus Sequence. */
+/* The kinds a file can name: all but Custom (a C function). */
 static void kind_list(char *buf, size_t len)
 {
 	size_t n = 0;
-	enum kt_work_kind k;
 
 	buf[0] = '\0';
 	for (unsigned i = 0; i < KT_WORK__COUNT && n < len; i++) {
-		const char *name = kt_work_kind_name((enum kt_work_kind)i);
-
-		if (i != KT_WORK_SEQUENCE && kt_work_kind_parse(name, &k))
+		if (i == KT_WORK_CUSTOM)
 			continue;
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
-				      name);
+				      kt_work_kind_name((enum kt_work_kind)i));
 	}
-	kt_clear_error();
 }
 
 static int work_kind(const struct sf_parse *p, const char *name,
 		     const char *path, bool object_form, enum kt_work_kind *out)
 {
+	enum kt_work_kind k = kt_work_kind_by_name(name);
 	char list[512];
 
-	if (!strcmp(name, "Sequence")) {
-		if (!object_form)
-			return sf_err_val(
-			    p, path,
-			    "Sequence needs its phases: write "
-			    "{\"type\": \"Sequence\", \"phases\": "
-			    "[{\"kind\": \"Spin\", \"ms\": 5}, "
-			    "...]}");
-		*out = KT_WORK_SEQUENCE;
-		return 0;
-	}
-	if (!strcmp(name, "Custom"))
+	if (k == KT_WORK_SEQUENCE && !object_form)
+		return sf_err_val(p, path,
+				  "Sequence needs its phases: write "
+				  "{\"type\": \"Sequence\", \"phases\": "
+				  "[{\"kind\": \"Spin\", \"ms\": 5}, "
+				  "...]}");
+	if (k == KT_WORK_CUSTOM)
 		return sf_err_val(p, path,
 				  "Custom work runs a C function and cannot "
 				  "come from a scenario file");
-	if (!kt_work_kind_parse(name, out))
+	if (k != KT_WORK__COUNT) {
+		*out = k;
 		return 0;
+	}
 	kind_list(list, sizeof(list));
 	return sf_err_val(p, path,
 			  "unknown work type \"%s\" (expected one of %s)", name,
