@@ -200,6 +200,9 @@ const char *kt_work_kind_name(enum kt_work_kind k);
  * names). Sequence and Custom need parameters and cannot be parsed.
  */
 int kt_work_kind_parse(const char *name, enum kt_work_kind *out);
+/* Any kind by its name, Sequence and Custom too (no message);
+ * KT_WORK__COUNT for an unknown name or NULL. */
+enum kt_work_kind kt_work_kind_by_name(const char *name);
 /* Can this kind block voluntarily (and so record wake latency)? Sequence
  * can (sleep/yield/io phases); Custom decides for itself (false). */
 bool kt_work_kind_blocks(enum kt_work_kind k);
@@ -248,12 +251,21 @@ enum kt_policy_kind {
 	KT_POLICY_IDLE,
 	KT_POLICY_FIFO,
 	KT_POLICY_RR,
+	KT_POLICY__COUNT,
 };
 struct kt_sched_policy {
 	enum kt_policy_kind kind;
 	int priority; /* 1..99 for FIFO/RR */
 };
+/* "Normal", "Batch", "Idle", "Fifo", "RoundRobin"; "?" for another value. */
 const char *kt_policy_name(enum kt_policy_kind k);
+/* Case-sensitive name -> policy; -EINVAL (the message lists the names). */
+int kt_policy_parse(const char *name, enum kt_policy_kind *out);
+/* Lowercase, as chrt(1) spells them: "normal", "batch", "idle", "fifo",
+ * "rr" (a scenario file's {"fifo": PRIO}); "?" for another value. */
+const char *kt_policy_short_name(enum kt_policy_kind k);
+/* Fifo and RoundRobin: real-time, with a priority 1..99. */
+bool kt_policy_is_realtime(enum kt_policy_kind k);
 
 struct kt_workload_config {
 	unsigned num_workers; /* 0 = 1 */

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Unit tests of every work type: names and parsing, group sizes and the
- * group-size errors, and real forked workers of each kind (~300 ms each)
- * with their telemetry, the grouped kinds' behaviour when a partner stops
- * or dies, Sequence phase order, the Custom API, and that nothing is left
- * behind after the stop (waitpid(-1) -> ECHILD, with this process as the
- * child subreaper so orphaned grandchildren would show up too).
+ * Unit tests of every work type: the kind descriptors, names and parsing,
+ * group sizes and the group-size errors, and real forked workers of each
+ * kind (~300 ms each) with their telemetry, the grouped kinds' behaviour
+ * when a partner stops or dies, Sequence phase order, the Custom API, and
+ * that nothing is left behind after the stop (waitpid(-1) -> ECHILD, with
+ * this process as the child subreaper so orphaned grandchildren would show
+ * up too).
  *
  * Bounds are loose (a loaded 2-CPU machine): structure and orders of
  * magnitude, never tight durations.
@@ -30,6 +31,8 @@
 #include <ktstr/common.h>
 #include <ktstr/cpuset.h>
 #include <ktstr/workload.h>
+
+#include "work/work_kind_desc.h"
 
 #define RUN_NS KT_MS(300)
 
@@ -208,6 +211,79 @@ static void test_names(void **state)
 	assert_false(kt_work_kind_blocks(KT_WORK_CACHE_PRESSURE));
 	assert_false(kt_work_kind_blocks(KT_WORK_PAGE_FAULT_CHURN));
 	assert_false(kt_work_kind_blocks(KT_WORK_CUSTOM));
+}
+
+/* ---- descriptors ---- */
+
+static int returns_at_once(const struct kt_worker_ctx *wctx, void *arg)
+{
+	(void)wctx;
+	(void)arg;
+	return 0;
+}
+
+/* The smallest valid work type of kind k: its defaults, plus the
+ * parameters a kind that cannot be built from its name needs. */
+static struct kt_work_type smallest_valid(enum kt_work_kind k)
+{
+	if (k == KT_WORK_SEQUENCE)
+		return KT_WORK_SEQUENCE_OF(KT_PHASE(SPIN, KT_MS(1)));
+	if (k == KT_WORK_CUSTOM)
+		return KT_WORK_CUSTOM_OF(NULL, returns_at_once, NULL);
+	return KT_WORK(k);
+}
+
+/*
+ * Walk every descriptor: it sits in its kind's slot with a unique name
+ * that round-trips through kt_work_kind_parse exactly when it is parsable,
+ * its group has at least one worker (1 when ungrouped, 2 for pipe pairs),
+ * and its defaults alone are a valid work type exactly when it is
+ * parsable (the others become valid with their required parameters).
+ */
+static void test_descriptors(void **state)
+{
+	enum kt_work_kind k, j, got;
+	int err;
+
+	(void)state;
+	for (k = 0; k < KT_WORK__COUNT; k++) {
+		const struct kt_work_kind_desc *d = kt_work_desc(k);
+		struct kt_work_type w = KT_WORK(k), full = smallest_valid(k);
+		unsigned g;
+
+		assert_non_null(d);
+		assert_int_equal(d->kind, k);
+		assert_non_null(d->name);
+		assert_non_null(d->loop);
+		assert_string_equal(kt_work_kind_name(k), d->name);
+		assert_int_equal(kt_work_kind_by_name(d->name), k);
+		for (j = 0; j < k; j++)
+			assert_string_not_equal(kt_work_desc(j)->name, d->name);
+		got = KT_WORK__COUNT;
+		assert_int_equal(kt_work_kind_parse(d->name, &got),
+				 d->parsable ? 0 : -EINVAL);
+		assert_int_equal(got, d->parsable ? k : KT_WORK__COUNT);
+		assert_int_equal(kt_work_kind_blocks(k), d->blocks);
+
+		/* A fixed group size or a function of the params, not both. */
+		assert_true(!d->group_size != !d->group_size_of);
+		g = kt_work_group_size(&w); /* of the resolved defaults */
+		assert_true(g >= 1);
+		if (d->grouping == KT_GROUPING_NONE)
+			assert_int_equal(g, 1);
+		if (d->grouping == KT_GROUPING_PIPES)
+			assert_int_equal(g, 2);
+		err = kt_work_check(&w, g);
+		if (err != (d->parsable ? 0 : -EINVAL))
+			fail_msg("%s: defaults alone %s (%s), parsable %d",
+				 d->name, err ? "refused" : "accepted",
+				 err ? kt_last_error() : "", d->parsable);
+		if (kt_work_check(&full, kt_work_group_size(&full)))
+			fail_msg("%s: %s", d->name, kt_last_error());
+	}
+	assert_null(kt_work_desc(KT_WORK__COUNT));
+	assert_int_equal(kt_work_kind_by_name("spinwait"), KT_WORK__COUNT);
+	assert_int_equal(kt_work_kind_by_name(NULL), KT_WORK__COUNT);
 }
 
 /* ---- group sizes and their errors ---- */
@@ -832,6 +908,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_descriptors),
 	    cmocka_unit_test(test_group_sizes),
 	    cmocka_unit_test(test_group_errors),
 	    cmocka_unit_test(test_each_kind),

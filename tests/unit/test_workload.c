@@ -155,6 +155,36 @@ static void test_names(void **state)
 	assert_string_equal(kt_policy_name(KT_POLICY_NORMAL), "Normal");
 	assert_string_equal(kt_policy_name(KT_POLICY_FIFO), "Fifo");
 	assert_string_equal(kt_policy_name(KT_POLICY_RR), "RoundRobin");
+	assert_string_equal(kt_policy_name((enum kt_policy_kind)9), "?");
+}
+
+/* The policy table: every name parses back, short names, real-time. */
+static void test_policy_names(void **state)
+{
+	enum kt_policy_kind k, got;
+
+	(void)state;
+	for (k = 0; k < KT_POLICY__COUNT; k++) {
+		got = KT_POLICY__COUNT;
+		assert_int_equal(kt_policy_parse(kt_policy_name(k), &got), 0);
+		assert_int_equal(got, k);
+		assert_int_equal(kt_policy_is_realtime(k),
+				 k == KT_POLICY_FIFO || k == KT_POLICY_RR);
+	}
+	assert_false(kt_policy_is_realtime(KT_POLICY__COUNT));
+	assert_string_equal(kt_policy_short_name(KT_POLICY_NORMAL), "normal");
+	assert_string_equal(kt_policy_short_name(KT_POLICY_FIFO), "fifo");
+	assert_string_equal(kt_policy_short_name(KT_POLICY_RR), "rr");
+	assert_string_equal(kt_policy_short_name(KT_POLICY__COUNT), "?");
+
+	/* Case-sensitive; the message lists every name. */
+	got = KT_POLICY__COUNT;
+	assert_int_equal(kt_policy_parse("fifo", &got), -EINVAL);
+	assert_int_equal(got, KT_POLICY__COUNT);
+	assert_non_null(strstr(kt_last_error(), "\"fifo\""));
+	assert_non_null(
+	    strstr(kt_last_error(), "Normal, Batch, Idle, Fifo, RoundRobin"));
+	assert_int_equal(kt_policy_parse(NULL, &got), -EINVAL);
 }
 
 /* ---- (f) bad configurations ---- */
@@ -717,6 +747,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_policy_names),
 	    cmocka_unit_test(test_bad_config),
 	    cmocka_unit_test(test_setup_failure),
 	    cmocka_unit_test(test_gap_from_sigstop),

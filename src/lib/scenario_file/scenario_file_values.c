@@ -210,42 +210,65 @@ int sf_parse_hold(const struct sf_parse *p, const json_t *v, const char *path,
 
 /* ---- policy ---- */
 
+/* What a file may write for a policy: a plain name, or {"<short name>":
+ * PRIO} for a real-time one: "Normal", ... {"fifo": PRIO} or {"rr": PRIO}. */
+static void policy_forms(char *buf, size_t len)
+{
+	enum kt_policy_kind k;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < KT_POLICY__COUNT && n < len; k++) {
+		const char *sep = k + 1 == KT_POLICY__COUNT ? " or " : ", ";
+
+		if (k == 0)
+			sep = "";
+		if (kt_policy_is_realtime(k))
+			n += (size_t)snprintf(buf + n, len - n,
+					      "%s{\"%s\": PRIO}", sep,
+					      kt_policy_short_name(k));
+		else
+			n += (size_t)snprintf(buf + n, len - n, "%s\"%s\"", sep,
+					      kt_policy_name(k));
+	}
+}
+
 int sf_parse_policy(const struct sf_parse *p, const json_t *v, const char *path,
 		    struct kt_sched_policy *out)
 {
-	static const char *const rt[] = {"fifo", "rr", NULL};
-	static const char *const plain[] = {"Normal", "Batch", "Idle"};
-	static const enum kt_policy_kind plain_kind[] = {
-	    KT_POLICY_NORMAL, KT_POLICY_BATCH, KT_POLICY_IDLE};
-	struct kt_sched_policy pol = {0};
-	size_t which = 0;
+	const char *rt[KT_POLICY__COUNT + 1];
+	enum kt_policy_kind rt_kind[KT_POLICY__COUNT], k;
+	char forms[256];
+	size_t nr_rt = 0, which = 0;
 	uint64_t prio = 0;
 	int err;
 
+	policy_forms(forms, sizeof(forms));
 	if (json_is_string(v)) {
-		for (size_t i = 0; i < KT_ARRAY_SIZE(plain); i++) {
-			if (!strcmp(json_string_value(v), plain[i])) {
-				out->kind = plain_kind[i];
-				out->priority = 0;
-				return 0;
-			}
+		if (!kt_policy_parse(json_string_value(v), &k) &&
+		    !kt_policy_is_realtime(k)) {
+			*out = (struct kt_sched_policy){.kind = k};
+			return 0;
 		}
 		return sf_err_val(p, path,
-				  "unknown policy \"%s\" (expected \"Normal\", "
-				  "\"Batch\", \"Idle\", {\"fifo\": PRIO} or "
-				  "{\"rr\": PRIO})",
-				  json_string_value(v));
+				  "unknown policy \"%s\" (expected %s)",
+				  json_string_value(v), forms);
 	}
-	err = sf_want_object(p, v, path,
-			     "\"Normal\", \"Batch\", \"Idle\", {\"fifo\": "
-			     "PRIO} or {\"rr\": PRIO}");
+	/* The object form: {"<short name>": PRIO} of a real-time policy. */
+	for (k = 0; k < KT_POLICY__COUNT; k++) {
+		if (!kt_policy_is_realtime(k))
+			continue;
+		rt_kind[nr_rt] = k;
+		rt[nr_rt++] = kt_policy_short_name(k);
+	}
+	rt[nr_rt] = NULL;
+	err = sf_want_object(p, v, path, forms);
 	err = err ?: one_of(p, v, path, rt, "a real-time policy", &which);
 	err = err ?: sf_get_uint(p, v, path, rt[which], 1, 99, &prio, NULL);
 	if (err)
 		return err;
-	pol.kind = which ? KT_POLICY_RR : KT_POLICY_FIFO;
-	pol.priority = (int)prio;
-	*out = pol;
+	*out = (struct kt_sched_policy){.kind = rt_kind[which],
+					.priority = (int)prio};
 	return 0;
 }
 
@@ -361,77 +384,55 @@ static const struct wparam p_mutex[] = {
     {0}};
 static const struct wparam p_none[] = {{0}};
 
+/* The parameters a file may give each kind (none where NULL). */
+static const struct wparam *const params[KT_WORK__COUNT] = {
+    [KT_WORK_BURSTY] = p_bursty,	[KT_WORK_PIPE_IO] = p_pipe,
+    [KT_WORK_FUTEX_PING_PONG] = p_ping, [KT_WORK_CACHE_PRESSURE] = p_cache,
+    [KT_WORK_CACHE_YIELD] = p_cache,	[KT_WORK_CACHE_PIPE] = p_cpipe,
+    [KT_WORK_FUTEX_FAN_OUT] = p_ffan,	[KT_WORK_FAN_OUT_COMPUTE] = p_foc,
+    [KT_WORK_AFFINITY_CHURN] = p_aff,	[KT_WORK_POLICY_CHURN] = p_pol,
+    [KT_WORK_PAGE_FAULT_CHURN] = p_pf,	[KT_WORK_MUTEX_CONTENTION] = p_mutex,
+};
+
 static const struct wparam *params_of(enum kt_work_kind k)
 {
-	switch (k) {
-	case KT_WORK_BURSTY:
-		return p_bursty;
-	case KT_WORK_PIPE_IO:
-		return p_pipe;
-	case KT_WORK_FUTEX_PING_PONG:
-		return p_ping;
-	case KT_WORK_CACHE_PRESSURE:
-	case KT_WORK_CACHE_YIELD:
-		return p_cache;
-	case KT_WORK_CACHE_PIPE:
-		return p_cpipe;
-	case KT_WORK_FUTEX_FAN_OUT:
-		return p_ffan;
-	case KT_WORK_FAN_OUT_COMPUTE:
-		return p_foc;
-	case KT_WORK_AFFINITY_CHURN:
-		return p_aff;
-	case KT_WORK_POLICY_CHURN:
-		return p_pol;
-	case KT_WORK_PAGE_FAULT_CHURN:
-		return p_pf;
-	case KT_WORK_MUTEX_CONTENTION:
-		return p_mutex;
-	default:
-		return p_none;
-	}
+	return (unsigned)k < KT_WORK__COUNT && params[k] ? params[k] : p_none;
 }
 
-/* The kinds a file can name: the parsable ones plus Sequence. */
+/* The kinds a file can name: all but Custom (a C function). */
 static void kind_list(char *buf, size_t len)
 {
 	size_t n = 0;
-	enum kt_work_kind k;
 
 	buf[0] = '\0';
 	for (unsigned i = 0; i < KT_WORK__COUNT && n < len; i++) {
-		const char *name = kt_work_kind_name((enum kt_work_kind)i);
-
-		if (i != KT_WORK_SEQUENCE && kt_work_kind_parse(name, &k))
+		if (i == KT_WORK_CUSTOM)
 			continue;
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
-				      name);
+				      kt_work_kind_name((enum kt_work_kind)i));
 	}
-	kt_clear_error();
 }
 
 static int work_kind(const struct sf_parse *p, const char *name,
 		     const char *path, bool object_form, enum kt_work_kind *out)
 {
+	enum kt_work_kind k = kt_work_kind_by_name(name);
 	char list[512];
 
-	if (!strcmp(name, "Sequence")) {
-		if (!object_form)
-			return sf_err_val(
-			    p, path,
-			    "Sequence needs its phases: write "
-			    "{\"type\": \"Sequence\", \"phases\": "
-			    "[{\"kind\": \"Spin\", \"ms\": 5}, "
-			    "...]}");
-		*out = KT_WORK_SEQUENCE;
-		return 0;
-	}
-	if (!strcmp(name, "Custom"))
+	if (k == KT_WORK_SEQUENCE && !object_form)
+		return sf_err_val(p, path,
+				  "Sequence needs its phases: write "
+				  "{\"type\": \"Sequence\", \"phases\": "
+				  "[{\"kind\": \"Spin\", \"ms\": 5}, "
+				  "...]}");
+	if (k == KT_WORK_CUSTOM)
 		return sf_err_val(p, path,
 				  "Custom work runs a C function and cannot "
 				  "come from a scenario file");
-	if (!kt_work_kind_parse(name, out))
+	if (k != KT_WORK__COUNT) {
+		*out = k;
 		return 0;
+	}
 	kind_list(list, sizeof(list));
 	return sf_err_val(p, path,
 			  "unknown work type \"%s\" (expected one of %s)", name,

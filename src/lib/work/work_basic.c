@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The basic work kinds and the primitives every work loop shares (error
- * text, timed sleep, yield, the IoSyncWrite round, waiting for the stop).
- * Work units and checkpoints per kind:
+ * The basic work kinds (their descriptors at the end) and the primitives
+ * every work loop shares (error text, timed sleep, yield, the IoSyncWrite
+ * round, waiting for the stop). Work units and checkpoints per kind:
  *
  *   SpinWait     1024 spin units, checkpoint                (1024 units/iter)
  *   YieldHeavy   sched_yield, checkpoint                     (1 unit/iter)
@@ -128,7 +128,7 @@ int kt_work_io_round(struct kt_work_run *r, const char *who)
 	return 0;
 }
 
-int kt_loop_spin(struct kt_work_run *r)
+static int loop_spin(struct kt_work_run *r)
 {
 	while (!kt_work_stopping(r)) {
 		kt_spin_units(KT_SPIN_BATCH);
@@ -137,7 +137,7 @@ int kt_loop_spin(struct kt_work_run *r)
 	return 0;
 }
 
-int kt_loop_yield(struct kt_work_run *r)
+static int loop_yield(struct kt_work_run *r)
 {
 	while (!kt_work_stopping(r)) {
 		kt_work_yield(r->tel);
@@ -146,7 +146,7 @@ int kt_loop_yield(struct kt_work_run *r)
 	return 0;
 }
 
-int kt_loop_mixed(struct kt_work_run *r)
+static int loop_mixed(struct kt_work_run *r)
 {
 	while (!kt_work_stopping(r)) {
 		kt_spin_units(KT_SPIN_BATCH);
@@ -156,7 +156,7 @@ int kt_loop_mixed(struct kt_work_run *r)
 	return 0;
 }
 
-int kt_loop_io(struct kt_work_run *r)
+static int loop_io(struct kt_work_run *r)
 {
 	struct kt_tel *t = r->tel;
 	int rc;
@@ -172,7 +172,7 @@ int kt_loop_io(struct kt_work_run *r)
 	return 0;
 }
 
-int kt_loop_bursty(struct kt_work_run *r)
+static int loop_bursty(struct kt_work_run *r)
 {
 	struct kt_tel *t = r->tel;
 	uint64_t end;
@@ -191,3 +191,59 @@ int kt_loop_bursty(struct kt_work_run *r)
 	}
 	return 0;
 }
+
+/* ---- descriptors ---- */
+
+const struct kt_work_kind_desc kt_spin_wait_desc = {
+    .kind = KT_WORK_SPIN_WAIT,
+    .name = "SpinWait",
+    .parsable = true,
+    .group_size = 1,
+    .loop = loop_spin,
+};
+
+const struct kt_work_kind_desc kt_yield_heavy_desc = {
+    .kind = KT_WORK_YIELD_HEAVY,
+    .name = "YieldHeavy",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 1,
+    .loop = loop_yield,
+};
+
+const struct kt_work_kind_desc kt_mixed_desc = {
+    .kind = KT_WORK_MIXED,
+    .name = "Mixed",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 1,
+    .loop = loop_mixed,
+};
+
+const struct kt_work_kind_desc kt_io_sync_write_desc = {
+    .kind = KT_WORK_IO_SYNC_WRITE,
+    .name = "IoSyncWrite",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 1,
+    .setup = kt_work_scratch_file,
+    .loop = loop_io,
+};
+
+static void bursty_resolve(struct kt_work_type *w)
+{
+	if (!w->bursty.burst_ns)
+		w->bursty.burst_ns = KT_MS(50);
+	if (!w->bursty.sleep_ns)
+		w->bursty.sleep_ns = KT_MS(100);
+}
+
+const struct kt_work_kind_desc kt_bursty_desc = {
+    .kind = KT_WORK_BURSTY,
+    .name = "Bursty",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 1,
+    .resolve = bursty_resolve,
+    .loop = loop_bursty,
+};

@@ -7,7 +7,8 @@
  *   CacheYield     one pass, sched_yield (a voluntary block, one wake
  *                  sample), checkpoint
  *
- * kt_cache_touch() is also CachePipe's burst.
+ * kt_cache_touch() is also CachePipe's burst. Both kinds share their
+ * defaults (size_kb 32, stride 64), checks and setup (the buffer map).
  */
 #include <stdint.h>
 
@@ -36,7 +37,7 @@ static uint64_t pass_touches(const struct kt_work_run *r)
 	return n ? n : 1;
 }
 
-int kt_loop_cache_pressure(struct kt_work_run *r)
+static int loop_cache_pressure(struct kt_work_run *r)
 {
 	uint64_t n = pass_touches(r);
 	size_t pos = 0;
@@ -48,7 +49,7 @@ int kt_loop_cache_pressure(struct kt_work_run *r)
 	return 0;
 }
 
-int kt_loop_cache_yield(struct kt_work_run *r)
+static int loop_cache_yield(struct kt_work_run *r)
 {
 	uint64_t n = pass_touches(r);
 	size_t pos = 0;
@@ -60,3 +61,49 @@ int kt_loop_cache_yield(struct kt_work_run *r)
 	}
 	return 0;
 }
+
+/* ---- descriptors ---- */
+
+static void cache_resolve(struct kt_work_type *w)
+{
+	kt_dfl32(&w->cache.size_kb, 32);
+	kt_dfl32(&w->cache.stride, 64);
+}
+
+static int cache_check(const struct kt_work_kind_desc *d,
+		       const struct kt_work_type *w)
+{
+	return kt_work_check_range(d->name, "size_kb", w->cache.size_kb, 1,
+				   KT_MAX_BUF_KB)
+		   ?: kt_work_check_range(d->name, "stride", w->cache.stride, 1,
+					  (uint64_t)w->cache.size_kb * 1024);
+}
+
+static int cache_setup(struct kt_work_run *r, char *err, size_t errlen)
+{
+	return kt_work_map_buf(r, (size_t)r->work.cache.size_kb * 1024, err,
+			       errlen);
+}
+
+const struct kt_work_kind_desc kt_cache_pressure_desc = {
+    .kind = KT_WORK_CACHE_PRESSURE,
+    .name = "CachePressure",
+    .parsable = true,
+    .group_size = 1,
+    .resolve = cache_resolve,
+    .check = cache_check,
+    .setup = cache_setup,
+    .loop = loop_cache_pressure,
+};
+
+const struct kt_work_kind_desc kt_cache_yield_desc = {
+    .kind = KT_WORK_CACHE_YIELD,
+    .name = "CacheYield",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 1,
+    .resolve = cache_resolve,
+    .check = cache_check,
+    .setup = cache_setup,
+    .loop = loop_cache_yield,
+};

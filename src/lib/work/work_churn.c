@@ -77,7 +77,7 @@ static int reap_child(struct kt_work_run *r, pid_t pid)
 	return 0;
 }
 
-int kt_loop_fork_exit(struct kt_work_run *r)
+static int loop_fork_exit(struct kt_work_run *r)
 {
 	pid_t pid;
 	int rc, e;
@@ -119,7 +119,7 @@ static int nice_floor(void)
 	return lo > 19 ? 19 : lo;
 }
 
-int kt_loop_nice_sweep(struct kt_work_run *r)
+static int loop_nice_sweep(struct kt_work_run *r)
 {
 	int orig, lo, nice;
 
@@ -141,7 +141,7 @@ int kt_loop_nice_sweep(struct kt_work_run *r)
 	return 0;
 }
 
-int kt_loop_affinity_churn(struct kt_work_run *r)
+static int loop_affinity_churn(struct kt_work_run *r)
 {
 	uint32_t spin = r->work.affinity_churn.spin_iters;
 	static int cpus[CPU_SETSIZE];
@@ -211,7 +211,7 @@ static size_t churn_policies(struct kt_pol *out, int orig,
 	return n;
 }
 
-int kt_loop_policy_churn(struct kt_work_run *r)
+static int loop_policy_churn(struct kt_work_run *r)
 {
 	uint32_t spin = r->work.policy_churn.spin_iters;
 	struct sched_param orig_sp = {0}, sp;
@@ -238,7 +238,7 @@ int kt_loop_policy_churn(struct kt_work_run *r)
 	return 0;
 }
 
-int kt_loop_page_fault_churn(struct kt_work_run *r)
+static int loop_page_fault_churn(struct kt_work_run *r)
 {
 	const typeof(r->work.page_fault_churn) *p = &r->work.page_fault_churn;
 	size_t ps = (size_t)sysconf(_SC_PAGESIZE), pages, pg;
@@ -269,3 +269,90 @@ int kt_loop_page_fault_churn(struct kt_work_run *r)
 	}
 	return 0;
 }
+
+/* ---- descriptors ---- */
+
+const struct kt_work_kind_desc kt_fork_exit_desc = {
+    .kind = KT_WORK_FORK_EXIT,
+    .name = "ForkExit",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 1,
+    .loop = loop_fork_exit,
+};
+
+const struct kt_work_kind_desc kt_nice_sweep_desc = {
+    .kind = KT_WORK_NICE_SWEEP,
+    .name = "NiceSweep",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 1,
+    .loop = loop_nice_sweep,
+};
+
+static void affinity_churn_resolve(struct kt_work_type *w)
+{
+	kt_dfl32(&w->affinity_churn.spin_iters, 1024);
+}
+
+const struct kt_work_kind_desc kt_affinity_churn_desc = {
+    .kind = KT_WORK_AFFINITY_CHURN,
+    .name = "AffinityChurn",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 1,
+    .resolve = affinity_churn_resolve,
+    .loop = loop_affinity_churn,
+};
+
+static void policy_churn_resolve(struct kt_work_type *w)
+{
+	kt_dfl32(&w->policy_churn.spin_iters, 1024);
+}
+
+const struct kt_work_kind_desc kt_policy_churn_desc = {
+    .kind = KT_WORK_POLICY_CHURN,
+    .name = "PolicyChurn",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 1,
+    .resolve = policy_churn_resolve,
+    .loop = loop_policy_churn,
+};
+
+static void page_fault_resolve(struct kt_work_type *w)
+{
+	kt_dfl32(&w->page_fault_churn.region_kb, 4096);
+	kt_dfl32(&w->page_fault_churn.touches_per_cycle, 256);
+	kt_dfl32(&w->page_fault_churn.spin_iters, 64);
+}
+
+static int page_fault_check(const struct kt_work_kind_desc *d,
+			    const struct kt_work_type *w)
+{
+	return kt_work_check_range(d->name, "region_kb",
+				   w->page_fault_churn.region_kb, 4,
+				   KT_MAX_BUF_KB);
+}
+
+static int page_fault_setup(struct kt_work_run *r, char *err, size_t errlen)
+{
+	int rc = kt_work_map_buf(
+	    r, (size_t)r->work.page_fault_churn.region_kb * 1024, err, errlen);
+
+	/* Small pages, so every touch after DONTNEED faults. */
+	if (!rc)
+		madvise(r->buf, r->buf_len, MADV_NOHUGEPAGE);
+	return rc;
+}
+
+const struct kt_work_kind_desc kt_page_fault_churn_desc = {
+    .kind = KT_WORK_PAGE_FAULT_CHURN,
+    .name = "PageFaultChurn",
+    .parsable = true,
+    .group_size = 1,
+    .resolve = page_fault_resolve,
+    .check = page_fault_check,
+    .setup = page_fault_setup,
+    .loop = loop_page_fault_churn,
+};

@@ -8,8 +8,11 @@
  * 0 earlier, the worker idles until the stop (so KT_WORKER_OK still means
  * "stopped on request"). A negative errno fails the worker
  * (KT_WORKER_EXITED); the error text is the function's own
- * (kt_worker_set_error) or names the returned errno.
+ * (kt_worker_set_error) or names the returned errno. Custom decides for
+ * itself whether it blocks (kt_work_kind_blocks says false) and needs its
+ * function, so it cannot be built from its bare name.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,7 +79,7 @@ void kt_worker_set_error(const struct kt_worker_ctx *wctx, const char *fmt, ...)
 	va_end(ap);
 }
 
-int kt_loop_custom(struct kt_work_run *r)
+static int loop_custom(struct kt_work_run *r)
 {
 	struct kt_worker_ctx c = {
 	    .index = r->index,
@@ -99,3 +102,30 @@ int kt_loop_custom(struct kt_work_run *r)
 	kt_work_wait_for_stop(r);
 	return 0;
 }
+
+/* ---- descriptor ---- */
+
+static void custom_resolve(struct kt_work_type *w)
+{
+	if (!w->custom.name)
+		w->custom.name = "custom";
+}
+
+static int custom_check(const struct kt_work_kind_desc *d,
+			const struct kt_work_type *w)
+{
+	(void)d;
+	if (!w->custom.fn)
+		return kt_err(EINVAL, "Custom \"%s\": no function to run",
+			      w->custom.name);
+	return 0;
+}
+
+const struct kt_work_kind_desc kt_custom_desc = {
+    .kind = KT_WORK_CUSTOM,
+    .name = "Custom",
+    .group_size = 1,
+    .resolve = custom_resolve,
+    .check = custom_check,
+    .loop = loop_custom,
+};

@@ -27,11 +27,15 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 
 #include <ktstr/common.h>
 
 #include "work_kinds.h"
+
+#define KT_MAX_FAN_KB	(64u << 10) /* 64 MiB of matrices */
+#define KT_MAX_SLEEP_US 10000000u   /* 10 s */
 
 /* Publish a generation: stamp, bump, wake every receiver. */
 static void publish(struct kt_grp_slot *g)
@@ -79,7 +83,7 @@ static void stamp_sample(struct kt_work_run *r)
 	kt_tel_wake(r->tel, now > stamp ? now - stamp : 0);
 }
 
-int kt_loop_futex_fan_out(struct kt_work_run *r)
+static int loop_futex_fan_out(struct kt_work_run *r)
 {
 	uint32_t spin = r->work.futex_fan_out.spin_iters, last = 0;
 	bool blocked;
@@ -104,6 +108,15 @@ int kt_loop_futex_fan_out(struct kt_work_run *r)
 	kt_grp_leave(r);
 	kt_work_wait_for_stop(r);
 	return 0;
+}
+
+/* Side of FanOutCompute's square u64 matrices: three fill the footprint. */
+static size_t matrix_n(uint32_t footprint_kb)
+{
+	size_t n = (size_t)sqrt((double)footprint_kb * 1024.0 /
+				(3.0 * sizeof(uint64_t)));
+
+	return n < 4 ? 4 : n;
 }
 
 /* c = a * b over n x n u64 matrices; folds c back into a. */
@@ -150,7 +163,7 @@ static void fan_messenger(struct kt_work_run *r)
 static void fan_receiver(struct kt_work_run *r)
 {
 	const typeof(r->work.fan_out_compute) *p = &r->work.fan_out_compute;
-	size_t n = kt_fan_out_matrix_n(p->cache_footprint_kb), i;
+	size_t n = matrix_n(p->cache_footprint_kb), i;
 	uint64_t *a = r->buf, *b = a + n * n, *c = b + n * n;
 	volatile uint64_t sink = 0;
 	uint32_t last = 0, op;
@@ -176,7 +189,7 @@ static void fan_receiver(struct kt_work_run *r)
 	(void)sink;
 }
 
-int kt_loop_fan_out_compute(struct kt_work_run *r)
+static int loop_fan_out_compute(struct kt_work_run *r)
 {
 	if (r->role == 0)
 		fan_messenger(r);
@@ -218,7 +231,7 @@ static int lock_acquire(struct kt_work_run *r, uint32_t *lock)
 	return rc;
 }
 
-int kt_loop_mutex_contention(struct kt_work_run *r)
+static int loop_mutex_contention(struct kt_work_run *r)
 {
 	const typeof(r->work.mutex_contention) *p = &r->work.mutex_contention;
 	uint32_t *lock = &r->grp->word;
@@ -235,3 +248,119 @@ int kt_loop_mutex_contention(struct kt_work_run *r)
 	}
 	return 0;
 }
+
+/* ---- descriptors ---- */
+
+static void fan_out_resolve(struct kt_work_type *w)
+{
+	kt_dfl32(&w->futex_fan_out.fan_out, 4);
+	kt_dfl32(&w->futex_fan_out.spin_iters, 1024);
+}
+
+static int fan_out_check(const struct kt_work_kind_desc *d,
+			 const struct kt_work_type *w)
+{
+	return kt_work_check_range(d->name, "fan_out", w->futex_fan_out.fan_out,
+				   1, KT_MAX_GROUP - 1);
+}
+
+/* The messenger and its fan_out receivers. */
+static unsigned fan_out_group_size(const struct kt_work_type *w)
+{
+	return w->futex_fan_out.fan_out + 1;
+}
+
+const struct kt_work_kind_desc kt_futex_fan_out_desc = {
+    .kind = KT_WORK_FUTEX_FAN_OUT,
+    .name = "FutexFanOut",
+    .parsable = true,
+    .blocks = true,
+    .group_size_of = fan_out_group_size,
+    .grouping = KT_GROUPING_FUTEX,
+    .resolve = fan_out_resolve,
+    .check = fan_out_check,
+    .loop = loop_futex_fan_out,
+};
+
+static void compute_resolve(struct kt_work_type *w)
+{
+	kt_dfl32(&w->fan_out_compute.fan_out, 4);
+	kt_dfl32(&w->fan_out_compute.cache_footprint_kb, 256);
+	kt_dfl32(&w->fan_out_compute.operations, 5);
+	kt_dfl32(&w->fan_out_compute.sleep_usec, 100);
+}
+
+static int compute_check(const struct kt_work_kind_desc *d,
+			 const struct kt_work_type *w)
+{
+	const typeof(w->fan_out_compute) *p = &w->fan_out_compute;
+
+	return kt_work_check_range(d->name, "fan_out", p->fan_out, 1,
+				   KT_MAX_GROUP - 1)
+		   ?: kt_work_check_range(d->name, "cache_footprint_kb",
+					  p->cache_footprint_kb, 1,
+					  KT_MAX_FAN_KB)
+		   ?: kt_work_check_range(d->name, "sleep_usec", p->sleep_usec,
+					  1, KT_MAX_SLEEP_US);
+}
+
+static unsigned compute_group_size(const struct kt_work_type *w)
+{
+	return w->fan_out_compute.fan_out + 1;
+}
+
+/* A receiver's three matrices; the messenger computes nothing. */
+static int compute_setup(struct kt_work_run *r, char *err, size_t errlen)
+{
+	size_t n;
+
+	if (r->role == 0)
+		return 0;
+	n = matrix_n(r->work.fan_out_compute.cache_footprint_kb);
+	return kt_work_map_buf(r, 3 * n * n * sizeof(uint64_t), err, errlen);
+}
+
+const struct kt_work_kind_desc kt_fan_out_compute_desc = {
+    .kind = KT_WORK_FAN_OUT_COMPUTE,
+    .name = "FanOutCompute",
+    .parsable = true,
+    .blocks = true,
+    .group_size_of = compute_group_size,
+    .grouping = KT_GROUPING_FUTEX,
+    .resolve = compute_resolve,
+    .check = compute_check,
+    .setup = compute_setup,
+    .loop = loop_fan_out_compute,
+};
+
+static void mutex_resolve(struct kt_work_type *w)
+{
+	kt_dfl32(&w->mutex_contention.contenders, 4);
+	kt_dfl32(&w->mutex_contention.hold_iters, 256);
+	kt_dfl32(&w->mutex_contention.work_iters, 1024);
+}
+
+static int mutex_check(const struct kt_work_kind_desc *d,
+		       const struct kt_work_type *w)
+{
+	return kt_work_check_range(d->name, "contenders",
+				   w->mutex_contention.contenders, 1,
+				   KT_MAX_GROUP);
+}
+
+static unsigned mutex_group_size(const struct kt_work_type *w)
+{
+	return w->mutex_contention.contenders;
+}
+
+const struct kt_work_kind_desc kt_mutex_contention_desc = {
+    .kind = KT_WORK_MUTEX_CONTENTION,
+    .name = "MutexContention",
+    .parsable = true,
+    .blocks = true,
+    .group_size_of = mutex_group_size,
+    .grouping = KT_GROUPING_FUTEX,
+    .resolve = mutex_resolve,
+    .check = mutex_check,
+    .loop = loop_mutex_contention,
+};

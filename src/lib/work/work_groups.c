@@ -1,54 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Worker groups: the per-group shared futex words and pair pipes made
- * before fork, handing each worker its own ends, and the futex primitives
- * the grouped kinds wait and wake with.
- *
- * The futex words live in a MAP_SHARED anonymous mapping, so the futexes
- * are not FUTEX_PRIVATE. A member that leaves its loop (stop, error) marks
- * its group broken and wakes everyone: the others stop waiting for it. A
- * member that dies without leaving (SIGKILL) is covered by the bounded
- * waits: a waiter re-checks the stop flags every KT_GROUP_WAIT_NS.
+ * before fork, and handing each worker its own ends. What a kind's groups
+ * share and how big they are come from its descriptor (work_kind_desc.h);
+ * the waits and wakes on the words are work_futex.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <ktstr/common.h>
 
 #include "work_groups.h"
 
-/* Kinds whose members share a slot (even a group of one mutex contender). */
-static bool grouped(enum kt_work_kind k)
-{
-	switch (k) {
-	case KT_WORK_PIPE_IO:
-	case KT_WORK_CACHE_PIPE:
-	case KT_WORK_FUTEX_PING_PONG:
-	case KT_WORK_FUTEX_FAN_OUT:
-	case KT_WORK_FAN_OUT_COMPUTE:
-	case KT_WORK_MUTEX_CONTENTION:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static bool uses_pipes(enum kt_work_kind k)
-{
-	return k == KT_WORK_PIPE_IO || k == KT_WORK_CACHE_PIPE;
-}
-
 int kt_work_groups_init(struct kt_work_groups *g, const struct kt_work_type *w,
 			size_t nr_workers)
 {
+	const struct kt_work_kind_desc *d = kt_work_desc(w->kind);
 	size_t i;
 	int err;
 
@@ -56,7 +27,8 @@ int kt_work_groups_init(struct kt_work_groups *g, const struct kt_work_type *w,
 	g->size = kt_work_group_size(w);
 	if (!g->size)
 		g->size = 1;
-	if (!grouped(w->kind))
+	/* Members share a slot even in a group of one (MutexContention). */
+	if (!d || d->grouping == KT_GROUPING_NONE)
 		return 0;
 	g->nr = nr_workers / g->size;
 	g->map_len = g->nr * sizeof(struct kt_grp_slot);
@@ -68,16 +40,15 @@ int kt_work_groups_init(struct kt_work_groups *g, const struct kt_work_type *w,
 		return kt_err(err,
 			      "workload: %s: map %zu bytes of shared futex "
 			      "words: %s",
-			      kt_work_kind_name(w->kind), g->map_len,
-			      strerror(err));
+			      d->name, g->map_len, strerror(err));
 	}
-	if (!uses_pipes(w->kind))
+	if (d->grouping != KT_GROUPING_PIPES)
 		return 0;
 	g->fds = malloc(g->nr * 4 * sizeof(int));
 	if (!g->fds) {
 		kt_work_groups_free(g);
-		return kt_err(ENOMEM, "workload: %s: %s",
-			      kt_work_kind_name(w->kind), strerror(ENOMEM));
+		return kt_err(ENOMEM, "workload: %s: %s", d->name,
+			      strerror(ENOMEM));
 	}
 	for (i = 0; i < g->nr * 2; i++) {
 		if (pipe2(&g->fds[2 * i], O_CLOEXEC)) {
@@ -86,8 +57,7 @@ int kt_work_groups_init(struct kt_work_groups *g, const struct kt_work_type *w,
 			return kt_err(err,
 				      "workload: %s: create pipe %zu of %zu: "
 				      "%s",
-				      kt_work_kind_name(w->kind), i + 1,
-				      g->nr * 2, strerror(err));
+				      d->name, i + 1, g->nr * 2, strerror(err));
 		}
 		g->nr_fds += 2;
 	}
@@ -136,30 +106,4 @@ void kt_work_groups_free(struct kt_work_groups *g)
 	if (g->slots)
 		munmap(g->slots, g->map_len);
 	g->slots = NULL;
-}
-
-int kt_futex_wait(uint32_t *addr, uint32_t val, uint64_t timeout_ns)
-{
-	struct timespec ts = {
-	    .tv_sec = (time_t)(timeout_ns / 1000000000ULL),
-	    .tv_nsec = (long)(timeout_ns % 1000000000ULL),
-	};
-
-	if (syscall(SYS_futex, addr, FUTEX_WAIT, val, &ts, NULL, 0))
-		return -errno;
-	return 0;
-}
-
-void kt_futex_wake(uint32_t *addr, int n)
-{
-	syscall(SYS_futex, addr, FUTEX_WAKE, n, NULL, NULL, 0);
-}
-
-void kt_grp_leave(struct kt_work_run *r)
-{
-	if (!r->grp)
-		return;
-	__atomic_store_n(&r->grp->broken, 1, __ATOMIC_RELEASE);
-	kt_futex_wake(&r->grp->word, INT_MAX);
-	kt_futex_wake(&r->grp->done, INT_MAX);
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Work kinds (internal): the per-worker run state, the primitives the work
- * loops share (spin, stop test, voluntary blocks, futex words) and one loop
- * function per kind, implemented by family:
+ * Work kinds (internal): the per-worker run state and the primitives the
+ * work loops share (spin, stop test, voluntary blocks, futex words, the
+ * resources a setup takes). Each kind is one descriptor (work_kind_desc.h)
+ * defined with its loop in its family's file:
  *
  *   work_basic.c     SpinWait, YieldHeavy, Mixed, IoSyncWrite, Bursty
+ *                    (and the loops' shared sleep/yield/io primitives)
  *   work_pipe.c      PipeIo, CachePipe, FutexPingPong (pairs)
  *   work_cache.c     CachePressure, CacheYield
  *   work_fanout.c    FutexFanOut, FanOutCompute, MutexContention
@@ -13,8 +15,9 @@
  *   work_sequence.c  Sequence
  *   work_custom.c    Custom and the public kt_worker_* helpers
  *
- * work_kinds.c owns the kind table (names, defaults, group sizes,
- * validation), per-kind setup/teardown and the dispatch.
+ * work_run.c owns the run state's resources (init, scratch file, private
+ * map, teardown), work_futex.c the futex words' wait/wake, work_kinds.c the
+ * descriptor table and the generic code that asks it.
  */
 #ifndef KTSTR_WORK_KINDS_H
 #define KTSTR_WORK_KINDS_H
@@ -25,6 +28,7 @@
 
 #include <ktstr/workload.h>
 
+#include "work_kind_desc.h"
 #include "worker_telemetry.h"
 
 /* Spin units per SpinWait iteration / per Mixed spin phase. */
@@ -73,7 +77,8 @@ struct kt_grp_slot {
 } __attribute__((aligned(64)));
 
 struct kt_work_run {
-	struct kt_work_type work; /* defaults already resolved */
+	struct kt_work_type work;	      /* defaults already resolved */
+	const struct kt_work_kind_desc *desc; /* set by kt_work_setup() */
 	struct kt_tel *tel;
 	const uint32_t *shared_stop; /* shared memory stop flag */
 	const volatile int
@@ -93,9 +98,10 @@ struct kt_work_run {
 void kt_work_resolve(struct kt_work_type *w);
 
 /*
- * Per-worker setup before the gate (scratch file, buffers). On failure
- * returns a negative errno and writes why into err. kt_work_teardown()
- * releases what setup took. Call kt_work_run_init() first.
+ * Per-worker setup before the gate (the kind's own: scratch file,
+ * buffers). On failure returns a negative errno and writes why into err.
+ * kt_work_teardown() releases what setup took. Call kt_work_run_init()
+ * first.
  */
 void kt_work_run_init(struct kt_work_run *r);
 int kt_work_setup(struct kt_work_run *r, char *err, size_t errlen);
@@ -107,6 +113,16 @@ void kt_work_teardown(struct kt_work_run *r);
  * after writing why into the report's error text.
  */
 int kt_work_loop(struct kt_work_run *r);
+
+/* ---- resources a kind's setup takes (work_run.c) ---- */
+
+/* A scratch file in $TMPDIR (else /tmp), unlinked at once: r->io_fd. */
+int kt_work_scratch_file(struct kt_work_run *r, char *err, size_t errlen);
+/* A private anonymous map of len bytes: r->buf, r->buf_len. */
+int kt_work_map_buf(struct kt_work_run *r, size_t len, char *err,
+		    size_t errlen);
+/* Pipe kinds: a partner gone is EPIPE, not a fatal SIGPIPE. */
+void kt_work_ignore_sigpipe(void);
 
 /* ---- shared primitives ---- */
 
@@ -135,8 +151,7 @@ void kt_work_wait_for_stop(struct kt_work_run *r);
 void kt_cache_touch(struct kt_work_run *r, uint32_t stride, uint64_t n,
 		    size_t *pos);
 
-/* Side of FanOutCompute's square u64 matrices (three fill the footprint). */
-size_t kt_fan_out_matrix_n(uint32_t footprint_kb);
+/* ---- futex words (work_futex.c) ---- */
 
 /* Futex on shared memory: wait while *addr == val for at most timeout_ns.
  * 0 when woken, else a negative errno (-EAGAIN, -ETIMEDOUT, -EINTR). */
@@ -150,27 +165,5 @@ static inline bool kt_grp_gone(const struct kt_work_run *r)
 }
 /* This member leaves: mark the group broken and wake every waiter. */
 void kt_grp_leave(struct kt_work_run *r);
-
-/* ---- per-kind loops ---- */
-int kt_loop_spin(struct kt_work_run *r);
-int kt_loop_yield(struct kt_work_run *r);
-int kt_loop_mixed(struct kt_work_run *r);
-int kt_loop_io(struct kt_work_run *r);
-int kt_loop_bursty(struct kt_work_run *r);
-int kt_loop_pipe_io(struct kt_work_run *r);
-int kt_loop_cache_pipe(struct kt_work_run *r);
-int kt_loop_futex_ping_pong(struct kt_work_run *r);
-int kt_loop_cache_pressure(struct kt_work_run *r);
-int kt_loop_cache_yield(struct kt_work_run *r);
-int kt_loop_futex_fan_out(struct kt_work_run *r);
-int kt_loop_fan_out_compute(struct kt_work_run *r);
-int kt_loop_mutex_contention(struct kt_work_run *r);
-int kt_loop_fork_exit(struct kt_work_run *r);
-int kt_loop_nice_sweep(struct kt_work_run *r);
-int kt_loop_affinity_churn(struct kt_work_run *r);
-int kt_loop_policy_churn(struct kt_work_run *r);
-int kt_loop_page_fault_churn(struct kt_work_run *r);
-int kt_loop_sequence(struct kt_work_run *r);
-int kt_loop_custom(struct kt_work_run *r);
 
 #endif

@@ -136,12 +136,12 @@ static int pipe_loop(struct kt_work_run *r, bool cache)
 	return 0;
 }
 
-int kt_loop_pipe_io(struct kt_work_run *r)
+static int loop_pipe_io(struct kt_work_run *r)
 {
 	return pipe_loop(r, false);
 }
 
-int kt_loop_cache_pipe(struct kt_work_run *r)
+static int loop_cache_pipe(struct kt_work_run *r)
 {
 	return pipe_loop(r, true);
 }
@@ -172,7 +172,7 @@ static int wait_turn(struct kt_work_run *r, uint32_t *turn, uint32_t me)
 	return rc;
 }
 
-int kt_loop_futex_ping_pong(struct kt_work_run *r)
+static int loop_futex_ping_pong(struct kt_work_run *r)
 {
 	uint32_t *turn = &r->grp->word, me = r->role, other = !r->role;
 	uint32_t spin = r->work.futex_ping_pong.spin_iters;
@@ -189,3 +189,83 @@ int kt_loop_futex_ping_pong(struct kt_work_run *r)
 	kt_work_wait_for_stop(r);
 	return 0;
 }
+
+/* ---- descriptors ---- */
+
+static void pipe_io_resolve(struct kt_work_type *w)
+{
+	kt_dfl32(&w->pipe_io.burst_iters, 1024);
+}
+
+static int pipe_io_setup(struct kt_work_run *r, char *err, size_t errlen)
+{
+	(void)r;
+	(void)err;
+	(void)errlen;
+	kt_work_ignore_sigpipe();
+	return 0;
+}
+
+const struct kt_work_kind_desc kt_pipe_io_desc = {
+    .kind = KT_WORK_PIPE_IO,
+    .name = "PipeIo",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 2,
+    .grouping = KT_GROUPING_PIPES,
+    .resolve = pipe_io_resolve,
+    .setup = pipe_io_setup,
+    .loop = loop_pipe_io,
+};
+
+static void cache_pipe_resolve(struct kt_work_type *w)
+{
+	kt_dfl32(&w->cache_pipe.size_kb, 32);
+	kt_dfl32(&w->cache_pipe.burst_iters, 1024);
+}
+
+static int cache_pipe_check(const struct kt_work_kind_desc *d,
+			    const struct kt_work_type *w)
+{
+	return kt_work_check_range(d->name, "size_kb", w->cache_pipe.size_kb, 1,
+				   KT_MAX_BUF_KB);
+}
+
+static int cache_pipe_setup(struct kt_work_run *r, char *err, size_t errlen)
+{
+	int rc = kt_work_map_buf(r, (size_t)r->work.cache_pipe.size_kb * 1024,
+				 err, errlen);
+
+	if (!rc)
+		kt_work_ignore_sigpipe();
+	return rc;
+}
+
+const struct kt_work_kind_desc kt_cache_pipe_desc = {
+    .kind = KT_WORK_CACHE_PIPE,
+    .name = "CachePipe",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 2,
+    .grouping = KT_GROUPING_PIPES,
+    .resolve = cache_pipe_resolve,
+    .check = cache_pipe_check,
+    .setup = cache_pipe_setup,
+    .loop = loop_cache_pipe,
+};
+
+static void ping_pong_resolve(struct kt_work_type *w)
+{
+	kt_dfl32(&w->futex_ping_pong.spin_iters, 1024);
+}
+
+const struct kt_work_kind_desc kt_futex_ping_pong_desc = {
+    .kind = KT_WORK_FUTEX_PING_PONG,
+    .name = "FutexPingPong",
+    .parsable = true,
+    .blocks = true,
+    .group_size = 2,
+    .grouping = KT_GROUPING_FUTEX,
+    .resolve = ping_pong_resolve,
+    .loop = loop_futex_ping_pong,
+};

@@ -12,6 +12,9 @@
  *
  * Every phase checks the stop at least once per checkpoint, and a stop
  * signal cuts a Sleep phase short, so a long phase never delays the stop.
+ * A Sequence needs its phases (1..KT_SEQ_MAX_PHASES, each 1 ns..1 h), so
+ * it cannot be built from its bare name; one with an Io phase gets the
+ * scratch file in setup.
  */
 #include <errno.h>
 
@@ -62,7 +65,7 @@ static int run_phase(struct kt_work_run *r, const struct kt_phase *ph)
 	}
 }
 
-int kt_loop_sequence(struct kt_work_run *r)
+static int loop_sequence(struct kt_work_run *r)
 {
 	unsigned i;
 	int rc;
@@ -77,3 +80,59 @@ int kt_loop_sequence(struct kt_work_run *r)
 	}
 	return 0;
 }
+
+/* ---- descriptor ---- */
+
+static int sequence_check(const struct kt_work_kind_desc *d,
+			  const struct kt_work_type *w)
+{
+	unsigned i;
+
+	(void)d;
+	if (w->sequence.nr < 1 || w->sequence.nr > KT_SEQ_MAX_PHASES)
+		return kt_err(EINVAL,
+			      "Sequence: %u phases: expected 1..%d phases",
+			      w->sequence.nr, KT_SEQ_MAX_PHASES);
+	for (i = 0; i < w->sequence.nr; i++) {
+		const struct kt_phase *p = &w->sequence.phases[i];
+
+		if ((unsigned)p->kind >= KT_PHASE__COUNT)
+			return kt_err(EINVAL,
+				      "Sequence phase %u: kind %d: not a "
+				      "phase kind (Spin, Sleep, Yield, Io)",
+				      i, (int)p->kind);
+		if (!p->ns || p->ns > KT_SEC(3600))
+			return kt_err(EINVAL,
+				      "Sequence phase %u: duration %llu ns: "
+				      "out of range 1 ns..1 h",
+				      i, (unsigned long long)p->ns);
+	}
+	return 0;
+}
+
+static bool sequence_has_io(const struct kt_work_type *w)
+{
+	unsigned i;
+
+	for (i = 0; i < w->sequence.nr && i < KT_SEQ_MAX_PHASES; i++) {
+		if (w->sequence.phases[i].kind == KT_PHASE_IO)
+			return true;
+	}
+	return false;
+}
+
+static int sequence_setup(struct kt_work_run *r, char *err, size_t errlen)
+{
+	return sequence_has_io(&r->work) ? kt_work_scratch_file(r, err, errlen)
+					 : 0;
+}
+
+const struct kt_work_kind_desc kt_sequence_desc = {
+    .kind = KT_WORK_SEQUENCE,
+    .name = "Sequence",
+    .blocks = true,
+    .group_size = 1,
+    .check = sequence_check,
+    .setup = sequence_setup,
+    .loop = loop_sequence,
+};

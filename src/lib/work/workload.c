@@ -49,6 +49,7 @@
 #include <ktstr/common.h>
 #include <ktstr/workload.h>
 
+#include "sched_policy.h"
 #include "work_groups.h"
 #include "work_kinds.h"
 #include "worker_telemetry.h"
@@ -126,27 +127,6 @@ static void to_cpu_set(const struct kt_cpuset *s, cpu_set_t *cs)
 		if (cpu < CPU_SETSIZE)
 			CPU_SET(cpu, cs);
 	}
-}
-
-static int policy_to_sched(enum kt_policy_kind k)
-{
-	switch (k) {
-	case KT_POLICY_BATCH:
-		return SCHED_BATCH;
-	case KT_POLICY_IDLE:
-		return SCHED_IDLE;
-	case KT_POLICY_FIFO:
-		return SCHED_FIFO;
-	case KT_POLICY_RR:
-		return SCHED_RR;
-	default:
-		return SCHED_OTHER;
-	}
-}
-
-static bool policy_is_rt(enum kt_policy_kind k)
-{
-	return k == KT_POLICY_FIFO || k == KT_POLICY_RR;
 }
 
 /* ---- the worker process ---- */
@@ -230,9 +210,9 @@ static __attribute__((noreturn)) void child_main(struct kt_workload *w,
 			child_fail(w, i);
 		}
 	}
-	if (policy_is_rt(w->cfg.policy.kind))
+	if (kt_policy_is_realtime(w->cfg.policy.kind))
 		sp.sched_priority = w->cfg.policy.priority;
-	if (sched_setscheduler(0, policy_to_sched(w->cfg.policy.kind), &sp)) {
+	if (sched_setscheduler(0, kt_policy_sched(w->cfg.policy.kind), &sp)) {
 		snprintf(rep->error, sizeof(rep->error),
 			 "sched_setscheduler %s priority %d: %s",
 			 kt_policy_name(w->cfg.policy.kind), sp.sched_priority,
@@ -326,16 +306,17 @@ static int check_config(const struct kt_workload_config *cfg)
 			      "workload: num_workers %u: more than the limit "
 			      "of %d",
 			      cfg->num_workers, KT_WL_MAX_WORKERS);
-	if ((unsigned)p->kind > KT_POLICY_RR)
+	if ((unsigned)p->kind >= KT_POLICY__COUNT)
 		return kt_err(EINVAL,
 			      "workload: scheduling policy %d: not a valid "
 			      "policy",
 			      (int)p->kind);
-	if (policy_is_rt(p->kind) && (p->priority < 1 || p->priority > 99))
+	if (kt_policy_is_realtime(p->kind) &&
+	    (p->priority < 1 || p->priority > 99))
 		return kt_err(EINVAL,
 			      "workload: %s priority %d: out of range 1..99",
 			      kt_policy_name(p->kind), p->priority);
-	if (!policy_is_rt(p->kind) && p->priority != 0)
+	if (!kt_policy_is_realtime(p->kind) && p->priority != 0)
 		return kt_err(EINVAL,
 			      "workload: %s priority %d: a priority applies "
 			      "only to Fifo and RoundRobin",
@@ -392,23 +373,14 @@ static int wait_ready(struct kt_workload *w)
 	}
 }
 
-int kt_workload_spawn(const struct kt_workload_config *cfg,
-		      struct kt_workload **out)
+/* The handle: the config with its defaults, the resolved work, its groups.
+ * *out is set (for the caller to free) even when the groups fail. */
+static int workload_new(const struct kt_workload_config *cfg,
+			struct kt_workload **out)
 {
-	struct kt_workload *w;
-	pid_t parent = getpid();
-	size_t i;
-	int err;
+	struct kt_workload *w = calloc(1, sizeof(*w));
 
-	if (!cfg || !out)
-		return kt_err(EINVAL, "workload: spawn: NULL %s",
-			      !cfg ? "config" : "output pointer");
-	*out = NULL;
-	err = check_config(cfg);
-	if (err)
-		return err;
-
-	w = calloc(1, sizeof(*w));
+	*out = w;
 	if (!w)
 		return kt_err(ENOMEM, "workload: allocate handle: %s",
 			      strerror(ENOMEM));
@@ -418,27 +390,28 @@ int kt_workload_spawn(const struct kt_workload_config *cfg,
 		w->cfg.stop_deadline_ns = KT_WL_DEFAULT_DEADLINE;
 	w->work = cfg->work;
 	kt_work_resolve(&w->work);
-	err = kt_work_groups_init(&w->groups, &w->work, w->nr);
-	if (err) {
-		kt_workload_free(w);
-		return err;
-	}
+	return kt_work_groups_init(&w->groups, &w->work, w->nr);
+}
+
+/* The child table and the shared map: header, states, fresh reports. */
+static int map_shared(struct kt_workload *w)
+{
+	size_t i;
+	int err;
+
 	w->kids = calloc(w->nr, sizeof(*w->kids));
 	w->map_len =
 	    reports_offset(w->nr) + w->nr * sizeof(struct kt_worker_report);
 	w->map = mmap(NULL, w->map_len, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (!w->kids || w->map == MAP_FAILED) {
-		size_t len = w->map_len, n = w->nr;
-
 		err = w->map == MAP_FAILED ? errno : ENOMEM;
 		if (w->map == MAP_FAILED)
 			w->map = NULL;
-		kt_workload_free(w);
 		return kt_err(err,
 			      "workload: allocate %zu bytes of shared memory "
 			      "for %zu workers: %s",
-			      len, n, strerror(err));
+			      w->map_len, w->nr, strerror(err));
 	}
 	w->sh = w->map;
 	w->reports =
@@ -451,18 +424,25 @@ int kt_workload_spawn(const struct kt_workload_config *cfg,
 		r->kind = w->work.kind;
 		r->exit = KT_WORKER_NOT_STARTED;
 	}
+	return 0;
+}
+
+/* Fork every worker (each runs child_main), then drop the parent's pipe
+ * ends: only workers hold them, so a pair sees its partner's EOF. */
+static int fork_workers(struct kt_workload *w)
+{
+	pid_t parent = getpid();
+	size_t i;
+	int err;
 
 	for (i = 0; i < w->nr; i++) {
 		pid_t pid = fork();
 
 		if (pid < 0) {
-			size_t n = w->nr;
-
 			err = errno;
-			kt_workload_free(w);
 			return kt_err(err,
 				      "workload: fork worker %zu of %zu: %s", i,
-				      n, strerror(err));
+				      w->nr, strerror(err));
 		}
 		if (pid == 0)
 			child_main(w, i, parent);
@@ -470,12 +450,30 @@ int kt_workload_spawn(const struct kt_workload_config *cfg,
 		w->reports[i].tid = pid;
 		w->forked++;
 	}
-	/* Only workers hold pipe ends now: a pair sees its partner's EOF. */
 	kt_work_groups_close_fds(&w->groups);
-	err = wait_ready(w);
-	if (err) {
-		struct kt_err_saved e;
+	return 0;
+}
 
+int kt_workload_spawn(const struct kt_workload_config *cfg,
+		      struct kt_workload **out)
+{
+	struct kt_workload *w = NULL;
+	struct kt_err_saved e;
+	int err;
+
+	if (!cfg || !out)
+		return kt_err(EINVAL, "workload: spawn: NULL %s",
+			      !cfg ? "config" : "output pointer");
+	*out = NULL;
+	err = check_config(cfg);
+	if (err)
+		return err;
+	err = workload_new(cfg, &w);
+	err = err ?: map_shared(w);
+	err = err ?: fork_workers(w);
+	err = err ?: wait_ready(w);
+	if (err) {
+		/* Kill and reap whatever was forked; keep the message. */
 		kt_err_save(&e);
 		kt_workload_free(w);
 		kt_err_restore(&e);
