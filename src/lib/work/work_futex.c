@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The futex primitives the grouped kinds wait and wake with, on the
- * group's shared words (work_groups.c maps them before fork).
+ * The futex primitives on shared words: the grouped kinds' group words
+ * (work_groups.c maps them before fork) and the workload's gate and ready
+ * count (workload.c).
  *
  * The words live in a MAP_SHARED anonymous mapping, so the futexes are not
  * FUTEX_PRIVATE. A member that leaves its loop (stop, error) marks its
@@ -25,7 +26,8 @@ int kt_futex_wait(uint32_t *addr, uint32_t val, uint64_t timeout_ns)
 	    .tv_nsec = (long)(timeout_ns % 1000000000ULL),
 	};
 
-	if (syscall(SYS_futex, addr, FUTEX_WAIT, val, &ts, NULL, 0))
+	if (syscall(SYS_futex, addr, FUTEX_WAIT, val, timeout_ns ? &ts : NULL,
+		    NULL, 0))
 		return -errno;
 	return 0;
 }

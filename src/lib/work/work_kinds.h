@@ -153,8 +153,9 @@ void kt_cache_touch(struct kt_work_run *r, uint32_t stride, uint64_t n,
 
 /* ---- futex words (work_futex.c) ---- */
 
-/* Futex on shared memory: wait while *addr == val for at most timeout_ns.
- * 0 when woken, else a negative errno (-EAGAIN, -ETIMEDOUT, -EINTR). */
+/* Futex on shared memory: wait while *addr == val for at most timeout_ns
+ * (0: no limit). 0 when woken, else a negative errno (-EAGAIN, -ETIMEDOUT,
+ * -EINTR). */
 int kt_futex_wait(uint32_t *addr, uint32_t val, uint64_t timeout_ns);
 void kt_futex_wake(uint32_t *addr, int n);
 /* Should a group member stop waiting (stop requested or group broken)? */

@@ -33,7 +33,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,7 +40,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,24 +98,6 @@ struct kt_workload {
 	bool collected;
 };
 
-/* ---- futex on the shared mapping (not FUTEX_PRIVATE: cross-process) ---- */
-
-static long futex_wait(uint32_t *addr, uint32_t val, uint64_t timeout_ns)
-{
-	struct timespec ts = {
-	    .tv_sec = (time_t)(timeout_ns / 1000000000ULL),
-	    .tv_nsec = (long)(timeout_ns % 1000000000ULL),
-	};
-
-	return syscall(SYS_futex, addr, FUTEX_WAIT, val,
-		       timeout_ns ? &ts : NULL, NULL, 0);
-}
-
-static void futex_wake_all(uint32_t *addr)
-{
-	syscall(SYS_futex, addr, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
-}
-
 static void to_cpu_set(const struct kt_cpuset *s, cpu_set_t *cs)
 {
 	int cpu;
@@ -144,7 +124,7 @@ static void child_set_state(struct kt_workload *w, size_t i, uint32_t st)
 	__atomic_store_n(&w->sh->state[i], st, __ATOMIC_RELEASE);
 	if (st == KT_WL_READY || st == KT_WL_FAILED) {
 		__atomic_add_fetch(&w->sh->ready, 1, __ATOMIC_RELEASE);
-		futex_wake_all(&w->sh->ready);
+		kt_futex_wake(&w->sh->ready, INT_MAX);
 	}
 }
 
@@ -224,7 +204,7 @@ static __attribute__((noreturn)) void child_main(struct kt_workload *w,
 
 	child_set_state(w, i, KT_WL_READY);
 	while (!__atomic_load_n(&w->sh->gate, __ATOMIC_ACQUIRE))
-		futex_wait(&w->sh->gate, 0, 0);
+		kt_futex_wait(&w->sh->gate, 0, 0);
 
 	/* The wait between the gate opening and this worker's first run is
 	 * the scheduler's doing: it counts as wall time and as a gap. */
@@ -369,7 +349,7 @@ static int wait_ready(struct kt_workload *w)
 				      "to reach the start gate: timed out "
 				      "after 60 s",
 				      pending, w->forked);
-		futex_wait(&w->sh->ready, seen, KT_MS(20));
+		kt_futex_wait(&w->sh->ready, seen, KT_MS(20));
 	}
 }
 
@@ -503,7 +483,7 @@ int kt_workload_start(struct kt_workload *w)
 		__atomic_store_n(&w->sh->gate_ns, kt_now_ns(),
 				 __ATOMIC_RELEASE);
 		__atomic_store_n(&w->sh->gate, 1, __ATOMIC_RELEASE);
-		futex_wake_all(&w->sh->gate);
+		kt_futex_wake(&w->sh->gate, INT_MAX);
 		w->started = true;
 	}
 	return 0;
