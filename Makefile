@@ -56,7 +56,7 @@ BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(O)/bench/%)
 
 FIXTURES := $(abspath tests/fixtures)
 
-.PHONY: all test check unit format format-check bench clean pc install
+.PHONY: all test check unit header-check format format-check bench clean pc install
 all: $(O)/ktstr $(O)/libktstr.a $(UNIT_BINS) $(O)/libktstr-test.a \
 	$(O)/ktstr-selftest
 
@@ -136,7 +136,27 @@ unit: $(UNIT_BINS) $(O)/ktstr
 test:
 	@scripts/test.sh
 
-check: unit
+check: unit header-check
+
+# The public headers as a user gets them: each compiles on its own, and
+# with a <jansson.h> that is an #error first on the include path, so
+# <ktstr/ktstr.h> (which includes them all) needs no third-party header.
+PUBLIC_HEADERS := $(wildcard include/ktstr/*.h)
+HEADER_CHECK := $(O)/header-check
+header-check:
+	@rm -rf $(HEADER_CHECK) && mkdir -p $(HEADER_CHECK)/no-jansson
+	@echo '#error "a public ktstr header includes <jansson.h>"' \
+		>$(HEADER_CHECK)/no-jansson/jansson.h
+	@for h in $(PUBLIC_HEADERS:include/%=%); do \
+		printf '#include <%s>\nint main(void) { return 0; }\n' $$h \
+			>$(HEADER_CHECK)/main.c; \
+		$(CC) -std=gnu11 -Wall -Wextra -Werror -fsyntax-only \
+			-I$(HEADER_CHECK)/no-jansson -Iinclude \
+			$(HEADER_CHECK)/main.c || { \
+			echo "header-check: <$$h> does not compile alone"; \
+			exit 1; }; \
+	done
+	@echo "header-check: $(words $(PUBLIC_HEADERS)) public headers compile alone, without jansson"
 
 format:
 	clang-format -i $$(find include src tests bench scheds -name '*.[ch]' 2>/dev/null)

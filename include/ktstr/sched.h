@@ -11,8 +11,6 @@
 
 #include <sys/types.h>
 
-#include <jansson.h>
-
 #include <ktstr/check.h>
 #include <ktstr/common.h>
 #include <ktstr/result.h>
@@ -165,8 +163,8 @@ bool kt_sched_file_is_json(const char *path);
  * max_spread_pct, max_throughput_cv, min_work_rate, max_migration_ratio
  * (number), max_gap_ms, max_p99_wake_latency_us (integer). Only set
  * fields are written; parse rejects unknown keys naming where (path). */
-json_t *kt_assert_to_json(const struct kt_assert *a);
-int kt_assert_from_json(const json_t *j, const char *where,
+struct json_t *kt_assert_to_json(const struct kt_assert *a);
+int kt_assert_from_json(const struct json_t *j, const char *where,
 			struct kt_assert *out);
 
 /* ---- in-guest lifecycle ---- */

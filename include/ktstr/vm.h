@@ -293,7 +293,7 @@ int kt_vm_run(const struct kt_vm_opts *o, struct kt_vm_result *res);
 void kt_vm_result_free(struct kt_vm_result *res);
 /* JSON: {topo, end, verdict, exit_code, reason, boot_ms, guest_topo,
  * results: [...], console_excerpt} */
-json_t *kt_vm_result_to_json(const struct kt_vm_result *res);
+struct json_t *kt_vm_result_to_json(const struct kt_vm_result *res);
 
 /* The run plan (docs/protocol.md) for o, as compact JSON text. */
 char *kt_vm_plan_json(const struct kt_vm_opts *o);

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include <ktstr/sched.h>
 #include <ktstr/vm.h>
 
