@@ -62,7 +62,11 @@ all: $(O)/ktstr $(O)/libktstr.a $(UNIT_BINS) $(O)/libktstr-test.a \
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DKT_FIXTURES_DIR='"$(FIXTURES)"' -c $< -o $@
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# Unit tests read their fixtures from the source tree; nothing else is
+# told where it is.
+$(O)/tests/unit/%.o: CFLAGS += -DKT_FIXTURES_DIR='"$(FIXTURES)"'
 
 $(O)/libktstr.a: $(LIB_OBJS)
 	@rm -f $@
