@@ -6,6 +6,8 @@
 #include <ktstr/sched.h>
 #include <ktstr/vm.h>
 
+#include "vm/strv.h" /* the --sched-arg list is a kt_strv */
+
 struct kt_cli_sched {
 	const char *arg;      /* --scheduler PATH|JSON, NULL = EEVDF */
 	const char *flags;    /* --flags a,b */

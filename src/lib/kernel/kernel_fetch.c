@@ -25,6 +25,8 @@
 #include <ktstr/kernel.h>
 
 #include "core/small_file.h"
+#include "bzimage.h"
+#include "kernel_config.h"
 #include "kernel_priv.h"
 
 extern char **environ;

@@ -24,7 +24,12 @@
 
 #include <ktstr/sched.h>
 
+#include "console_scan.h"
+#include "initramfs.h"
+#include "qemu_cmd.h"
+#include "strv.h"
 #include "vm_internal.h"
+#include "vm_plan.h"
 
 extern char **environ;
 
@@ -124,6 +129,34 @@ static int find_qemu(const struct kt_vm_opts *o, char *out, size_t len)
 		      "%s not found in PATH (install Debian's "
 		      "qemu-system-x86 or set KTSTR_QEMU)",
 		      name);
+}
+
+/* Quick checks of a kernel image: a regular readable file holding a
+ * bzImage ("HdrS" at 0x202) or an ELF; -EINVAL/-errno with a message. */
+static int check_kernel(const char *path)
+{
+	unsigned char buf[0x206];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kt_err(errno, "kernel %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return kt_err(EINVAL, "kernel %s: not a regular file", path);
+	}
+	n = pread(fd, buf, sizeof(buf), 0);
+	close(fd);
+	if (n >= 4 && !memcmp(buf, "\177ELF", 4))
+		return 0;
+	if (n == (ssize_t)sizeof(buf) && !memcmp(buf + 0x202, "HdrS", 4))
+		return 0;
+	return kt_err(EINVAL,
+		      "kernel %s: not a bzImage (no \"HdrS\" boot header) "
+		      "nor an ELF vmlinux",
+		      path);
 }
 
 static int make_dir(struct vm_run *v)
@@ -607,7 +640,7 @@ static int run(struct vm_run *v)
 	kt_topo_spec_name(&o->topo, v->topo, sizeof(v->topo));
 	if (!o->kernel)
 		return kt_err(EINVAL, "VM: no kernel given");
-	err = kt_vm_check_kernel(o->kernel);
+	err = check_kernel(o->kernel);
 	err = err ?: find_qemu(o, v->qemu, sizeof(v->qemu));
 	if (err)
 		return err;

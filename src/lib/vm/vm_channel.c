@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "strv.h"
 #include "vm_internal.h"
 
 static int push_list(struct kt_strv *sv, json_t *arr)
