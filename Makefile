@@ -1,7 +1,9 @@
 # ktstr build: libktstr.a, the ktstr command, unit tests, benchmarks.
 #   make            release build into build/
 #   make SAN=1      ASan + UBSan build into build-asan/
-#   make test       format check, unit tests in both builds, VM tests
+#   make test       format check, header check, unit tests in both builds,
+#                   VM tests (scripts/test.sh; O=DIR builds in DIR, DIR-asan)
+#   make header-check  each public header compiles alone, without jansson
 #   make bench      benchmarks (print numbers, never fail on speed)
 # Make rather than Meson: the tree is small, the only dependencies are
 # Debian packages found by path, and Make is on every build machine.
