@@ -1,7 +1,9 @@
 # ktstr build: libktstr.a, the ktstr command, unit tests, benchmarks.
 #   make            release build into build/
 #   make SAN=1      ASan + UBSan build into build-asan/
-#   make test       format check, unit tests in both builds, VM tests
+#   make test       format check, header check, unit tests in both builds,
+#                   VM tests (scripts/test.sh; O=DIR builds in DIR, DIR-asan)
+#   make header-check  each public header compiles alone, without jansson
 #   make bench      benchmarks (print numbers, never fail on speed)
 # Make rather than Meson: the tree is small, the only dependencies are
 # Debian packages found by path, and Make is on every build machine.
@@ -60,13 +62,17 @@ BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(O)/bench/%)
 
 FIXTURES := $(abspath tests/fixtures)
 
-.PHONY: all test check unit format format-check bench clean pc install
+.PHONY: all test check unit header-check format format-check bench clean pc install
 all: $(O)/ktstr $(O)/libktstr.a $(UNIT_BINS) $(O)/libktstr-test.a \
 	$(O)/ktstr-selftest
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DKT_FIXTURES_DIR='"$(FIXTURES)"' -c $< -o $@
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# Unit tests read their fixtures from the source tree; nothing else is
+# told where it is.
+$(O)/tests/unit/%.o: CFLAGS += -DKT_FIXTURES_DIR='"$(FIXTURES)"'
 
 # The catalog's scenarios register themselves in a linker section
 # (src/lib/catalog/catalog_register.h) and no code names a category file's
@@ -153,7 +159,27 @@ unit: $(UNIT_BINS) $(O)/ktstr
 test:
 	@scripts/test.sh
 
-check: unit
+check: unit header-check
+
+# The public headers as a user gets them: each compiles on its own, and
+# with a <jansson.h> that is an #error first on the include path, so
+# <ktstr/ktstr.h> (which includes them all) needs no third-party header.
+PUBLIC_HEADERS := $(wildcard include/ktstr/*.h)
+HEADER_CHECK := $(O)/header-check
+header-check:
+	@rm -rf $(HEADER_CHECK) && mkdir -p $(HEADER_CHECK)/no-jansson
+	@echo '#error "a public ktstr header includes <jansson.h>"' \
+		>$(HEADER_CHECK)/no-jansson/jansson.h
+	@for h in $(PUBLIC_HEADERS:include/%=%); do \
+		printf '#include <%s>\nint main(void) { return 0; }\n' $$h \
+			>$(HEADER_CHECK)/main.c; \
+		$(CC) -std=gnu11 -Wall -Wextra -Werror -fsyntax-only \
+			-I$(HEADER_CHECK)/no-jansson -Iinclude \
+			$(HEADER_CHECK)/main.c || { \
+			echo "header-check: <$$h> does not compile alone"; \
+			exit 1; }; \
+	done
+	@echo "header-check: $(words $(PUBLIC_HEADERS)) public headers compile alone, without jansson"
 
 format:
 	clang-format -i $$(find include src tests bench scheds -name '*.[ch]' 2>/dev/null)

@@ -34,6 +34,11 @@
 #include <ktstr/kernel.h>
 #include <ktstr/vm.h>
 
+#include "vm/console_scan.h"
+#include "vm/cpio.h"
+#include "vm/qemu_cmd.h"
+#include "vm/strv.h"
+
 #define MAX_RUNS     50
 #define AIM_PCT	     15.0
 #define BARE_TIMEOUT KT_SEC(120)

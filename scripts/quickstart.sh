@@ -5,20 +5,22 @@
 # default scenarios under EEVDF and under scx-ktstr, printing the verdicts.
 # Extra arguments go to both `ktstr vm` runs (e.g. --topo 1n2l2c1t steady).
 # Exit status: the worse of the two runs (see README: exit codes).
+#   O=DIR  build into DIR (default build), as make's O=
 set -eu
 cd "$(dirname "$0")/.."
+build=${O:-build}
 scripts/install-deps.sh
-make -s -j"$(nproc)" build/ktstr
-build/ktstr kernel fetch
+make -s -j"$(nproc)" O="$build" "$build"/ktstr
+"$build"/ktstr kernel fetch
 scripts/build-bpf-toolchain.sh >/dev/null
-make -s scheds
+make -s O="$build" scheds
 echo "== this host"
-build/ktstr topo
+"$build"/ktstr topo
 echo "== default scenarios in a VM under EEVDF"
 rc=0
-build/ktstr vm "$@" || rc=$?
+"$build"/ktstr vm "$@" || rc=$?
 echo "== default scenarios in a VM under the scx-ktstr fixture scheduler"
 rc2=0
-build/ktstr vm --scheduler build/scx-ktstr "$@" || rc2=$?
+"$build"/ktstr vm --scheduler "$build"/scx-ktstr "$@" || rc2=$?
 [ "$rc2" -gt "$rc" ] && rc=$rc2
 exit "$rc"

@@ -4,8 +4,14 @@
 # kernel is fetched into the cache first). Closes with one total line.
 #   KTSTR_SKIP_VM=1  leave out the VM tests (they need the apt mirror for
 #                    the kernel and QEMU); the total line says so.
+#   O=DIR            the release build goes to DIR (default build) and the
+#                    ASan+UBSan build to DIR-asan (default build-asan): one
+#                    O names both builds, since they cannot share a dir.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
+build=${O:-build}
+build_asan=${O:+$O-asan}
+build_asan=${build_asan:-build-asan}
 jobs=$(nproc 2>/dev/null || echo 2)
 passed=0
 failed=0
@@ -31,9 +37,16 @@ trap 'rm -rf "$log"' EXIT
 if ! make -s format-check; then
 	failed=$((failed + 1))
 fi
+if ! make -s O="$build" header-check; then
+	failed=$((failed + 1))
+fi
 for san in 0 1; do
-	if make -s -j"$jobs" SAN=$san all >"$log/build" 2>&1; then
-		make -s SAN=$san unit 2>&1 | tee "$log/unit$san"
+	dir=$build
+	[ $san = 1 ] && dir=$build_asan
+	if make -s -j"$jobs" O="$dir" SAN=$san all >"$log/build" 2>&1; then
+		# the folder order of src/lib (docs/architecture.md)
+		scripts/check-layers.sh "$dir" || failed=$((failed + 1))
+		make -s O="$dir" SAN=$san unit 2>&1 | tee "$log/unit$san"
 		tally "$log/unit$san" "unit tests (SAN=$san)"
 	else
 		cat "$log/build"
@@ -45,7 +58,7 @@ done
 if [ "${KTSTR_SKIP_VM:-0}" = 1 ]; then
 	skipped=1
 	echo "test.sh: VM tests left out (KTSTR_SKIP_VM=1)"
-elif ! build/ktstr kernel fetch; then
+elif ! "$build"/ktstr kernel fetch; then
 	echo "test.sh: could not fetch the guest kernel" >&2
 	failed=$((failed + 1))
 else
@@ -55,21 +68,21 @@ else
 		"$@" 2>&1 | tee "$log/$name"
 		tally "$log/$name" "$name"
 	}
-	vmtest vm env KTSTR_BIN=build/ktstr tests/vm/run-vm-tests.sh
-	vmtest ktest env KTSTR_SELFTEST=build/ktstr-selftest \
+	vmtest vm env KTSTR_BIN="$build"/ktstr tests/vm/run-vm-tests.sh
+	vmtest ktest env KTSTR_SELFTEST="$build"/ktstr-selftest \
 		tests/vm/run-ktest-tests.sh
-	vmtest scenario-files env KTSTR_BIN=build/ktstr \
+	vmtest scenario-files env KTSTR_BIN="$build"/ktstr \
 		tests/vm/run-scenario-file-tests.sh
-	vmtest ops env KTSTR_BIN=build/ktstr tests/vm/run-ops-tests.sh
-	vmtest work-types env KTSTR_BIN=build/ktstr \
+	vmtest ops env KTSTR_BIN="$build"/ktstr tests/vm/run-ops-tests.sh
+	vmtest work-types env KTSTR_BIN="$build"/ktstr \
 		tests/vm/run-work-types-tests.sh
-	vmtest catalog env KTSTR_BIN=build/ktstr tests/vm/run-catalog-tests.sh
+	vmtest catalog env KTSTR_BIN="$build"/ktstr tests/vm/run-catalog-tests.sh
 	# The fixture scheduler needs the BPF toolchain (clang-22, libbpf and
 	# bpftool built from the kernel's source package) and the kernel BTF.
 	if scripts/build-bpf-toolchain.sh >"$log/toolchain" 2>&1 &&
-		make -s SAN=0 scheds >>"$log/toolchain" 2>&1; then
-		vmtest sched env KTSTR_BIN=build/ktstr \
-			KTSTR_SCX=build/scx-ktstr tests/vm/run-sched-tests.sh
+		make -s O="$build" SAN=0 scheds >>"$log/toolchain" 2>&1; then
+		vmtest sched env KTSTR_BIN="$build"/ktstr \
+			KTSTR_SCX="$build"/scx-ktstr tests/vm/run-sched-tests.sh
 	else
 		tail -n 30 "$log/toolchain"
 		echo "test.sh: building the BPF toolchain or scx-ktstr failed" >&2

@@ -23,6 +23,14 @@
 
 #define KT_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
+/*
+ * jansson's JSON value. jansson declares `typedef struct json_t {...}
+ * json_t`, so naming the struct tag here lets the public headers declare
+ * the JSON functions without including <jansson.h>: a caller that does
+ * include it passes and receives plain json_t *, the same type.
+ */
+struct json_t;
+
 /* Process exit codes of the ktstr command and of test binaries. */
 enum kt_exit_code {
 	KT_EXIT_PASS = 0,	 /* every check passed */

@@ -2,15 +2,18 @@
 /*
  * kt_result: the verdict of one scenario with its evidence (one detail per
  * violation, one stats line per cgroup), merge rules (the worst wins), the
+<<<<<<< HEAD
  * text report and the JSON form (jansson), and the JSON form of a
  * kt_assert layer.
+=======
+ * text report and the JSON form (jansson values, see struct json_t in
+ * common.h).
+>>>>>>> house-headers
  */
 #ifndef KTSTR_RESULT_H
 #define KTSTR_RESULT_H
 
 #include <stdio.h>
-
-#include <jansson.h>
 
 #include <ktstr/common.h>
 
@@ -120,9 +123,9 @@ bool kt_result_passed(const struct kt_result *r);
  *     cg_0: 2 workers on 2 cpus, off-cpu 1-3% (spread 2%), max gap 12ms, ...
  */
 void kt_result_print(const struct kt_result *r, FILE *f);
-json_t *kt_result_to_json(const struct kt_result *r);
+struct json_t *kt_result_to_json(const struct kt_result *r);
 /* Parse what kt_result_to_json produced; -EINVAL with a message. */
-int kt_result_from_json(const json_t *j, struct kt_result *out);
+int kt_result_from_json(const struct json_t *j, struct kt_result *out);
 
 /*
  * A kt_assert layer <-> JSON object, as scheduler definitions and the
@@ -132,8 +135,8 @@ int kt_result_from_json(const json_t *j, struct kt_result *out);
  * keys and wrong types, naming where ("scheduler x.json: assert").
  */
 struct kt_assert;
-json_t *kt_assert_to_json(const struct kt_assert *a);
-int kt_assert_from_json(const json_t *j, const char *where,
+struct json_t *kt_assert_to_json(const struct kt_assert *a);
+int kt_assert_from_json(const struct json_t *j, const char *where,
 			struct kt_assert *out);
 
 #endif

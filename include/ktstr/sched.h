@@ -11,8 +11,6 @@
 
 #include <sys/types.h>
 
-#include <jansson.h>
-
 #include <ktstr/check.h>
 #include <ktstr/common.h>
 #include <ktstr/result.h>

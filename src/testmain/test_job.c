@@ -14,6 +14,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include <ktstr/sched.h>
 
 #include "testmain.h"

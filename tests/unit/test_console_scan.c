@@ -12,6 +12,8 @@
 
 #include <ktstr/vm.h>
 
+#include "vm/console_scan.h"
+
 static const char clean_boot[] =
     "[    0.000000] Linux version 7.2.13+deb14-cloud-amd64 (debian-kernel@"
     "kernel-team.invalid) #1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1\r\n"

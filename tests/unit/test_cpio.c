@@ -16,6 +16,11 @@
 
 #include <ktstr/vm.h>
 
+#include "vm/cpio.h"
+#include "vm/elf_deps.h"
+#include "vm/initramfs.h"
+#include "vm/strv.h"
+
 struct entry {
 	char name[256];
 	unsigned mode, nlink, size, rmaj, rmin;

@@ -15,6 +15,7 @@
 #include <ktstr/vm.h>
 
 #include "../../src/guest/plan.h"
+#include "vm/vm_plan.h"
 
 static void assert_contains(const char *hay, const char *needle)
 {

@@ -14,6 +14,8 @@
 #include <ktstr/common.h>
 #include <ktstr/kernel.h>
 
+#include "kernel/kernel_config.h"
+
 #include "kernel_fixture.h"
 
 static char dir[64], cfg[128];

@@ -20,6 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include <cmocka.h>
 
 #include <ktstr/ktstr.h>

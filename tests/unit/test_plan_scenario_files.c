@@ -20,6 +20,8 @@
 #include <ktstr/vm.h>
 
 #include "../../src/guest/plan.h"
+#include "vm/initramfs.h"
+#include "vm/vm_plan.h"
 
 #define GOOD KT_FIXTURES_DIR "/scenarios/good/"
 

@@ -12,6 +12,9 @@
 
 #include <ktstr/vm.h>
 
+#include "vm/qemu_cmd.h"
+#include "vm/strv.h"
+
 #define END ((const char *)NULL)
 
 static const struct kt_qemu_opts base = {

@@ -7,7 +7,7 @@
 # PASS, or SKIP with the listed reason where this topology cannot host the
 # scenario (an expected skip that runs, or any other verdict, fails).
 # Ends with "N passed, N failed"; exit 1 on failure.
-#   KTSTR_BIN       the ktstr binary (default build/ktstr)
+#   KTSTR_BIN       the ktstr binary (default ${O:-build}/ktstr)
 #   KTSTR_KERNEL    the guest kernel (else ktstr's own resolution)
 #   CATALOG_DURATION  seconds per scenario (default 1; see the note below)
 #   CATALOG_TOPOS   space-separated subset of the topologies below
@@ -24,7 +24,7 @@ set -u
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BIN=$(abspath "${KTSTR_BIN:-build/ktstr}")
+BIN=$(abspath "${KTSTR_BIN:-${O:-build}/ktstr}")
 WANT=${CATALOG_TOPOS:-}
 DUR=${CATALOG_DURATION:-1}
 setup ktstr-cattest

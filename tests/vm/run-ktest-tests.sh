@@ -1,12 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Tests of the KTSTR_TEST runner through build/ktstr-selftest (the
+# Tests of the KTSTR_TEST runner through ${O:-build}/ktstr-selftest (the
 # harness's own tests, tests/ktest/*.c): listing, filters, bad input, the
 # TAP lines and summary, JUnit content, expect_err inversion (host probes
 # and real VMs), that -j 2 gives the same TAP lines as a serial run, a
 # SIGINT mid-run, and that no QEMU process or temp dir of ours remains.
 # Prints TAP lines and a final "N passed, N failed" line; exit 1 on failure.
-#   KTSTR_SELFTEST  the test binary (default build/ktstr-selftest)
+#   KTSTR_SELFTEST  the test binary (default ${O:-build}/ktstr-selftest)
 #   KTSTR_KERNEL    the guest kernel (else the runner's own resolution)
 #   KTEST_TESTS     space-separated subset of groups (default: all):
 #                   list bad_input host serial parallel interrupt
@@ -15,7 +15,7 @@ set -u
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BIN=$(abspath "${KTSTR_SELFTEST:-build/ktstr-selftest}")
+BIN=$(abspath "${KTSTR_SELFTEST:-${O:-build}/ktstr-selftest}")
 WANT=${KTEST_TESTS:-}
 setup ktstr-ktest scratch
 need_bin "test binary"

@@ -8,7 +8,7 @@
 # means the cpusets really changed, the tasks really moved and the cgroups
 # really went away. The timeline must also show every op kind ran.
 # Prints TAP lines and a final "N passed, N failed" line; exit 1 on failure.
-#   KTSTR_BIN     the ktstr binary (default build/ktstr)
+#   KTSTR_BIN     the ktstr binary (default ${O:-build}/ktstr)
 #   KTSTR_KERNEL  the guest kernel (else ktstr's own resolution)
 #   OPS_TESTS     space-separated subset of scenario names (default: all)
 # Needs jq.
@@ -17,7 +17,7 @@ set -u
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BIN=$(abspath "${KTSTR_BIN:-build/ktstr}")
+BIN=$(abspath "${KTSTR_BIN:-${O:-build}/ktstr}")
 WANT=${OPS_TESTS:-}
 setup ktstr-opstest
 need_jq

@@ -6,7 +6,7 @@
 # stats and timeline; --duration wins over the file's duration_s, which
 # applies otherwise; files run after catalog names in the same VM.
 # Prints TAP lines and a final "N passed, N failed" line; exit 1 on failure.
-#   KTSTR_BIN     the ktstr binary (default build/ktstr)
+#   KTSTR_BIN     the ktstr binary (default ${O:-build}/ktstr)
 #   KTSTR_KERNEL  the guest kernel (else ktstr's own resolution)
 #   VM_TESTS      space-separated subset of test names (default: all)
 # Needs jq. Each boot takes 3-15 s under TCG on a 2-core host.
@@ -15,7 +15,7 @@ set -u
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BIN=$(abspath "${KTSTR_BIN:-build/ktstr}")
+BIN=$(abspath "${KTSTR_BIN:-${O:-build}/ktstr}")
 WANT=${VM_TESTS:-}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 GOOD=$SRC/tests/fixtures/scenarios/good

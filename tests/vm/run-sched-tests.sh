@@ -8,11 +8,11 @@
 # early when the kernel ejects it. After every test no QEMU and no temp dir
 # of ours may remain.
 # Prints TAP lines and a final "N passed, N failed" line; exit 1 on failure.
-#   KTSTR_BIN       the ktstr binary (default build/ktstr)
+#   KTSTR_BIN       the ktstr binary (default ${O:-build}/ktstr)
 #   KTSTR_KERNEL    the guest kernel (else ktstr's own resolution)
 #   SCHED_FIXTURES  dir of the fake schedulers (default: next to ktstr,
 #                   fixtures/sched, as `make` builds them)
-#   KTSTR_SCX       scx-ktstr binary (default build/scx-ktstr, from
+#   KTSTR_SCX       scx-ktstr binary (default ${O:-build}/scx-ktstr, from
 #                   `make scheds`); without it the scx tests are skipped
 #   SCHED_TESTS     space-separated subset of test names (default: all)
 # Needs jq. Topology 1n1l2c1t (2 vCPUs) and short durations: TCG-friendly.
@@ -21,12 +21,12 @@ set -u
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BIN=$(abspath "${KTSTR_BIN:-build/ktstr}")
+BIN=$(abspath "${KTSTR_BIN:-${O:-build}/ktstr}")
 WANT=${SCHED_TESTS:-}
 FIX=${SCHED_FIXTURES:-$(dirname "$BIN")/fixtures/sched}
 SCX=${KTSTR_SCX:-}
 if [ -z "$SCX" ]; then
-	for c in "$(dirname "$BIN")/scx-ktstr" build/scx-ktstr; do
+	for c in "$(dirname "$BIN")/scx-ktstr" "${O:-build}"/scx-ktstr; do
 		[ -x "$c" ] && SCX=$c && break
 	done
 fi

@@ -4,7 +4,7 @@
 # and check the guest's topology view, crash/timeout/kill classification,
 # bad-input exits, and that no QEMU process or temp dir of ours remains.
 # Prints TAP lines and a final "N passed, N failed" line; exit 1 on failure.
-#   KTSTR_BIN     the ktstr binary (default build/ktstr)
+#   KTSTR_BIN     the ktstr binary (default ${O:-build}/ktstr)
 #   KTSTR_KERNEL  the guest kernel (else ktstr's own resolution)
 #   VM_TESTS      space-separated subset of test names (default: all)
 # Needs jq. Timings are generous: 2-core hosts under TCG boot in 3-10 s.
@@ -13,7 +13,7 @@ set -u
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BIN=$(abspath "${KTSTR_BIN:-build/ktstr}")
+BIN=$(abspath "${KTSTR_BIN:-${O:-build}/ktstr}")
 WANT=${VM_TESTS:-}
 setup ktstr-vmtest scratch
 need_jq

@@ -6,13 +6,13 @@
 # for the blocking kinds, none for the pure spinners. (Custom needs C: its
 # telemetry is covered by tests/unit/test_work_types.c.)
 # TAP lines and a final "N passed, N failed"; exit 1 on any failure.
-#   KTSTR_BIN  the ktstr binary (default build/ktstr)
+#   KTSTR_BIN  the ktstr binary (default ${O:-build}/ktstr)
 set -u
 
 # shellcheck source=tests/vm/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BIN=${KTSTR_BIN:-build/ktstr}
+BIN="${KTSTR_BIN:-${O:-build}/ktstr}"
 FILE=tests/fixtures/scenarios/vm/all_work_types.json
 setup ktstr-wt
 need_jq

@@ -14,7 +14,8 @@
 #include <zstd.h>
 
 #include <ktstr/common.h>
-#include <ktstr/kernel.h>
+
+#include "bzimage.h"
 
 /* Offsets in the x86 boot protocol header (Documentation/arch/x86/boot). */
 #define BZ_SETUP_SECTS	  0x1f1

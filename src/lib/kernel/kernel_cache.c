@@ -20,6 +20,8 @@
 #include <ktstr/common.h>
 #include <ktstr/kernel.h>
 
+#include "bzimage.h"
+#include "kernel_config.h"
 #include "kernel_priv.h"
 
 #define NO_KERNEL_MSG                                                          \

@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include <ktstr/common.h>
-#include <ktstr/kernel.h>
+
+#include "kernel_config.h"
 
 /* The value of line for symbol name (with CONFIG_), or -1 if not about it. */
 static int match_line(const char *line, const char *name, size_t nlen)

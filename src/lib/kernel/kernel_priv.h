@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Helpers shared by the kernel cache and kernel fetch code (src/vm). */
-#ifndef KTSTR_VM_KERNEL_PRIV_H
-#define KTSTR_VM_KERNEL_PRIV_H
+/* Helpers shared by the kernel cache and kernel fetch code. */
+#ifndef KTSTR_KERNEL_PRIV_H
+#define KTSTR_KERNEL_PRIV_H
 
 #include <stdbool.h>
 #include <stddef.h>

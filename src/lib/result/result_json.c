@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include <ktstr/result.h>
 
 enum field_type { F_U32, F_U64, F_F64 };

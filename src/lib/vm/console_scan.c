@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <ktstr/vm.h>
+#include "console_scan.h"
 
 #define EXCERPT_BEFORE 10
 #define EXCERPT_AFTER  20

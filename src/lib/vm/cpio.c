@@ -15,7 +15,10 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <ktstr/vm.h>
+#include <ktstr/common.h>
+
+#include "cpio.h"
+#include "strv.h"
 
 struct kt_cpio {
 	FILE *f;

@@ -16,7 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <ktstr/vm.h>
+#include "elf_deps.h"
+#include "strv.h"
 
 static const char *const default_dirs[] = {
     "/lib/x86_64-linux-gnu",

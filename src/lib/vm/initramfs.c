@@ -14,7 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <ktstr/vm.h>
+#include "cpio.h"
+#include "elf_deps.h"
+#include "initramfs.h"
+#include "strv.h"
 
 static const char *const base_dirs[] = {
     "/dev", "/proc", "/sys", "/tmp", "/run", "/ktstr", "/bin", "/include",

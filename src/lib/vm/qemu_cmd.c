@@ -9,7 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include <ktstr/vm.h>
+#include "qemu_cmd.h"
+#include "strv.h"
 
 #define KT_QEMU_DEFAULT "qemu-system-x86_64"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ktstr/vm.h>
+#include "strv.h"
 
 static int strv_take(struct kt_strv *sv, char *s)
 {

@@ -4,10 +4,9 @@
  * initramfs, the console log, the channel file and QEMU's own output;
  * QEMU runs as a child (its own process group, killed if we die) while
  * the channel is polled, two watchdogs run (boot, then the whole plan) and
- * SIGINT/SIGTERM end it early. The end is then classified: a crash in the
- * console beats everything (never a pass), then the guest's exit message,
- * then timeout / boot failure / death. The temp dir and the QEMU process
- * are gone on every return path.
+ * SIGINT/SIGTERM end it early. How it ended is then classified by
+ * vm_end.c. The temp dir and the QEMU process are gone on every return
+ * path.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,13 +23,16 @@
 
 #include <ktstr/sched.h>
 
+#include "initramfs.h"
+#include "qemu_cmd.h"
+#include "strv.h"
 #include "vm_internal.h"
+#include "vm_plan.h"
 
 extern char **environ;
 
-#define POLL_NS		   KT_MS(50)
-#define EXIT_GRACE_NS	   KT_SEC(15)
-#define CONSOLE_TAIL_LINES 30
+#define POLL_NS	      KT_MS(50)
+#define EXIT_GRACE_NS KT_SEC(15)
 
 static volatile sig_atomic_t stop_signal;
 
@@ -124,6 +126,34 @@ static int find_qemu(const struct kt_vm_opts *o, char *out, size_t len)
 		      "%s not found in PATH (install Debian's "
 		      "qemu-system-x86 or set KTSTR_QEMU)",
 		      name);
+}
+
+/* Quick checks of a kernel image: a regular readable file holding a
+ * bzImage ("HdrS" at 0x202) or an ELF; -EINVAL/-errno with a message. */
+static int check_kernel(const char *path)
+{
+	unsigned char buf[0x206];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kt_err(errno, "kernel %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return kt_err(EINVAL, "kernel %s: not a regular file", path);
+	}
+	n = pread(fd, buf, sizeof(buf), 0);
+	close(fd);
+	if (n >= 4 && !memcmp(buf, "\177ELF", 4))
+		return 0;
+	if (n == (ssize_t)sizeof(buf) && !memcmp(buf + 0x202, "HdrS", 4))
+		return 0;
+	return kt_err(EINVAL,
+		      "kernel %s: not a bzImage (no \"HdrS\" boot header) "
+		      "nor an ELF vmlinux",
+		      path);
 }
 
 static int make_dir(struct vm_run *v)
@@ -271,218 +301,21 @@ static uint64_t run_timeout(const struct kt_vm_opts *o)
 	}
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	struct stat st;
-	char *buf;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	*len = 0;
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0 || !(buf = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		return NULL;
-	}
-	n = pread(fd, buf, (size_t)st.st_size, 0);
-	close(fd);
-	*len = n > 0 ? (size_t)n : 0;
-	buf[*len] = '\0';
-	return buf;
-}
-
-/* The last non-empty line of QEMU's own output, for boot failures. */
-static char *qemu_last_line(struct vm_run *v)
-{
-	size_t len;
-	char *text = read_file(v->qlog, &len), *tail, *nl;
-
-	if (!text)
-		return NULL;
-	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-		text[--len] = '\0';
-	tail = kt_console_tail(text, len, 1);
-	free(text);
-	if (tail && (nl = strchr(tail, '\n')))
-		*nl = '\0';
-	if (tail && !*tail) {
-		free(tail);
-		tail = NULL;
-	}
-	return tail;
-}
-
-static void wait_status_text(int st, char *buf, size_t len)
-{
-	if (WIFEXITED(st))
-		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(st),
-			 strsignal(WTERMSIG(st)));
-	else
-		snprintf(buf, len, "ended (wait status 0x%x)", st);
-}
-
-static void set_reason(struct kt_vm_result *res, const char *fmt, ...)
-    KT_PRINTF(2, 3);
-static void set_reason(struct kt_vm_result *res, const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	free(res->reason);
-	res->reason = s;
-}
-
-/* Add an INFRA result naming what failed, so every report shows it. */
-static int add_infra_result(struct vm_run *v)
-{
-	struct kt_vm_result *res = v->res;
-	const char *sched = "eevdf";
-	struct kt_result r, *arr;
-	char label[256];
-	int err;
-
-	if (v->o->sched && !kt_sched_label(v->o->sched, v->o->sched_flags,
-					   label, sizeof(label))) {
-		sched = label;
-	} else if (v->o->scheduler) {
-		const char *slash = strrchr(v->o->scheduler, '/');
-
-		sched = slash ? slash + 1 : v->o->scheduler;
-	}
-	kt_result_init(&r);
-	err = kt_result_set_header(&r, v->ch.running ? v->ch.running : "vm",
-				   v->topo, sched);
-	err = err
-		  ?: kt_result_add(&r, KT_DETAIL_INFRA, "%s",
-				   res->reason ? res->reason : "VM failed");
-	r.duration_ns = res->wall_ms * 1000000ULL;
-	arr = err ? NULL
-		  : realloc(res->results, (res->nr_results + 1) * sizeof(*arr));
-	if (!arr) {
-		kt_result_free(&r);
-		return err ? err : kt_err(ENOMEM, "out of memory");
-	}
-	res->results = arr;
-	res->results[res->nr_results++] = r;
-	return 0;
-}
-
-static enum kt_verdict code_verdict(int code)
-{
-	switch (code) {
-	case KT_EXIT_PASS:
-		return KT_VERDICT_PASS;
-	case KT_EXIT_FAIL:
-		return KT_VERDICT_FAIL;
-	case KT_EXIT_UNSUPPORTED:
-		return KT_VERDICT_SKIP;
-	default:
-		return KT_VERDICT_INFRA;
-	}
-}
-
+/* QEMU is gone: how did the run end (vm_end.c)? */
 static void classify(struct vm_run *v, bool timed_out, uint64_t limit_ns)
 {
-	struct kt_vm_result *res = v->res;
-	struct kt_console_scan scan = {0};
-	char how[128];
-	size_t len;
-	char *text = read_file(v->console, &len);
+	const struct kt_vm_end_facts facts = {
+	    .console_path = v->console,
+	    .qemu_log = v->qlog,
+	    .running = v->ch.running,
+	    .topo = v->topo,
+	    .wait_status = v->status,
+	    .stop_signal = stop_signal,
+	    .timed_out = timed_out,
+	    .limit_ns = limit_ns,
+	};
 
-	if (text)
-		kt_console_scan_text(text, len, &scan);
-	res->console_kind = scan.kind;
-	if (v->o->capture_console && text)
-		res->console_text = strdup(text);
-	wait_status_text(v->status, how, sizeof(how));
-
-	res->verdict = KT_VERDICT_INFRA;
-	if (stop_signal) {
-		res->end = KT_VM_END_INTERRUPTED;
-		res->signo = stop_signal;
-		set_reason(res, "interrupted by %s; QEMU killed",
-			   strsignal(stop_signal));
-	} else if (kt_console_is_crash(scan.kind)) {
-		res->end = KT_VM_END_CRASH;
-		set_reason(res, "guest %s: %s", kt_console_kind_name(scan.kind),
-			   scan.first_hit ? scan.first_hit : "");
-		res->console_excerpt = scan.excerpt;
-		scan.excerpt = NULL;
-	} else if (res->has_exit) {
-		res->end = KT_VM_END_EXIT;
-		res->verdict = code_verdict(res->guest_code);
-		for (size_t i = 0; i < res->nr_results; i++)
-			if (res->results[i].verdict > res->verdict)
-				res->verdict = res->results[i].verdict;
-		/* The scheduler died, was ejected or did not detach. */
-		if (res->sched.exited && res->verdict < KT_VERDICT_SCHED)
-			res->verdict = KT_VERDICT_SCHED;
-		if (res->errors.nr)
-			set_reason(res, "guest error: %s", res->errors.v[0]);
-		if (v->o->mode == KT_VM_RUN &&
-		    res->nr_results <
-			v->o->nr_scenarios + v->o->nr_scenario_files) {
-			/* A scenario vanished: never let that pass. */
-			res->verdict = KT_VERDICT_INFRA;
-			set_reason(res,
-				   "the guest reported %zu result(s) for %zu "
-				   "scenario(s)%s%s",
-				   res->nr_results,
-				   v->o->nr_scenarios + v->o->nr_scenario_files,
-				   res->errors.nr ? "; guest error: " : "",
-				   res->errors.nr ? res->errors.v[0] : "");
-		}
-		if (v->o->mode == KT_VM_TEST && !res->nr_results) {
-			res->verdict = KT_VERDICT_INFRA;
-			set_reason(
-			    res, "the guest reported no result for test %s%s%s",
-			    v->o->test ? v->o->test : "?",
-			    res->errors.nr ? "; guest error: " : "",
-			    res->errors.nr ? res->errors.v[0] : "");
-		}
-	} else if (timed_out) {
-		res->end = KT_VM_END_TIMEOUT;
-		set_reason(res, "timed out after %llu s %s; QEMU killed",
-			   (unsigned long long)(limit_ns / KT_SEC(1)),
-			   res->booted ? "waiting for the guest's exit message"
-				       : "waiting for the guest to boot");
-	} else if (!res->booted) {
-		char *last = qemu_last_line(v);
-
-		res->end = KT_VM_END_BOOT_FAILED;
-		if (res->errors.nr)
-			set_reason(res, "QEMU %s before the guest booted: %s",
-				   how, res->errors.v[0]);
-		else
-			set_reason(res, "QEMU %s before the guest booted%s%s",
-				   how, last ? ": " : "", last ? last : "");
-		free(last);
-	} else {
-		res->end = KT_VM_END_DIED;
-		set_reason(res, "QEMU %s without the guest's exit message%s%s",
-			   how, res->errors.nr ? "; guest error: " : "",
-			   res->errors.nr ? res->errors.v[0] : "");
-	}
-	if (res->end != KT_VM_END_EXIT && !res->console_excerpt && text)
-		res->console_excerpt =
-		    kt_console_tail(text, len, CONSOLE_TAIL_LINES);
-	free(text);
-	kt_console_scan_free(&scan);
-
-	if (res->end == KT_VM_END_INTERRUPTED)
-		res->exit_code = stop_signal == SIGINT ? 130 : KT_EXIT_INFRA;
-	else
-		res->exit_code = kt_verdict_exit_code(res->verdict);
-	if (res->end != KT_VM_END_EXIT ||
-	    (res->verdict == KT_VERDICT_INFRA && res->reason))
-		add_infra_result(v);
+	kt_vm_classify(v->o, &facts, v->res);
 }
 
 static void progress(struct vm_run *v, const char *fmt, ...) KT_PRINTF(2, 3);
@@ -607,7 +440,7 @@ static int run(struct vm_run *v)
 	kt_topo_spec_name(&o->topo, v->topo, sizeof(v->topo));
 	if (!o->kernel)
 		return kt_err(EINVAL, "VM: no kernel given");
-	err = kt_vm_check_kernel(o->kernel);
+	err = check_kernel(o->kernel);
 	err = err ?: find_qemu(o, v->qemu, sizeof(v->qemu));
 	if (err)
 		return err;

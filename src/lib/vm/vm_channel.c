@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
+#include "strv.h"
 #include "vm_internal.h"
 
 static int push_list(struct kt_strv *sv, json_t *arr)

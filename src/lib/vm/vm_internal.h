@@ -20,4 +20,24 @@ struct kt_vm_chan {
 int kt_vm_chan_poll(struct kt_vm_chan *ch, struct kt_vm_result *res);
 void kt_vm_chan_free(struct kt_vm_chan *ch);
 
+/* What the supervisor knows once QEMU is gone. */
+struct kt_vm_end_facts {
+	const char *console_path; /* the guest's console log */
+	const char *qemu_log;	  /* QEMU's own output */
+	const char *running; /* a scenario started, not reported; or NULL */
+	const char *topo;    /* the topology's name */
+	int wait_status;     /* QEMU's, from waitpid() */
+	int stop_signal;     /* the SIGINT/SIGTERM that stopped us, or 0 */
+	bool timed_out;	     /* a watchdog fired after limit_ns */
+	uint64_t limit_ns;
+};
+
+/*
+ * Fill res with how the run ended (vm_end.c): end, verdict, reason,
+ * console kind, excerpt and text, exit code, and an INFRA result naming
+ * the failure when the VM failed.
+ */
+void kt_vm_classify(const struct kt_vm_opts *o, const struct kt_vm_end_facts *f,
+		    struct kt_vm_result *res);
+
 #endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The QEMU command line of a VM for a topology (qemu_cmd.c). */
+#ifndef KTSTR_VM_QEMU_CMD_H
+#define KTSTR_VM_QEMU_CMD_H
+
+#include <ktstr/topo.h>
+#include <ktstr/vm.h>
+
+struct kt_qemu_opts {
+	struct kt_topo_spec topo;
+	const char *qemu;	  /* binary; NULL = "qemu-system-x86_64" */
+	const char *kernel;	  /* bzImage (or PVH vmlinux) */
+	const char *initrd;	  /* cpio archive */
+	unsigned memory_mb;	  /* 0 = kt_vm_default_memory_mb() */
+	const char *console_path; /* ttyS0 -> this file */
+	bool console_stdio;	  /* ttyS0 on stdio (mon:stdio), interactive */
+	const char *channel_path; /* virtio-serial org.ktstr.0 -> this file */
+	enum kt_accel accel;	  /* AUTO is treated as TCG (no probing) */
+	const char *extra_append; /* appended to the kernel command line */
+};
+
+/*
+ * Build QEMU's argv (argv[0] = the binary) into out (appends). Layout: one
+ * socket per LLC (-smp N,sockets=llcs,cores=C,threads=T), -cpu
+ * Skylake-Client when threads > 1, and with numa > 1 one memory backend +
+ * -numa node per node covering its llcs/numa sockets (memory split
+ * evenly); with one node no -numa options are given (the guest then sees
+ * one node holding every CPU and all memory, which is the same view).
+ */
+int kt_qemu_argv(const struct kt_qemu_opts *o, struct kt_strv *out);
+
+/* The fixed kernel command line (before extra_append). */
+#define KT_VM_BASE_APPEND                                                      \
+	"console=ttyS0 panic=-1 rdinit=/init loglevel=4 "                      \
+	"sysctl.kernel.sched_schedstats=1"
+
+#endif
