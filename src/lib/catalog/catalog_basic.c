@@ -22,12 +22,12 @@ KT_CATALOG_ENTRY(
 /*
  * The same scenario as steady (cg_0 and cg_1 of the default workers,
  * SpinWait or the work-type override, no cpusets, held for the whole run,
- * judged with ctx->assert), so one implementation serves both names. It
- * was once written again with the ops engine; the description is kept.
+ * judged with ctx->assert), so one implementation serves both names.
  */
-KT_CATALOG_ENTRY(cgroup_steady, CATEGORY, BASIC, 1,
-		 "cg_0 and cg_1 of SpinWait workers held by the ops engine",
-		 kt_scenario_steady);
+KT_CATALOG_ENTRY(
+    cgroup_steady, CATEGORY, BASIC, 1,
+    "steady under its catalog name: cg_0 and cg_1 of SpinWait workers",
+    kt_scenario_steady);
 
 /* One pipe pair per cgroup: both ends block on each other every round. */
 KT_CATALOG_SCENARIO(
