@@ -2,13 +2,8 @@
 /*
  * kt_result: the verdict of one scenario with its evidence (one detail per
  * violation, one stats line per cgroup), merge rules (the worst wins), the
-<<<<<<< HEAD
- * text report and the JSON form (jansson), and the JSON form of a
- * kt_assert layer.
-=======
- * text report and the JSON form (jansson values, see struct json_t in
- * common.h).
->>>>>>> house-headers
+ * text report, the JSON form of a result and of a kt_assert layer
+ * (jansson values, see struct json_t in common.h).
  */
 #ifndef KTSTR_RESULT_H
 #define KTSTR_RESULT_H
