@@ -33,11 +33,12 @@ struct json_t;
 
 /* Process exit codes of the ktstr command and of test binaries. */
 enum kt_exit_code {
-	KT_EXIT_PASS = 0,	 /* every check passed */
-	KT_EXIT_FAIL = 1,	 /* a check failed (scheduler verdict) */
-	KT_EXIT_USAGE = 2,	 /* usage or input error */
-	KT_EXIT_INFRA = 3,	 /* infrastructure error (VM, kernel, I/O) */
-	KT_EXIT_UNSUPPORTED = 4, /* unsupported here / skipped */
+	KT_EXIT_PASS = 0,	  /* every check passed */
+	KT_EXIT_FAIL = 1,	  /* a check failed (scheduler verdict) */
+	KT_EXIT_USAGE = 2,	  /* usage or input error */
+	KT_EXIT_INFRA = 3,	  /* infrastructure error (VM, kernel, I/O) */
+	KT_EXIT_UNSUPPORTED = 4,  /* unsupported here / skipped */
+	KT_EXIT_INCONCLUSIVE = 5, /* the evidence could not decide */
 };
 
 /* Optional values: "unset" or "set to X" (used by kt_assert layers). */

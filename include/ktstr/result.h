@@ -15,13 +15,21 @@
 /* Ordered from best to worst: merging keeps the larger. */
 enum kt_verdict {
 	KT_VERDICT_PASS = 0,
-	KT_VERDICT_SKIP,  /* could not run here (reason in skip_reason) */
+	KT_VERDICT_SKIP, /* could not run here (reason in skip_reason) */
+	/* the evidence cannot decide (the vCPUs were not running, or the
+	 * scheduler under test ran none of the workers): never a pass, not a
+	 * failure of the scheduler either */
+	KT_VERDICT_INCONCLUSIVE,
 	KT_VERDICT_FAIL,  /* a check failed */
 	KT_VERDICT_SCHED, /* the scheduler died or was ejected */
 	KT_VERDICT_INFRA, /* the harness, VM or kernel failed */
+	KT_VERDICT__COUNT,
 };
-const char *kt_verdict_name(enum kt_verdict v); /* "pass", "skip", ... */
-/* Process exit code for a verdict (0, 4, 1, 1, 3). */
+/* "pass", "skip", "inconclusive", ...; "unknown" out of range. */
+const char *kt_verdict_name(enum kt_verdict v);
+/* The verdict of a name, or -1. */
+int kt_verdict_parse(const char *name);
+/* Process exit code for a verdict (0, 4, 5, 1, 1, 3). */
 int kt_verdict_exit_code(enum kt_verdict v);
 
 enum kt_detail_kind {
@@ -36,6 +44,16 @@ enum kt_detail_kind {
 	KT_DETAIL_SCHEDULER, /* scheduler death / ejection */
 	KT_DETAIL_INFRA,
 	KT_DETAIL_NOTE, /* informational, does not change the verdict */
+	/* workers sat runnable while CPUs they may use were idle (FAIL) */
+	KT_DETAIL_CONSERVATION,
+	/* a gap the vCPUs' unavailability explains (INCONCLUSIVE) */
+	KT_DETAIL_HOST_STALL,
+	/* the scheduler under test ran none of a cgroup's workers
+	 * (INCONCLUSIVE) */
+	KT_DETAIL_COVERAGE,
+	/* a sched_ext event counter over its kt_assert limit (FAIL) */
+	KT_DETAIL_EXT_EVENTS,
+	KT_DETAIL__COUNT,
 };
 const char *kt_detail_kind_name(enum kt_detail_kind k);
 

@@ -37,6 +37,7 @@ enum kt_test_status {
 	KT_TEST_PASSED = 0,
 	KT_TEST_FAILED,
 	KT_TEST_SKIPPED,
+	KT_TEST_INCONCLUSIVE, /* the run could not decide: not a pass */
 };
 
 /* What one test run produced, before expect_err is applied. */
@@ -64,17 +65,20 @@ void kt_test_record_free(struct kt_test_record *r);
 /* ---- TAP and summary ---- */
 
 /*
- * "ok N - name", "not ok N - name", "ok N - name # SKIP reason". A failure
- * is followed by its explanation and report as "# " comment lines.
+ * "ok N - name", "not ok N - name", "ok N - name # SKIP reason",
+ * "not ok N - name # INCONCLUSIVE reason" (TAP consumers see a test that
+ * did not pass). A failure or an inconclusive run is followed by its
+ * explanation and report as "# " comment lines.
  */
 void kt_tap_print(FILE *f, unsigned n, const struct kt_test_record *r);
 
 struct kt_test_totals {
-	unsigned passed, failed, skipped;
+	unsigned passed, failed, skipped, inconclusive;
 };
 void kt_test_totals_add(struct kt_test_totals *t,
 			const struct kt_test_record *r);
-/* "N passed, N failed" plus ", N skipped" when any were skipped. */
+/* "N passed, N failed" plus ", N skipped" and ", N inconclusive" when
+ * there were any. */
 void kt_test_summary_print(FILE *f, const struct kt_test_totals *t);
 
 /* ---- JUnit ---- */
@@ -87,8 +91,8 @@ char *kt_xml_escape(const char *s, bool attribute);
 /*
  * <testsuite name tests failures errors skipped time> with one <testcase>
  * per record: <failure message> (a failed verdict or an unexpected pass),
- * <error message> (INFRA), <skipped message>. The suite's failures,
- * errors and skipped attributes count those elements.
+ * <error message> (INFRA, INCONCLUSIVE), <skipped message>. The suite's
+ * failures, errors and skipped attributes count those elements.
  */
 int kt_junit_write(FILE *f, const char *suite,
 		   const struct kt_test_record *recs, size_t nr);

@@ -40,7 +40,7 @@ static const struct kt_cli_cmd run_cmd = {
 	     "(docs/scenario-files.md), checked before anything runs; files "
 	     "run after the named scenarios.",
     .exit = "0 pass, 1 a check failed, 2 usage, 3 infrastructure, 4 "
-	    "unsupported here",
+	    "unsupported here, 5 inconclusive",
 };
 
 static void collect_json(const struct kt_result *r, void *arg)

@@ -52,7 +52,7 @@ static const struct kt_cli_cmd vm_cmd = {
 	     "attaches or does not detach gives the SCHED verdict (exit 1) "
 	     "with the kernel's reason.",
     .exit = "0 pass, 1 a check failed, 2 usage or bad input, 3 "
-	    "infrastructure, 4 skipped, 130 interrupted",
+	    "infrastructure, 4 skipped, 5 inconclusive, 130 interrupted",
 };
 
 /* The scheduler's topology constraints rule this VM out: every scenario

@@ -32,7 +32,8 @@ static const struct kt_cli_cmd ktstr_cmd = {
     .nr_subcmds = KT_ARRAY_SIZE(commands),
     .notes = "'ktstr COMMAND --help' describes one command.",
     .exit = "0 pass, 1 a check failed, 2 usage or input error, 3 "
-	    "infrastructure error, 4 unsupported here or skipped",
+	    "infrastructure error, 4 unsupported here or skipped, 5 "
+	    "inconclusive",
 };
 
 int main(int argc, char **argv)

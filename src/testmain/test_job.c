@@ -223,10 +223,8 @@ int kt_job_parse(const char *text, struct kt_test_record *rec)
 		json_decref(j);
 		return kt_err(EINVAL, "job record: missing or bad keys");
 	}
-	for (v = KT_VERDICT_PASS; v <= KT_VERDICT_INFRA; v++)
-		if (!strcmp(verdict, kt_verdict_name((enum kt_verdict)v)))
-			break;
-	if (v > KT_VERDICT_INFRA) {
+	v = kt_verdict_parse(verdict);
+	if (v < 0) {
 		json_decref(j);
 		return kt_err(EINVAL, "job record: unknown verdict %s",
 			      verdict);

@@ -118,9 +118,10 @@ static struct kt_cli_cmd test_cmd(const char *prog)
 		     "any pattern matches (no pattern: every test).",
 	    .notes = "Output: TAP (one line per test in registration order, "
 		     "failure evidence as '# ' lines), then 'N passed, N "
-		     "failed[, N skipped]'.",
+		     "failed[, N skipped][, N inconclusive]'.",
 	    .exit = "0 nothing failed, 1 a test failed, 2 usage error, 3 an "
-		    "infrastructure failure, 130 interrupted",
+		    "infrastructure failure, 5 a test was inconclusive (and "
+		    "none failed), 130 interrupted",
 	};
 }
 
@@ -169,8 +170,13 @@ static int exit_code(const struct kt_job *jobs, size_t n)
 {
 	int code = KT_EXIT_PASS;
 
+	/* INFRA beats a failure, a failure beats an inconclusive run */
 	for (size_t i = 0; i < n; i++) {
-		if (kt_test_record_status(&jobs[i].rec) != KT_TEST_FAILED)
+		enum kt_test_status st = kt_test_record_status(&jobs[i].rec);
+
+		if (st == KT_TEST_INCONCLUSIVE && code == KT_EXIT_PASS)
+			code = KT_EXIT_INCONCLUSIVE;
+		if (st != KT_TEST_FAILED)
 			continue;
 		if (jobs[i].rec.verdict == KT_VERDICT_INFRA)
 			return KT_EXIT_INFRA;

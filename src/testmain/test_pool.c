@@ -156,6 +156,10 @@ static void finish_job(const struct kt_pool_opts *o, struct kt_job *j)
 		progress(o, "%s: FAILED (%s) in %.1fs", j->t->name,
 			 kt_verdict_name(j->rec.verdict), j->rec.seconds);
 		break;
+	case KT_TEST_INCONCLUSIVE:
+		progress(o, "%s: INCONCLUSIVE in %.1fs", j->t->name,
+			 j->rec.seconds);
+		break;
 	}
 }
 

@@ -104,6 +104,14 @@ static void test_judge_rules(void **state)
 			 KT_TEST_FAILED);
 	assert_string_equal(why,
 			    "infrastructure failure (not the expected error)");
+
+	/* INCONCLUSIVE is its own status, never a pass either way */
+	assert_int_equal(kt_test_judge(KT_VERDICT_INCONCLUSIVE, false, &why),
+			 KT_TEST_INCONCLUSIVE);
+	assert_null(why);
+	assert_int_equal(kt_test_judge(KT_VERDICT_INCONCLUSIVE, true, &why),
+			 KT_TEST_INCONCLUSIVE);
+	assert_string_equal(why, "inconclusive (not the expected error)");
 }
 
 static void test_tap_lines(void **state)
@@ -131,6 +139,11 @@ static void test_tap_lines(void **state)
 				       .verdict = KT_VERDICT_INFRA,
 				       .expect_err = true,
 				       .reason = "guest Oops"};
+	struct kt_test_record inc = {.name = "stall",
+				     .verdict = KT_VERDICT_INCONCLUSIVE,
+				     .reason = "host stall\nmore",
+				     .report =
+					 "INCONCLUSIVE stall\n  gap on cpu1\n"};
 	char *text = NULL;
 
 	(void)state;
@@ -138,7 +151,7 @@ static void test_tap_lines(void **state)
 		(kt_tap_print(f, 1, &pass), kt_tap_print(f, 2, &fail),
 		 kt_tap_print(f, 3, &skip), kt_tap_print(f, 4, &skip_noreason),
 		 kt_tap_print(f, 5, &inv_ok), kt_tap_print(f, 6, &inv_bad),
-		 kt_tap_print(f, 7, &infra)));
+		 kt_tap_print(f, 7, &infra), kt_tap_print(f, 8, &inc)));
 	assert_string_equal(
 	    text, "ok 1 - steady\n"
 		  "not ok 2 - cpuset_apply\n"
@@ -154,7 +167,10 @@ static void test_tap_lines(void **state)
 		  "# PASS neg2\n"
 		  "not ok 7 - boom\n"
 		  "# infrastructure failure (not the expected error)\n"
-		  "# guest Oops\n");
+		  "# guest Oops\n"
+		  "not ok 8 - stall # INCONCLUSIVE host stall\n"
+		  "# INCONCLUSIVE stall\n"
+		  "#   gap on cpu1\n");
 	free(text);
 }
 
@@ -166,6 +182,7 @@ static void test_summary(void **state)
 	    {.name = "c", .verdict = KT_VERDICT_FAIL, .expect_err = true},
 	    {.name = "d", .verdict = KT_VERDICT_SKIP},
 	    {.name = "e", .verdict = KT_VERDICT_INFRA, .expect_err = true},
+	    {.name = "f", .verdict = KT_VERDICT_INCONCLUSIVE},
 	};
 	struct kt_test_totals t = {0}, t2 = {0};
 	char *text = NULL;
@@ -176,8 +193,10 @@ static void test_summary(void **state)
 	assert_int_equal(t.passed, 2);
 	assert_int_equal(t.failed, 2);
 	assert_int_equal(t.skipped, 1);
+	assert_int_equal(t.inconclusive, 1);
 	CAPTURE(text, kt_test_summary_print(f, &t));
-	assert_string_equal(text, "2 passed, 2 failed, 1 skipped\n");
+	assert_string_equal(text,
+			    "2 passed, 2 failed, 1 skipped, 1 inconclusive\n");
 	free(text);
 
 	kt_test_totals_add(&t2, &recs[0]);

@@ -81,6 +81,16 @@ static void test_names_and_exit_codes(void **state)
 	assert_string_equal(kt_verdict_name(KT_VERDICT_FAIL), "fail");
 	assert_string_equal(kt_verdict_name(KT_VERDICT_SCHED), "sched");
 	assert_string_equal(kt_verdict_name(KT_VERDICT_INFRA), "infra");
+	assert_string_equal(kt_verdict_name(KT_VERDICT_INCONCLUSIVE),
+			    "inconclusive");
+	for (int v = 0; v < KT_VERDICT__COUNT; v++)
+		assert_int_equal(
+		    kt_verdict_parse(kt_verdict_name((enum kt_verdict)v)), v);
+	assert_int_equal(kt_verdict_parse("bogus"), -1);
+	assert_int_equal(kt_verdict_exit_code(KT_VERDICT_INCONCLUSIVE), 5);
+	/* worse than a pass or a skip, better than a failure */
+	assert_true(KT_VERDICT_INCONCLUSIVE > KT_VERDICT_SKIP);
+	assert_true(KT_VERDICT_INCONCLUSIVE < KT_VERDICT_FAIL);
 	assert_string_equal(kt_verdict_name((enum kt_verdict)42), "unknown");
 	assert_int_equal(kt_verdict_exit_code(KT_VERDICT_PASS), 0);
 	assert_int_equal(kt_verdict_exit_code(KT_VERDICT_SKIP), 4);
@@ -93,6 +103,35 @@ static void test_names_and_exit_codes(void **state)
 	assert_string_equal(kt_detail_kind_name(KT_DETAIL_NOTE), "note");
 	assert_string_equal(kt_detail_kind_name((enum kt_detail_kind)99),
 			    "unknown");
+	/* every kind has a name */
+	for (int k = 0; k < KT_DETAIL__COUNT; k++)
+		assert_string_not_equal(
+		    kt_detail_kind_name((enum kt_detail_kind)k), "unknown");
+}
+
+/* Host stalls and missing coverage make a run inconclusive; a later
+ * failure still wins, an inconclusive detail never lowers a failure. */
+static void test_inconclusive_details(void **state)
+{
+	struct kt_result r;
+
+	(void)state;
+	kt_result_init(&r);
+	kt_result_add(&r, KT_DETAIL_HOST_STALL, "stuck 2500ms, host stall");
+	assert_int_equal(r.verdict, KT_VERDICT_INCONCLUSIVE);
+	assert_false(kt_result_passed(&r));
+	kt_result_add(&r, KT_DETAIL_CONSERVATION, "waited while idle");
+	assert_int_equal(r.verdict, KT_VERDICT_FAIL);
+	kt_result_add(&r, KT_DETAIL_COVERAGE, "ran none");
+	assert_int_equal(r.verdict, KT_VERDICT_FAIL);
+	kt_result_free(&r);
+
+	kt_result_init(&r);
+	kt_result_add(&r, KT_DETAIL_COVERAGE, "ran none");
+	assert_int_equal(r.verdict, KT_VERDICT_INCONCLUSIVE);
+	kt_result_add(&r, KT_DETAIL_EXT_EVENTS, "over the limit");
+	assert_int_equal(r.verdict, KT_VERDICT_FAIL);
+	kt_result_free(&r);
 }
 
 static void test_add_raises_verdict(void **state)
@@ -494,6 +533,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names_and_exit_codes),
+	    cmocka_unit_test(test_inconclusive_details),
 	    cmocka_unit_test(test_add_raises_verdict),
 	    cmocka_unit_test(test_skip),
 	    cmocka_unit_test(test_set_header),

@@ -12,13 +12,16 @@
 
 #include <ktstr/result.h>
 
-static const char *const verdict_names[] = {
-    [KT_VERDICT_PASS] = "pass",	  [KT_VERDICT_SKIP] = "skip",
-    [KT_VERDICT_FAIL] = "fail",	  [KT_VERDICT_SCHED] = "sched",
+static const char *const verdict_names[KT_VERDICT__COUNT] = {
+    [KT_VERDICT_PASS] = "pass",
+    [KT_VERDICT_SKIP] = "skip",
+    [KT_VERDICT_INCONCLUSIVE] = "inconclusive",
+    [KT_VERDICT_FAIL] = "fail",
+    [KT_VERDICT_SCHED] = "sched",
     [KT_VERDICT_INFRA] = "infra",
 };
 
-static const char *const detail_kind_names[] = {
+static const char *const detail_kind_names[KT_DETAIL__COUNT] = {
     [KT_DETAIL_STARVED] = "starved",
     [KT_DETAIL_UNFAIR] = "unfair",
     [KT_DETAIL_STUCK] = "stuck",
@@ -30,6 +33,10 @@ static const char *const detail_kind_names[] = {
     [KT_DETAIL_SCHEDULER] = "scheduler",
     [KT_DETAIL_INFRA] = "infra",
     [KT_DETAIL_NOTE] = "note",
+    [KT_DETAIL_CONSERVATION] = "conservation",
+    [KT_DETAIL_HOST_STALL] = "host_stall",
+    [KT_DETAIL_COVERAGE] = "coverage",
+    [KT_DETAIL_EXT_EVENTS] = "ext_events",
 };
 
 const char *kt_verdict_name(enum kt_verdict v)
@@ -39,6 +46,14 @@ const char *kt_verdict_name(enum kt_verdict v)
 	return verdict_names[v];
 }
 
+int kt_verdict_parse(const char *name)
+{
+	for (unsigned int v = 0; name && v < KT_VERDICT__COUNT; v++)
+		if (!strcmp(name, verdict_names[v]))
+			return (int)v;
+	return -1;
+}
+
 int kt_verdict_exit_code(enum kt_verdict v)
 {
 	switch (v) {
@@ -46,10 +61,13 @@ int kt_verdict_exit_code(enum kt_verdict v)
 		return KT_EXIT_PASS;
 	case KT_VERDICT_SKIP:
 		return KT_EXIT_UNSUPPORTED;
+	case KT_VERDICT_INCONCLUSIVE:
+		return KT_EXIT_INCONCLUSIVE;
 	case KT_VERDICT_FAIL:
 	case KT_VERDICT_SCHED:
 		return KT_EXIT_FAIL;
 	case KT_VERDICT_INFRA:
+	case KT_VERDICT__COUNT:
 		break;
 	}
 	return KT_EXIT_INFRA;
@@ -143,6 +161,9 @@ static enum kt_verdict verdict_of_kind(enum kt_detail_kind kind)
 	switch (kind) {
 	case KT_DETAIL_NOTE:
 		return KT_VERDICT_PASS;
+	case KT_DETAIL_HOST_STALL:
+	case KT_DETAIL_COVERAGE:
+		return KT_VERDICT_INCONCLUSIVE;
 	case KT_DETAIL_SCHEDULER:
 		return KT_VERDICT_SCHED;
 	case KT_DETAIL_INFRA:

@@ -295,7 +295,7 @@ static int parse_detail(const json_t *d, size_t idx, struct kt_result *out)
 	if (!json_is_object(d))
 		return bad(key, "must be an object");
 	snprintf(key, sizeof(key), "details[%zu].kind", idx);
-	ret = get_name(d, "kind", key, kind_name_of, KT_DETAIL_NOTE + 1, &kind);
+	ret = get_name(d, "kind", key, kind_name_of, KT_DETAIL__COUNT, &kind);
 	if (ret)
 		return ret;
 	snprintf(key, sizeof(key), "details[%zu].msg", idx);
@@ -412,7 +412,7 @@ static int parse_result(const json_t *j, struct kt_result *out)
 	if (!json_is_object(j))
 		return kt_err(EINVAL, "result JSON: expected an object");
 	ret = get_name(j, "verdict", "verdict", verdict_name_of,
-		       KT_VERDICT_INFRA + 1, &verdict);
+		       KT_VERDICT__COUNT, &verdict);
 	if (!ret)
 		ret = get_str(j, "scenario", "scenario", &out->scenario);
 	if (!ret)

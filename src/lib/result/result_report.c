@@ -26,23 +26,22 @@
  *     +0ms ScenarioStart: 0 cgroups, 0 workers, 0 iterations
  *     +1000ms StepStart[2] [SwapCpusets]: 2 cgroups, 4 workers, 8812 iterations
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 
 #include <ktstr/result.h>
 
-static const char *const verdict_upper[] = {
-    [KT_VERDICT_PASS] = "PASS",	  [KT_VERDICT_SKIP] = "SKIP",
-    [KT_VERDICT_FAIL] = "FAIL",	  [KT_VERDICT_SCHED] = "SCHED",
-    [KT_VERDICT_INFRA] = "INFRA",
-};
+/* The verdict's name in capitals: PASS, INCONCLUSIVE, ... */
+static void print_verdict(enum kt_verdict v, FILE *f)
+{
+	for (const char *p = kt_verdict_name(v); *p; p++)
+		fputc(toupper((unsigned char)*p), f);
+}
 
 static void print_header(const struct kt_result *r, FILE *f)
 {
-	unsigned int v = (unsigned int)r->verdict;
-
-	fputs(v < KT_ARRAY_SIZE(verdict_upper) ? verdict_upper[v] : "UNKNOWN",
-	      f);
+	print_verdict(r->verdict, f);
 	if (r->scenario)
 		fprintf(f, " %s", r->scenario);
 	if (r->topo || r->scheduler) {

@@ -78,6 +78,8 @@ static int put_case(FILE *f, const char *suite, const struct kt_test_record *r)
 		name, cls, r->seconds);
 	if (st == KT_TEST_FAILED)
 		tag = r->verdict == KT_VERDICT_INFRA ? "error" : "failure";
+	if (st == KT_TEST_INCONCLUSIVE)
+		tag = "error"; /* not the code under test failing */
 	if (st == KT_TEST_PASSED) {
 		fputs("/>\n", f);
 	} else if (st == KT_TEST_SKIPPED) {
@@ -117,8 +119,13 @@ int kt_junit_write(FILE *f, const char *suite,
 			if (recs[i].verdict == KT_VERDICT_INFRA)
 				errors++;
 		}
+		if (st == KT_TEST_INCONCLUSIVE) {
+			failures++;
+			errors++;
+		}
 	}
-	/* INFRA cases are <error>s: JUnit counts them apart from failures. */
+	/* INFRA and INCONCLUSIVE cases are <error>s: JUnit counts them apart
+	 * from failures. */
 	fprintf(f,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuite name=\"%s\" tests=\"%zu\" failures=\"%u\" "

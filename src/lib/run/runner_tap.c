@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* TAP output of a test run: one line per test, failure evidence as "# "
- * comments, and the closing "N passed, N failed[, N skipped]" line. */
+ * comments, and the closing "N passed, N failed[, N skipped][, N
+ * inconclusive]" line. */
 #include <string.h>
 
 #include <ktstr/test_runner.h>
@@ -36,7 +37,13 @@ void kt_tap_print(FILE *f, unsigned n, const struct kt_test_record *r)
 			r->reason ? r->reason : "skipped");
 		break;
 	case KT_TEST_FAILED:
-		fprintf(f, "not ok %u - %s\n", n, r->name);
+	case KT_TEST_INCONCLUSIVE:
+		fprintf(f, "not ok %u - %s", n, r->name);
+		if (st == KT_TEST_INCONCLUSIVE)
+			fprintf(f, " # INCONCLUSIVE %.*s",
+				(int)strcspn(r->reason ? r->reason : "", "\n"),
+				r->reason ? r->reason : "");
+		fputc('\n', f);
 		if (why)
 			fprintf(f, "# %s\n", why);
 		if (r->report && r->report[0])
@@ -60,6 +67,9 @@ void kt_test_totals_add(struct kt_test_totals *t,
 	case KT_TEST_SKIPPED:
 		t->skipped++;
 		break;
+	case KT_TEST_INCONCLUSIVE:
+		t->inconclusive++;
+		break;
 	}
 }
 
@@ -68,5 +78,7 @@ void kt_test_summary_print(FILE *f, const struct kt_test_totals *t)
 	fprintf(f, "%u passed, %u failed", t->passed, t->failed);
 	if (t->skipped)
 		fprintf(f, ", %u skipped", t->skipped);
+	if (t->inconclusive)
+		fprintf(f, ", %u inconclusive", t->inconclusive);
 	fputc('\n', f);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * From a test's raw verdict to its status: the expect_err inversion rules
- * (INFRA is never inverted) and the record that carries a run's evidence.
+ * (INFRA and INCONCLUSIVE are never inverted) and the record that carries a
+ * run's evidence.
  */
 #include <stdlib.h>
 
@@ -23,6 +24,12 @@ enum kt_test_status kt_test_judge(enum kt_verdict v, bool expect_err,
 		return KT_TEST_FAILED;
 	case KT_VERDICT_SKIP:
 		return KT_TEST_SKIPPED;
+	case KT_VERDICT_INCONCLUSIVE:
+		/* not the scheduler's error, so expect_err does not turn it
+		 * into a pass either */
+		if (expect_err)
+			*why = "inconclusive (not the expected error)";
+		return KT_TEST_INCONCLUSIVE;
 	case KT_VERDICT_FAIL:
 	case KT_VERDICT_SCHED:
 		if (expect_err)

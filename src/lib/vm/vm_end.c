@@ -138,6 +138,8 @@ static enum kt_verdict code_verdict(int code)
 		return KT_VERDICT_FAIL;
 	case KT_EXIT_UNSUPPORTED:
 		return KT_VERDICT_SKIP;
+	case KT_EXIT_INCONCLUSIVE:
+		return KT_VERDICT_INCONCLUSIVE;
 	default:
 		return KT_VERDICT_INFRA;
 	}
