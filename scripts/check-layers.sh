@@ -19,15 +19,16 @@ allowed() {
 	case $1 in
 	core) echo "" ;;
 	topo) echo "core" ;;
+	probe) echo "core topo" ;;
 	cgroup) echo "core topo" ;;
 	work) echo "core topo" ;;
-	result) echo "core topo work" ;;
-	sched) echo "core topo cgroup work result" ;;
-	scenario) echo "core topo cgroup work result sched" ;;
-	ops) echo "core topo cgroup work result sched scenario" ;;
-	catalog) echo "core topo cgroup work result sched scenario ops" ;;
-	scenario_file) echo "core topo cgroup work result sched scenario ops" ;;
-	run) echo "core topo cgroup work result sched scenario ops catalog scenario_file" ;;
+	result) echo "core topo probe work" ;;
+	sched) echo "core topo probe cgroup work result" ;;
+	scenario) echo "core topo probe cgroup work result sched" ;;
+	ops) echo "core topo probe cgroup work result sched scenario" ;;
+	catalog) echo "core topo probe cgroup work result sched scenario ops" ;;
+	scenario_file) echo "core topo probe cgroup work result sched scenario ops" ;;
+	run) echo "core topo probe cgroup work result sched scenario ops catalog scenario_file" ;;
 	kernel) echo "core" ;;
 	vm) echo "core topo result sched kernel" ;;
 	*) echo "?" ;;

@@ -284,6 +284,15 @@ enum kt_worker_exit {
 	KT_WORKER_NOT_STARTED /* setup failed before the gate (message) */
 };
 
+/* One gap between work checkpoints (see worker_telemetry's gap rule). */
+struct kt_gap {
+	uint64_t at_ns;	 /* when it began, offset from the worker's gate */
+	uint64_t len_ns; /* 0: no gap recorded in this slot */
+	int cpu_from;	 /* CPU at the checkpoint that opened it */
+	int cpu_to;	 /* CPU at the checkpoint that closed it */
+};
+#define KT_REPORT_GAPS 4
+
 struct kt_worker_report {
 	pid_t tid;
 	uint64_t work_units;
@@ -306,6 +315,24 @@ struct kt_worker_report {
 	int exit_code;
 	int exit_signal;
 	char error[128]; /* setup failure text, "" otherwise */
+
+	uint64_t gate_ns; /* CLOCK_MONOTONIC when its clocks started */
+	/* the longest gaps, longest first (gaps[0] is the max_gap above);
+	 * the gap still open when the worker stopped counts too */
+	struct kt_gap gaps[KT_REPORT_GAPS];
+	/* ran in sched_ext at the gate or at the end (ext.enabled in
+	 * /proc/PID/sched): 1 yes, 0 no, -1 unknown (no such field) */
+	int ext;
+	/* CPU affinity at the end, and whether it differed at the gate */
+	struct kt_cpuset cpus_allowed;
+	bool affinity_changed;
+
+	/* Live state, read by the harness while the worker runs (relaxed
+	 * atomics): the start of the current gap (CLOCK_MONOTONIC; 0 before
+	 * the gate), 1 during a voluntary block, the CPU last seen. */
+	uint64_t progress_ns;
+	uint32_t in_block;
+	int32_t cur_cpu;
 };
 
 struct kt_workload;
@@ -336,5 +363,53 @@ int kt_workload_stop_and_collect(struct kt_workload *w,
 /* Kill and reap whatever still runs, release shared memory. NULL is fine. */
 void kt_workload_free(struct kt_workload *w);
 void kt_workload_freep(struct kt_workload **w);
+
+/* ---- the harness's view while workers run ---- */
+
+/*
+ * Watch this workload's workers for gaps longer than limit_ns while it
+ * runs (0: do not watch); see kt_workload_open_gaps.
+ */
+void kt_workload_watch_gaps(struct kt_workload *w, uint64_t limit_ns);
+
+/* A gap still open right now: a watched worker has made no progress for
+ * longer than its workload's limit. */
+struct kt_open_gap {
+	pid_t tid;
+	int cpu;	   /* the CPU it was last seen on (-1 unknown) */
+	uint64_t start_ns; /* CLOCK_MONOTONIC: its last progress */
+	uint64_t len_ns;   /* now - start_ns */
+	uint64_t limit_ns; /* its workload's limit */
+};
+/*
+ * The open gaps over every live watched workload (started, not collected):
+ * workers past their gate, not in a voluntary block, with no progress for
+ * more than the limit at now. Fills at most max; returns how many there are.
+ */
+size_t kt_workload_open_gaps(uint64_t now, struct kt_open_gap *out, size_t max);
+
+/*
+ * After a stall ended a run early: stop workers with a short deadline
+ * (a stuck worker cannot stop) and do not wait for stuck ones to die
+ * (they are reaped later). Process-wide; cleared for the next scenario.
+ */
+void kt_workload_quick_stop(bool on);
+
+/* An op changed the workers' cpuset or affinity while they ran (the
+ * work-conservation check then leaves them out). */
+void kt_workload_note_placement_change(struct kt_workload *w);
+bool kt_workload_placement_changed(const struct kt_workload *w);
+
+/*
+ * Idle time of each CPU between the gate and the stop (/proc/stat), into
+ * idle_ns[0..max) indexed by CPU (0 for CPUs absent); *span_ns gets the
+ * time between the two readings. -ENODATA when either reading is missing.
+ */
+int kt_workload_cpu_idle(const struct kt_workload *w, uint64_t *idle_ns,
+			 int max, uint64_t *span_ns);
+
+/* Wait up to ns for the stuck workers earlier runs left behind to die and
+ * reap them; returns how many are still alive. */
+size_t kt_workload_reap_orphans(uint64_t ns);
 
 #endif

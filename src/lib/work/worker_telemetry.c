@@ -10,11 +10,18 @@
  * reads them live); wall/cpu time are republished every 10 ms of checkpoints
  * so a killed worker's times are at most that stale. A checkpoint costs two
  * vDSO-class calls (clock_gettime, sched_getcpu) and a few stores.
+ *
+ * The harness watches workers live through three relaxed words of the
+ * report (progress_ns, in_block, cur_cpu); the longest gaps are kept
+ * with their absolute start (gate_ns + at_ns) so the checks can lay them
+ * over the vCPU probe's windows. At the gate and at the end the worker
+ * also notes whether sched_ext runs it and its CPU affinity.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,21 +108,79 @@ static int track_cpu(struct kt_tel *t)
 			t->rep->migrations++;
 		kt_cpuset_set(&t->rep->cpus_used, cpu);
 		t->prev_cpu = cpu;
+		__atomic_store_n(&t->rep->cur_cpu, cpu, __ATOMIC_RELAXED);
 	}
 	return cpu;
+}
+
+void kt_report_note_gap(struct kt_worker_report *r, uint64_t start_ns,
+			uint64_t end_ns, int cpu_from, int cpu_to)
+{
+	struct kt_gap g = {
+	    .at_ns = sat_sub(start_ns, r->gate_ns),
+	    .len_ns = sat_sub(end_ns, start_ns),
+	    .cpu_from = cpu_from,
+	    .cpu_to = cpu_to,
+	};
+	int i = KT_REPORT_GAPS - 1;
+
+	if (g.len_ns <= r->gaps[i].len_ns)
+		return; /* the common case: one compare per checkpoint */
+	for (; i > 0 && r->gaps[i - 1].len_ns < g.len_ns; i--)
+		r->gaps[i] = r->gaps[i - 1];
+	r->gaps[i] = g;
+	if (i == 0) {
+		r->max_gap_ns = g.len_ns;
+		r->max_gap_cpu = cpu_to;
+		r->max_gap_at_ns = g.at_ns;
+	}
 }
 
 /* Close the gap that started at t->last_ns at now, on cpu. */
 static void close_gap(struct kt_tel *t, uint64_t now, int cpu)
 {
-	struct kt_worker_report *r = t->rep;
-	uint64_t gap = sat_sub(now, t->last_ns);
+	kt_report_note_gap(t->rep, t->last_ns, now, t->gap_cpu, cpu);
+	t->gap_cpu = cpu;
+}
 
-	if (gap > r->max_gap_ns) {
-		r->max_gap_ns = gap;
-		r->max_gap_cpu = cpu;
-		r->max_gap_at_ns = sat_sub(t->last_ns, t->gate_ns);
-	}
+/* The gap clock restarts at now (a checkpoint, the end of a block). */
+static void restart_gap(struct kt_tel *t, uint64_t now)
+{
+	t->last_ns = now;
+	__atomic_store_n(&t->rep->progress_ns, now, __ATOMIC_RELAXED);
+}
+
+/* ext.enabled of this thread: 1, 0, or -1 when the kernel has no such
+ * field (no sched_ext) or the file cannot be read. */
+static int read_ext_enabled(void)
+{
+	char buf[4096], *p;
+	ssize_t n;
+	int fd = open("/proc/thread-self/sched", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "ext.enabled");
+	if (!p || !(p = strchr(p, ':')))
+		return -1;
+	return strtol(p + 1, NULL, 10) ? 1 : 0;
+}
+
+static void read_affinity(struct kt_cpuset *out)
+{
+	cpu_set_t cs;
+
+	kt_cpuset_zero(out);
+	if (sched_getaffinity(0, sizeof(cs), &cs))
+		return;
+	for (int c = 0; c < CPU_SETSIZE && c < KT_MAX_CPUS; c++)
+		if (CPU_ISSET(c, &cs))
+			kt_cpuset_set(out, c);
 }
 
 void kt_tel_begin(struct kt_tel *t, struct kt_worker_report *rep,
@@ -127,13 +192,17 @@ void kt_tel_begin(struct kt_tel *t, struct kt_worker_report *rep,
 	t->units = 0;
 	t->iterations = 0;
 	t->prev_cpu = -1;
+	rep->cur_cpu = -1;
+	rep->ext = read_ext_enabled();
+	read_affinity(&rep->cpus_allowed);
 	kt_tel_read_schedstat(t->ss0);
 	t->cpu0_ns = kt_tel_thread_cpu_ns();
 	now = kt_tel_mono_ns();
 	t->gate_ns = gate_ns && gate_ns <= now ? gate_ns : now;
-	t->last_ns = t->gate_ns;
+	rep->gate_ns = t->gate_ns;
 	t->publish_ns = t->gate_ns;
-	track_cpu(t);
+	t->gap_cpu = track_cpu(t);
+	restart_gap(t, t->gate_ns);
 }
 
 void kt_tel_checkpoint(struct kt_tel *t, uint64_t units, bool iteration_end)
@@ -142,7 +211,7 @@ void kt_tel_checkpoint(struct kt_tel *t, uint64_t units, bool iteration_end)
 	int cpu = track_cpu(t);
 
 	close_gap(t, now, cpu);
-	t->last_ns = now;
+	restart_gap(t, now);
 	t->units += units;
 	__atomic_store_n(&t->rep->work_units, t->units, __ATOMIC_RELAXED);
 	if (iteration_end) {
@@ -158,12 +227,16 @@ void kt_tel_block_begin(struct kt_tel *t, uint64_t now)
 {
 	close_gap(t, now, track_cpu(t));
 	t->last_ns = now;
+	__atomic_store_n(&t->rep->in_block, 1, __ATOMIC_RELAXED);
 }
 
 void kt_tel_block_end(struct kt_tel *t, uint64_t now)
 {
-	if (now > t->last_ns)
-		t->last_ns = now;
+	/* After the block the worker may be on another CPU: the next gap
+	 * starts there. */
+	t->gap_cpu = track_cpu(t);
+	restart_gap(t, now > t->last_ns ? now : t->last_ns);
+	__atomic_store_n(&t->rep->in_block, 0, __ATOMIC_RELAXED);
 }
 
 void kt_tel_wake(struct kt_tel *t, uint64_t latency_ns)
@@ -174,9 +247,21 @@ void kt_tel_wake(struct kt_tel *t, uint64_t latency_ns)
 void kt_tel_end(struct kt_tel *t)
 {
 	struct kt_worker_report *r = t->rep;
-	uint64_t ss[3];
+	uint64_t ss[3], now = kt_tel_mono_ns();
+	struct kt_cpuset end_cpus;
+	int ext;
 
-	publish_times(t, kt_tel_mono_ns());
+	/* The gap still open at the stop counts like any other (a worker
+	 * kept off the CPU until the end shows its whole gap). */
+	if (!__atomic_load_n(&r->in_block, __ATOMIC_RELAXED))
+		close_gap(t, now, track_cpu(t));
+	publish_times(t, now);
+	ext = read_ext_enabled();
+	if (ext > r->ext)
+		r->ext = ext;
+	read_affinity(&end_cpus);
+	r->affinity_changed = !kt_cpuset_equal(&end_cpus, &r->cpus_allowed);
+	r->cpus_allowed = end_cpus;
 	kt_tel_read_schedstat(ss);
 	r->sched_cpu_ns = sat_sub(ss[0], t->ss0[0]);
 	r->run_delay_ns = sat_sub(ss[1], t->ss0[1]);

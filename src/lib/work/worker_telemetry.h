@@ -27,6 +27,7 @@ struct kt_tel {
 	uint64_t units;
 	uint64_t iterations;
 	int prev_cpu;
+	int gap_cpu; /* CPU where the current gap began */
 };
 
 /* Monotonic and thread-CPU clocks in ns. */
@@ -56,7 +57,13 @@ void kt_tel_block_end(struct kt_tel *t, uint64_t now);
 /* Record one wake latency sample. */
 void kt_tel_wake(struct kt_tel *t, uint64_t latency_ns);
 
-/* Call once when the worker stops: final wall/cpu/off-cpu and schedstat. */
+/* Call once when the worker stops: the open gap, final wall/cpu/off-cpu,
+ * schedstat, sched_ext state and affinity. */
 void kt_tel_end(struct kt_tel *t);
+
+/* Record a gap [start_ns, end_ns) in r's longest gaps (and max_gap_*);
+ * also used by the parent for a worker killed in the middle of a gap. */
+void kt_report_note_gap(struct kt_worker_report *r, uint64_t start_ns,
+			uint64_t end_ns, int cpu_from, int cpu_to);
 
 #endif

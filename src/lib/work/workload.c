@@ -29,7 +29,13 @@
  *
  * Workers stay in the caller's process group; the parent signals them by
  * PID, which is safe because a PID is only released when we reap it.
- * Every path (collect, free, spawn failure) kills and reaps what is left.
+ * Every path (collect, free, spawn failure) kills and reaps what is left,
+ * with a bound (workload_reap.c): a worker the scheduler under test never
+ * runs cannot die either, and must not hold the verdict.
+ *
+ * Around the run, /proc/stat is read at the gate and at the stop (each
+ * CPU's idle time, for the work-conservation check); live workloads are
+ * registered for the stall watch (workload_watch.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -52,51 +58,7 @@
 #include "work_kinds.h"
 #include "worker_telemetry.h"
 
-#define KT_WL_MAX_WORKERS      4096
-#define KT_WL_DEFAULT_DEADLINE KT_SEC(5)
-#define KT_WL_READY_TIMEOUT    KT_SEC(60)
-/* Exit codes of a worker process. */
-#define KT_WL_EXIT_OK	  0
-#define KT_WL_EXIT_FAILED 1
-#define KT_WL_EXIT_SETUP  2
-
-enum kt_wl_state {
-	KT_WL_NEW = 0, /* forked, still setting up */
-	KT_WL_READY,   /* at the gate */
-	KT_WL_FAILED,  /* setup failed, exiting */
-	KT_WL_DONE,    /* stopped on request, report final */
-};
-
-struct kt_wl_shared {
-	uint32_t gate;	/* 0 closed, 1 open (futex) */
-	uint32_t ready; /* workers past setup, READY or FAILED (futex) */
-	uint32_t stop;	/* 1 = stop requested */
-	uint32_t pad;
-	uint64_t gate_ns; /* CLOCK_MONOTONIC when the gate opened */
-	uint32_t state[]; /* enum kt_wl_state per worker */
-};
-
-struct kt_wl_child {
-	pid_t pid;
-	bool reaped;
-	bool lost; /* waitpid said ECHILD: someone else reaped it */
-	int status;
-};
-
-struct kt_workload {
-	struct kt_workload_config cfg;
-	struct kt_work_type work;     /* cfg.work with defaults resolved */
-	struct kt_work_groups groups; /* grouped kinds: futex words, pipes */
-	void *map;
-	size_t map_len;
-	struct kt_wl_shared *sh;
-	struct kt_worker_report *reports; /* in the shared map */
-	struct kt_wl_child *kids;
-	size_t nr;     /* slots allocated */
-	size_t forked; /* children forked so far */
-	bool started;
-	bool collected;
-};
+#include "workload_priv.h"
 
 static void to_cpu_set(const struct kt_cpuset *s, cpu_set_t *cs)
 {
@@ -220,62 +182,6 @@ static __attribute__((noreturn)) void child_main(struct kt_workload *w,
 }
 
 /* ---- parent side ---- */
-
-static void record_status(struct kt_wl_child *c, int st)
-{
-	c->reaped = true;
-	c->status = st;
-}
-
-/* Reap child c if it has exited; true when it is reaped (or lost). */
-static bool reap_nohang(struct kt_wl_child *c)
-{
-	int st;
-	pid_t r;
-
-	while (!c->reaped) {
-		r = waitpid(c->pid, &st, WNOHANG);
-		if (r == c->pid) {
-			/* A traced child reports its stops too: not an exit. */
-			if (WIFEXITED(st) || WIFSIGNALED(st))
-				record_status(c, st);
-			else
-				continue;
-		} else if (r < 0 && errno == EINTR) {
-			continue;
-		} else if (r < 0) {
-			c->reaped = c->lost = true;
-		}
-		break;
-	}
-	return c->reaped;
-}
-
-static void reap_blocking(struct kt_wl_child *c)
-{
-	int st;
-	pid_t r;
-
-	while (!c->reaped) {
-		r = waitpid(c->pid, &st, 0);
-		if (r == c->pid && (WIFEXITED(st) || WIFSIGNALED(st)))
-			record_status(c, st);
-		else if (r < 0 && errno != EINTR)
-			c->reaped = c->lost = true;
-	}
-}
-
-static void kill_and_reap_all(struct kt_workload *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->forked; i++) {
-		if (!w->kids[i].reaped)
-			kill(w->kids[i].pid, SIGKILL);
-	}
-	for (i = 0; i < w->forked; i++)
-		reap_blocking(&w->kids[i]);
-}
 
 static int check_config(const struct kt_workload_config *cfg)
 {
@@ -401,6 +307,8 @@ static int map_shared(struct kt_workload *w)
 
 		kt_hist_init(&r->wake_latency);
 		r->max_gap_cpu = -1;
+		r->cur_cpu = -1;
+		r->ext = -1;
 		r->kind = w->work.kind;
 		r->exit = KT_WORKER_NOT_STARTED;
 	}
@@ -449,6 +357,8 @@ int kt_workload_spawn(const struct kt_workload_config *cfg,
 	if (err)
 		return err;
 	err = workload_new(cfg, &w);
+	if (!err)
+		kt_wl_register(w);
 	err = err ?: map_shared(w);
 	err = err ?: fork_workers(w);
 	err = err ?: wait_ready(w);
@@ -480,6 +390,7 @@ int kt_workload_start(struct kt_workload *w)
 	if (!w)
 		return kt_err(EINVAL, "workload: start: NULL handle");
 	if (!w->started) {
+		kt_wl_snapshot_cpus(w, 0);
 		__atomic_store_n(&w->sh->gate_ns, kt_now_ns(),
 				 __ATOMIC_RELEASE);
 		__atomic_store_n(&w->sh->gate, 1, __ATOMIC_RELEASE);
@@ -514,6 +425,7 @@ int kt_workload_set_affinity(struct kt_workload *w, size_t i,
 			      "worker has already been reaped",
 			      i);
 	to_cpu_set(cpus, &cs);
+	w->placement_changed = true;
 	if (sched_setaffinity(w->kids[i].pid, sizeof(cs), &cs)) {
 		err = errno;
 		return kt_err(
@@ -554,6 +466,12 @@ static void fill_exit(struct kt_workload *w, size_t i, bool killed)
 
 	r->exit_code = 0;
 	r->exit_signal = 0;
+	if (c->stuck) {
+		/* killed, and still not dead when we stopped waiting */
+		r->exit = KT_WORKER_TIMED_OUT;
+		r->exit_signal = SIGKILL;
+		return;
+	}
 	if (c->lost) {
 		/* No status (SIGCHLD ignored?): trust the worker's own word. */
 		if (st == KT_WL_DONE) {
@@ -589,23 +507,32 @@ static void fill_exit(struct kt_workload *w, size_t i, bool killed)
 		r->exit = KT_WORKER_EXITED;
 }
 
-int kt_workload_stop_and_collect(struct kt_workload *w,
-				 const struct kt_worker_report **reports,
-				 size_t *nr)
+/*
+ * A worker killed in the middle of a gap never closed it: close it at the
+ * kill, so a worker the scheduler kept off the CPU until the end shows
+ * that gap (a worker that never ran after the gate shows it from there).
+ */
+static void close_killed_gap(struct kt_workload *w, size_t i, uint64_t at)
+{
+	struct kt_worker_report *r = &w->reports[i];
+	uint64_t start = __atomic_load_n(&r->progress_ns, __ATOMIC_RELAXED);
+
+	if (__atomic_load_n(&w->sh->state[i], __ATOMIC_ACQUIRE) !=
+		KT_WL_READY ||
+	    __atomic_load_n(&r->in_block, __ATOMIC_RELAXED))
+		return;
+	if (!r->gate_ns)
+		r->gate_ns = __atomic_load_n(&w->sh->gate_ns, __ATOMIC_ACQUIRE);
+	if (!start)
+		start = r->gate_ns;
+	kt_report_note_gap(r, start, at, r->cur_cpu, r->cur_cpu);
+}
+
+/* Ask every worker to stop; wait for them until the stop deadline. */
+static void request_stop(struct kt_workload *w)
 {
 	uint64_t deadline, pause = KT_MS(1), now;
-	bool *killed;
 	size_t i, left;
-
-	if (!w || !reports || !nr)
-		return kt_err(EINVAL, "workload: stop and collect: NULL %s",
-			      !w ? "handle" : "output pointer");
-	if (w->collected)
-		goto out;
-	killed = calloc(w->nr, sizeof(*killed));
-	if (!killed)
-		return kt_err(ENOMEM, "workload: stop and collect: %s",
-			      strerror(ENOMEM));
 
 	/* Stop before the gate opens: a never-started worker does no work. */
 	__atomic_store_n(&w->sh->stop, 1, __ATOMIC_RELEASE);
@@ -616,12 +543,11 @@ int kt_workload_stop_and_collect(struct kt_workload *w,
 		kill(w->kids[i].pid, SIGUSR1);
 		kill(w->kids[i].pid, SIGCONT);
 	}
-
-	deadline = kt_now_ns() + w->cfg.stop_deadline_ns;
+	deadline = kt_now_ns() + kt_wl_stop_deadline(w);
 	for (;;) {
 		left = 0;
 		for (i = 0; i < w->nr; i++)
-			left += !reap_nohang(&w->kids[i]);
+			left += !kt_wl_reap_nohang(&w->kids[i]);
 		now = kt_now_ns();
 		if (!left || now >= deadline)
 			break;
@@ -629,15 +555,40 @@ int kt_workload_stop_and_collect(struct kt_workload *w,
 		if (pause < KT_MS(20))
 			pause *= 2;
 	}
+}
+
+int kt_workload_stop_and_collect(struct kt_workload *w,
+				 const struct kt_worker_report **reports,
+				 size_t *nr)
+{
+	uint64_t kill_at;
+	bool *killed;
+	size_t i;
+
+	if (!w || !reports || !nr)
+		return kt_err(EINVAL, "workload: stop and collect: NULL %s",
+			      !w ? "handle" : "output pointer");
+	if (w->collected)
+		goto out;
+	killed = calloc(w->nr, sizeof(*killed));
+	if (!killed)
+		return kt_err(ENOMEM, "workload: stop and collect: %s",
+			      strerror(ENOMEM));
+	if (w->started)
+		kt_wl_snapshot_cpus(w, 1);
+	request_stop(w);
+	kill_at = kt_now_ns();
 	for (i = 0; i < w->nr; i++) {
 		if (w->kids[i].reaped)
 			continue;
 		killed[i] = true;
 		kill(w->kids[i].pid, SIGKILL);
 	}
+	kt_wl_reap_all(w, kt_wl_reap_bound());
 	for (i = 0; i < w->nr; i++) {
-		reap_blocking(&w->kids[i]);
 		fill_exit(w, i, killed[i]);
+		if (killed[i])
+			close_killed_gap(w, i, kill_at);
 	}
 	free(killed);
 	w->collected = true;
@@ -651,11 +602,13 @@ void kt_workload_free(struct kt_workload *w)
 {
 	if (!w)
 		return;
+	kt_wl_unregister(w);
 	if (w->kids)
-		kill_and_reap_all(w);
+		kt_wl_kill_and_reap(w, kt_wl_reap_bound());
 	if (w->map)
 		munmap(w->map, w->map_len);
 	kt_work_groups_free(&w->groups);
+	free(w->stat);
 	free(w->kids);
 	free(w);
 }
