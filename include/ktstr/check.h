@@ -15,6 +15,11 @@ struct kt_result;
 
 #define KT_DEFAULT_MAX_SPREAD_PCT 15.0
 #define KT_DEFAULT_MAX_GAP_NS	  KT_MS(2000)
+/* Work conservation: the part of the workers' run time they provably sat
+ * runnable while a CPU they could use was idle. EEVDF stays at a few
+ * percent in every catalog scenario (measured); a scheduler that leaves
+ * CPUs idle under load goes far above. */
+#define KT_DEFAULT_MAX_IDLE_WAIT_PCT 25.0
 
 /*
  * The assert fields, one row each. This list is the only one: the struct
@@ -33,8 +38,9 @@ struct kt_result;
  * lo, hi   the values a scenario file accepts, in JSON units (the
  *          scheduler-definition reader checks only that a number is >= 0)
  * role     SWITCH: a bool that switches its checks on; LIMIT: a limit of
- *          the checks not_starved switches on, enabling nothing alone;
- *          CHECK: setting it enables its check
+ *          a check a SWITCH turns on, enabling nothing alone; CHECK:
+ *          setting it enables its check of the workers; RUN: setting it
+ *          enables a check of the whole run (no worker reports needed)
  * default  the default layer (kt_assert_default_checks)
  *
  * not_starved    starvation, fairness (max_spread_pct) and gap (max_gap_ns)
@@ -43,6 +49,15 @@ struct kt_result;
  * min_work_rate        work units per CPU second, each worker
  * max_p99_wake_latency_ns  p99 of the sampled wake latencies
  * max_migration_ratio  migrations / iterations
+ * conservation   work conservation: workers do not sit runnable while CPUs
+ *                they may use are idle (the provable overlap of each
+ *                worker's run delay with a CPU's idle time, summed over
+ *                the cgroup, within max_idle_wait_pct of their run time)
+ * coverage       with a sched_ext scheduler attached, it runs at least one
+ *                of each cgroup's non-RT workers (else INCONCLUSIVE)
+ * max_ev_*       the most a sched_ext event counter may grow during one
+ *                scenario (SCX_EV_<NAME> in /sys/kernel/sched_ext/root/
+ *                events; the deltas are reported either way)
  */
 /* clang-format off */
 #define KT_ASSERT_FIELDS(X)                                                    \
@@ -61,7 +76,34 @@ struct kt_result;
 	X(max_p99_wake_latency_ns,  U64,  "max_p99_wake_latency_us", KT_US(1), \
 	  1, 86400000000,        CHECK,  KT_UNSET)                             \
 	X(max_migration_ratio,      F64,  "max_migration_ratio",     1,        \
-	  0, 1e9,                CHECK,  KT_UNSET)
+	  0, 1e9,                CHECK,  KT_UNSET)                             \
+	X(conservation,             BOOL, "conservation",            1,        \
+	  0, 1,                  SWITCH, KT_SET(true))                         \
+	X(max_idle_wait_pct,        F64,  "max_idle_wait_pct",       1,        \
+	  0, 100,                LIMIT,  KT_SET(KT_DEFAULT_MAX_IDLE_WAIT_PCT)) \
+	X(coverage,                 BOOL, "coverage",                1,        \
+	  0, 1,                  SWITCH, KT_SET(true))                         \
+	KT_ASSERT_EVENT_FIELDS(X)
+/* One row per sched_ext event counter with a limit. */
+#define KT_ASSERT_EVENT_FIELDS(X)                                              \
+	X(max_ev_select_cpu_fallback,  U64, "max_ev_select_cpu_fallback", 1,   \
+	  0, 1e18, RUN, KT_UNSET)                                              \
+	X(max_ev_dispatch_local_dsq_offline, U64,                              \
+	  "max_ev_dispatch_local_dsq_offline", 1, 0, 1e18, RUN, KT_UNSET)      \
+	X(max_ev_dispatch_keep_last,   U64, "max_ev_dispatch_keep_last", 1,    \
+	  0, 1e18, RUN, KT_UNSET)                                              \
+	X(max_ev_enq_skip_exiting,     U64, "max_ev_enq_skip_exiting",   1,    \
+	  0, 1e18, RUN, KT_UNSET)                                              \
+	X(max_ev_enq_skip_migration_disabled, U64,                             \
+	  "max_ev_enq_skip_migration_disabled", 1, 0, 1e18, RUN, KT_UNSET)     \
+	X(max_ev_refill_slice_dfl,     U64, "max_ev_refill_slice_dfl",   1,    \
+	  0, 1e18, RUN, KT_UNSET)                                              \
+	X(max_ev_bypass_dispatch,      U64, "max_ev_bypass_dispatch",    1,    \
+	  0, 1e18, RUN, KT_UNSET)                                              \
+	X(max_ev_bypass_activate,      U64, "max_ev_bypass_activate",    1,    \
+	  0, 1e18, RUN, KT_UNSET)                                              \
+	X(max_ev_insert_not_owned,     U64, "max_ev_insert_not_owned",   1,    \
+	  0, 1e18, RUN, KT_UNSET)
 /* clang-format on */
 
 #define KT_ASSERT_OPT_BOOL		    struct kt_opt_bool
@@ -90,6 +132,28 @@ bool kt_assert_has_worker_checks(const struct kt_assert *a);
 int kt_assert_cgroup(const struct kt_assert *a, const char *cgroup,
 		     const struct kt_worker_report *reports, size_t nr,
 		     const struct kt_cpuset *cpuset, struct kt_result *res);
+
+/* What the checks can know beyond the reports; zero = not known. */
+struct kt_cgroup_evidence {
+	const struct kt_cpuset *cpuset; /* isolation: the cgroup's cpuset */
+	/* work conservation: each CPU's idle time over the workers' run
+	 * (indexed by CPU, nr_cpus entries) and that run's length */
+	const uint64_t *cpu_idle_ns;
+	int nr_cpus;
+	uint64_t span_ns;
+	bool placement_changed; /* cpusets or affinities changed mid-run */
+	/* coverage: a sched_ext scheduler is attached; switch_all is its
+	 * mode (1 all tasks, 0 only SCHED_EXT ones, -1 unknown) */
+	bool ext_attached;
+	int ext_switch_all;
+};
+
+/* kt_assert_cgroup with everything the caller knows: host stalls (from
+ * the running vCPU probe, if any), work conservation, coverage. */
+int kt_assert_cgroup_ev(const struct kt_assert *a, const char *cgroup,
+			const struct kt_worker_report *reports, size_t nr,
+			const struct kt_cgroup_evidence *ev,
+			struct kt_result *res);
 
 /* Off-CPU percentage of one worker (0 when wall time is 0). */
 double kt_report_off_cpu_pct(const struct kt_worker_report *r);

@@ -77,6 +77,15 @@ struct kt_cgroup_stats {
 	double throughput_cv;
 	uint64_t p99_wake_latency_ns; /* 0 when no samples */
 	uint64_t wake_samples;
+	/* work conservation: the provable time the workers sat runnable
+	 * while a CPU they may use was idle, and its share of their run
+	 * time (0 when not measured) */
+	uint64_t idle_wait_ns;
+	double idle_wait_pct;
+	/* coverage, with a sched_ext scheduler attached: workers that ran
+	 * in sched_ext, of those that could (non-RT); 0 of 0 otherwise */
+	unsigned ext_workers;
+	unsigned ext_eligible;
 };
 
 /* One stimulus event of an ops/steps scenario (see ops.h). */
@@ -89,6 +98,23 @@ struct kt_timeline_event {
 	unsigned cgroups;    /* cgroups alive after the event */
 	unsigned workers;    /* workers running after the event */
 	uint64_t iterations; /* worker iterations so far (all workers) */
+};
+
+/* How the vCPUs fared during a scenario (the vCPU probe, /proc/stat). */
+struct kt_host_stalls {
+	bool measured;		 /* a vCPU probe ran */
+	unsigned cpus;		 /* CPUs it watched */
+	uint64_t span_ns;	 /* the scenario's run */
+	uint64_t unavailable_ns; /* vCPUs not running, summed over CPUs */
+	uint64_t longest_ns;	 /* the longest single window */
+	int longest_cpu;	 /* its CPU (-1: none) */
+	uint64_t steal_ns;	 /* /proc/stat steal, summed over CPUs */
+};
+
+/* How much one sched_ext event counter grew during a scenario. */
+struct kt_ext_event_delta {
+	char *name; /* "SELECT_CPU_FALLBACK" */
+	uint64_t delta;
 };
 
 struct kt_result {
@@ -104,6 +130,9 @@ struct kt_result {
 	struct kt_cgroup_stats *stats;
 	size_t nr_timeline; /* ops/steps scenarios only */
 	struct kt_timeline_event *timeline;
+	struct kt_host_stalls host;
+	size_t nr_ext_events; /* a sched_ext scheduler was attached */
+	struct kt_ext_event_delta *ext_events;
 };
 
 void kt_result_init(struct kt_result *r);
@@ -119,12 +148,15 @@ int kt_result_add_stats(struct kt_result *r, const struct kt_cgroup_stats *s);
 /* Append a timeline event (label and ops are copied; NULL = ""). */
 int kt_result_add_event(struct kt_result *r,
 			const struct kt_timeline_event *ev);
+/* Append one event counter's growth (name copied). */
+int kt_result_add_ext_event(struct kt_result *r, const char *name,
+			    uint64_t delta);
 /* Mark skipped (only when nothing worse is recorded). */
 int kt_result_skip(struct kt_result *r, const char *fmt, ...) KT_PRINTF(2, 3);
 /* Raise the verdict to at least v. */
 void kt_result_raise(struct kt_result *r, enum kt_verdict v);
-/* dst takes the worse verdict, src's details, stats and timeline are
- * appended. */
+/* dst takes the worse verdict, src's details, stats, timeline and event
+ * counters are appended; src's host stalls fill dst's when dst has none. */
 int kt_result_merge(struct kt_result *dst, const struct kt_result *src);
 bool kt_result_passed(const struct kt_result *r);
 

@@ -16,6 +16,13 @@
 struct kt_sched_run;
 struct kt_scenario_file;
 
+/*
+ * How long each scenario runs unless told: 2.5 times the default gap
+ * limit (2000 ms), so a stall can show within the run; a stalled run
+ * ends at the evidence anyway (kt_ctx_hold).
+ */
+#define KT_RUN_DEFAULT_DURATION_NS KT_SEC(5)
+
 struct kt_run_opts {
 	const char *const *names; /* NULL/0 = the default set (unless
 				   * there are files) */
@@ -25,7 +32,7 @@ struct kt_run_opts {
 	 * duration_ns / workers here are 0. */
 	const struct kt_scenario_file *const *files;
 	size_t nr_files;
-	uint64_t duration_ns;	 /* 0 = 2 s */
+	uint64_t duration_ns;	 /* 0 = KT_RUN_DEFAULT_DURATION_NS */
 	unsigned workers;	 /* 0 = 2 per cgroup */
 	const char *sysfs_root;	 /* NULL = "/" */
 	const char *cgroup_root; /* NULL = "/sys/fs/cgroup" */
@@ -45,6 +52,7 @@ struct kt_run_opts {
 	/* Called after each scenario with its result; may be NULL. */
 	void (*on_result)(const struct kt_result *r, void *arg);
 	void *arg;
+	bool keep_going; /* run every scenario its full duration */
 };
 
 /*
@@ -53,5 +61,20 @@ struct kt_run_opts {
  * worst verdict. Returns 0 when everything ran (whatever the verdicts).
  */
 int kt_run_scenarios(const struct kt_run_opts *o, enum kt_verdict *worst);
+
+/*
+ * The harness's footing in the kernel under test, for as long as a run
+ * lasts (nested begin/end pairs share one):
+ *   - the calling thread, and every thread it creates later, runs
+ *     SCHED_FIFO (reset on fork: workers and the scheduler under test
+ *     start as normal tasks), so a scheduler that stops running tasks
+ *     cannot stop the harness from seeing it and ending the run;
+ *   - the vCPU probe (one SCHED_FIFO thread per CPU) tells host stalls
+ *     from the scheduler's.
+ * Neither is required: without CAP_SYS_NICE a warning goes to warn (may be
+ * NULL) and the run goes on as before.
+ */
+void kt_harness_begin(FILE *warn);
+void kt_harness_end(void);
 
 #endif

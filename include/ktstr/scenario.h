@@ -27,6 +27,9 @@ struct kt_ctx {
 	struct kt_assert assert; /* merged defaults -> scheduler -> test */
 	bool wait_for_map_write;
 	atomic_ushort *current_step; /* 0 baseline, N while step N runs */
+	/* run the full duration even when a worker stalls past its gap
+	 * limit (by default the scenario ends at that evidence) */
+	bool keep_going;
 };
 
 typedef int (*kt_scenario_fn)(const struct kt_ctx *ctx, struct kt_result *res);
@@ -84,9 +87,32 @@ int kt_spawn_diverse(const struct kt_ctx *ctx, const char *const *names,
 void kt_handles_free(struct kt_handles *h); /* kills + reaps; NULL ok */
 void kt_handles_freep(struct kt_handles **h);
 
-/* Sleep for ns, returning early (with -EINTR) when the scheduler dies or
- * a stop was requested (SIGINT/SIGTERM). */
+/*
+ * Sleep for ns, returning early when the scheduler dies (-ESRCH), a stop
+ * was requested (SIGINT/SIGTERM: -EINTR), or, unless ctx->keep_going, a
+ * worker watched by kt_workload_watch_gaps has made no progress for longer
+ * than its limit with its vCPU running (-ETIME, the evidence in
+ * kt_last_error(); every later hold of the scenario returns -ECANCELED).
+ */
 int kt_ctx_hold(const struct kt_ctx *ctx, uint64_t ns);
+/* A scenario starts: forget that an earlier one ended at a stall. The
+ * runners call it (kt_run_scenario, kt_scenario_file_run). */
+void kt_scenario_begin(void);
+/* Did a hold end this scenario at a stall? */
+bool kt_scenario_ended_by_stall(void);
+
+/*
+ * Stop w, collect its reports and, when a has worker checks, judge them
+ * into res as cgroup `cgroup` with everything known: its cpuset (NULL:
+ * none), the CPUs' idle time around its run, the vCPU probe, and whether
+ * a sched_ext scheduler is attached. Failures become INFRA details.
+ */
+int kt_judge_workload(const struct kt_assert *a, const char *cgroup,
+		      struct kt_workload *w, const struct kt_cpuset *cpuset,
+		      struct kt_result *res);
+/* Watch w's workers with a's gap limit while they run (not when a's
+ * not_starved is off): see kt_ctx_hold. */
+void kt_watch_workload(const struct kt_assert *a, struct kt_workload *w);
 /* Is the scheduler (if any) still alive? False once kt_sched_mark_gone()
  * was called, even when its process still runs (an ejected loader). */
 bool kt_ctx_sched_alive(const struct kt_ctx *ctx);

@@ -201,6 +201,29 @@ struct kt_sched_run_opts {
 struct kt_sched_run;
 
 /*
+ * The running kernel's sched_ext in sysfs (root: "/" or a test tree;
+ * NULL = "/"). Attached: /sys/kernel/sched_ext/state reads "enabled";
+ * *switch_all (may be NULL) gets 1 (every task), 0 (SCHED_EXT tasks
+ * only) or -1 (unknown).
+ */
+bool kt_scx_attached(const char *root, int *switch_all);
+
+/* The root scheduler's event counters, names without "SCX_EV_". */
+#define KT_SCX_EVENTS_MAX 32
+struct kt_scx_event {
+	char name[48]; /* "SELECT_CPU_FALLBACK" */
+	uint64_t value;
+};
+struct kt_scx_events {
+	size_t nr;
+	struct kt_scx_event ev[KT_SCX_EVENTS_MAX];
+};
+/* Read them; -errno with a message when there is no such file. */
+int kt_scx_events_read(const char *root, struct kt_scx_events *out);
+/* One counter by name (case-insensitive, no prefix); 0 when absent. */
+uint64_t kt_scx_events_get(const struct kt_scx_events *e, const char *name);
+
+/*
  * Whether the scheduler under test is gone (died or ejected), process-wide
  * and signal- and thread-safe: the monitor marks it, holds end at once
  * when it is set (kt_ctx_hold), and a new scheduler clears it.

@@ -27,7 +27,7 @@
 struct kt_sched_def;
 
 #define KT_TEST_DEFAULT_TOPO	   KT_TOPO(1, 1, 2, 1)
-#define KT_TEST_DEFAULT_DURATION_S 2
+#define KT_TEST_DEFAULT_DURATION_S 5 /* = KT_RUN_DEFAULT_DURATION_NS */
 #define KT_TEST_DEFAULT_WORKERS	   2
 
 /* Every field but name/fn/file/line is optional: zero means the default. */
@@ -36,8 +36,8 @@ struct kt_test {
 	kt_scenario_fn fn;
 	struct kt_topo_spec topo;	      /* zero = 1n1l2c1t */
 	const struct kt_sched_def *scheduler; /* NULL = EEVDF */
-	unsigned duration_s;		      /* zero = 2 */
-	unsigned workers;		      /* per cgroup; zero = 2 */
+	unsigned duration_s;	 /* zero = KT_TEST_DEFAULT_DURATION_S */
+	unsigned workers;	 /* per cgroup; zero = 2 */
 	struct kt_assert assert; /* over defaults -> scheduler's assert */
 	bool expect_err;	 /* a FAIL/SCHED verdict is the pass */
 	bool host_only;		 /* run on the host, never in a VM */
@@ -101,6 +101,7 @@ struct kt_test_env {
 	const char *sched_label;   /* NULL = "eevdf" */
 	pid_t sched_pid;	   /* 0 = none */
 	const struct kt_assert *sched_assert; /* scheduler layer or NULL */
+	bool keep_going; /* the full duration even past a stall */
 };
 
 /*

@@ -89,8 +89,10 @@ struct kt_vm_opts {
 	 * names, no default set runs. */
 	const char *const *scenario_files;
 	size_t nr_scenario_files;
-	uint64_t duration_ns; /* per scenario; 0 = 2 s */
+	uint64_t duration_ns; /* per scenario; 0 = KT_RUN_DEFAULT_DURATION_NS */
 	unsigned workers;     /* per cgroup; 0 = default */
+	bool keep_going;      /* scenarios run their full duration even when
+			       * a worker stalls (no end at the evidence) */
 	const char *exec;     /* shell: one command; NULL = interactive */
 	const char *test;     /* test mode: the registered test's name */
 	const char *const *includes; /* files -> /include/ */

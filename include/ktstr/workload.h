@@ -251,18 +251,23 @@ enum kt_policy_kind {
 	KT_POLICY_IDLE,
 	KT_POLICY_FIFO,
 	KT_POLICY_RR,
+	/* SCHED_EXT (7): run by the sched_ext scheduler even when it is in
+	 * partial mode (switch_all 0); under EEVDF, or with no BPF scheduler
+	 * attached, the kernel runs such a task as a normal one */
+	KT_POLICY_EXT,
 	KT_POLICY__COUNT,
 };
 struct kt_sched_policy {
 	enum kt_policy_kind kind;
 	int priority; /* 1..99 for FIFO/RR */
 };
-/* "Normal", "Batch", "Idle", "Fifo", "RoundRobin"; "?" for another value. */
+/* "Normal", "Batch", "Idle", "Fifo", "RoundRobin", "Ext"; "?" for another
+ * value. */
 const char *kt_policy_name(enum kt_policy_kind k);
 /* Case-sensitive name -> policy; -EINVAL (the message lists the names). */
 int kt_policy_parse(const char *name, enum kt_policy_kind *out);
 /* Lowercase, as chrt(1) spells them: "normal", "batch", "idle", "fifo",
- * "rr" (a scenario file's {"fifo": PRIO}); "?" for another value. */
+ * "rr" (a scenario file's {"fifo": PRIO}), "ext"; "?" for another value. */
 const char *kt_policy_short_name(enum kt_policy_kind k);
 /* Fifo and RoundRobin: real-time, with a priority 1..99. */
 bool kt_policy_is_realtime(enum kt_policy_kind k);
@@ -310,6 +315,7 @@ struct kt_worker_report {
 	uint64_t sched_cpu_ns;
 	struct kt_hist wake_latency; /* blocking kinds only */
 	enum kt_work_kind kind;
+	enum kt_policy_kind policy; /* the workload's configured policy */
 	bool is_messenger; /* FutexFanOut/FanOutCompute group member 0 */
 	enum kt_worker_exit exit;
 	int exit_code;

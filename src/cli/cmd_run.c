@@ -66,6 +66,7 @@ int kt_cmd_run(int argc, char **argv)
 		return rc;
 	o.duration_ns = a.run.duration_ns;
 	o.workers = a.run.workers;
+	o.keep_going = a.run.keep_going;
 	o.cgroup_root = a.cgroup_root;
 	rc = kt_cli_scenarios_load("run", &argv[1], (size_t)nr, &sc);
 	if (rc) {

@@ -185,6 +185,7 @@ int kt_cmd_vm(int argc, char **argv)
 	kt_cli_vm_apply(&a.vm, &o);
 	o.duration_ns = a.run.duration_ns;
 	o.workers = a.run.workers;
+	o.keep_going = a.run.keep_going;
 	o.boot_timeout_ns = a.boot_timeout_ns;
 	if (a.guest_panic)
 		o.mode = KT_VM_PANIC;

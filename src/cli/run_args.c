@@ -4,10 +4,14 @@
 
 static const struct kt_cli_opt run_opts[] = {
     KT_CLI_DURATION("duration", 0, "S", struct kt_cli_run_args, duration_ns,
-		    "seconds each scenario runs (default 2, or the scenario "
+		    "seconds each scenario runs (default 5, or the scenario "
 		    "file's; also 500ms)"),
     KT_CLI_UINT("workers", 0, "N", struct kt_cli_run_args, workers, 1, 1024,
 		"workers per cgroup (default 2, or the scenario file's)"),
+    KT_CLI_FLAG("keep-going", 0, struct kt_cli_run_args, keep_going,
+		"run each scenario its full duration even after a worker "
+		"stalled past the gap limit (by default the scenario ends "
+		"there, within a second of the evidence)"),
     {0},
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <ktstr/common.h>
+#include <ktstr/runner.h>
 #include <ktstr/scenario.h>
 
 #include "cli_util.h"
@@ -75,7 +76,7 @@ const char **kt_cli_scenarios_all_names(const struct kt_cli_scenarios *s,
 uint64_t kt_cli_scenarios_run_timeout(const struct kt_cli_scenarios *s,
 				      uint64_t duration_ns)
 {
-	uint64_t d = duration_ns ? duration_ns : KT_SEC(2);
+	uint64_t d = duration_ns ? duration_ns : KT_RUN_DEFAULT_DURATION_NS;
 	uint64_t t = KT_SEC(60) + (d + KT_SEC(15)) * s->nr_names;
 
 	if (!s->nr_files)
@@ -84,7 +85,7 @@ uint64_t kt_cli_scenarios_run_timeout(const struct kt_cli_scenarios *s,
 		const struct kt_scenario_file *f = s->files[i];
 		uint64_t fd = duration_ns      ? duration_ns
 			      : f->duration_ns ? f->duration_ns
-					       : KT_SEC(2);
+					       : KT_RUN_DEFAULT_DURATION_NS;
 
 		t += kt_scenario_file_budget_ns(f, fd) + KT_SEC(15);
 	}

@@ -142,6 +142,7 @@ static _Noreturn void run_scenarios(const struct kt_plan *p,
 	    .report = stdout,
 	    .on_start = on_start,
 	    .on_result = on_result,
+	    .keep_going = p->keep_going,
 	};
 
 	struct kt_sched_run *sr = NULL;
@@ -150,6 +151,9 @@ static _Noreturn void run_scenarios(const struct kt_plan *p,
 
 	if (setup_err)
 		fail("%s", setup_err);
+	/* SCHED_FIFO and the vCPU probe before the scheduler starts: its
+	 * monitor thread inherits the policy (runner.h) */
+	kt_harness_begin(stderr);
 	/* Scenario files the host checked; one that does not load here is
 	 * an infrastructure failure (a truncated initramfs). */
 	if (p->nr_scenario_files) {
@@ -213,6 +217,7 @@ static _Noreturn void run_test(const struct kt_plan *p, const char *setup_err)
 	    .duration_ns = p->duration_ns,
 	    .workers = p->workers,
 	    .topo_label = p->topo,
+	    .keep_going = p->keep_going,
 	};
 	struct kt_result res, stop;
 	struct kt_sched_run *sr = NULL;
@@ -225,6 +230,7 @@ static _Noreturn void run_test(const struct kt_plan *p, const char *setup_err)
 	if (!t)
 		fail("test %s is not registered in this binary (%zu tests)",
 		     p->test, kt_test_count());
+	kt_harness_begin(stderr); /* before the scheduler: see run_scenarios */
 	sd = t->scheduler;
 	if (sd) {
 		env.sched_label = sd->name;

@@ -85,6 +85,19 @@ static int get_str(json_t *root, const char *origin, const char *key,
 	return 0;
 }
 
+static int get_bool(json_t *root, const char *origin, const char *key,
+		    bool *out)
+{
+	json_t *v = get(root, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_boolean(v))
+		return bad_type(origin, key, "true or false", v);
+	*out = json_is_true(v);
+	return 0;
+}
+
 static int get_mode(json_t *root, const char *origin, enum kt_plan_mode *out)
 {
 	json_t *v = get(root, "mode");
@@ -274,6 +287,8 @@ static int plan_from_json(json_t *root, const char *origin, struct kt_plan *p)
 	if (!err)
 		err = get_uint(root, origin, "workers", PLAN_MAX_WORKERS,
 			       &workers);
+	if (!err)
+		err = get_bool(root, origin, "keep_going", &p->keep_going);
 	if (err)
 		return err;
 	p->workers = (unsigned)workers;

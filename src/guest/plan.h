@@ -42,6 +42,7 @@ struct kt_plan {
 	size_t nr_scenario_files;
 	uint64_t duration_ns; /* 0 = the runner's default */
 	unsigned workers;     /* per cgroup; 0 = the runner's default */
+	bool keep_going;      /* no end at the evidence: full durations */
 	char *topo;	      /* label for reports; NULL = read from sysfs */
 	char *exec; /* shell mode: one-shot command; NULL = interactive */
 	char *test; /* test mode: the KTSTR_TEST name (required there) */

@@ -82,6 +82,7 @@ static void run_in_vm(const struct kt_test *t, const struct kt_job_opts *o,
 	    .duration_ns =
 		o->duration_ns ? o->duration_ns : kt_test_duration_ns(t),
 	    .workers = t->workers,
+	    .keep_going = o->keep_going,
 	    .quiet = true,
 	};
 	struct kt_vm_result vr;
@@ -130,6 +131,7 @@ static void run_on_host(const struct kt_test *t, const struct kt_job_opts *o,
 	struct kt_test_env env = {
 	    .sysfs_root = "/",
 	    .duration_ns = o->duration_ns,
+	    .keep_going = o->keep_going,
 	};
 	struct kt_result res;
 	uint64_t t0 = kt_now_ns();

@@ -32,6 +32,7 @@ struct opts {
 	const char *junit;
 	enum kt_accel accel;
 	uint64_t duration_ns;
+	bool keep_going;
 };
 
 static volatile sig_atomic_t stop_sig;
@@ -92,6 +93,9 @@ static const struct kt_cli_opt test_opts[] = {
 		  "(default $KTSTR_KERNEL, then the newest cached kernel)"),
     KT_CLI_CALL("duration", 0, "S", struct opts, duration_ns, set_seconds,
 		"seconds each test runs (default: the test's .duration_s)"),
+    KT_CLI_FLAG("keep-going", 0, struct opts, keep_going,
+		"run each test its full duration even after a worker stalled "
+		"past the gap limit"),
     KT_CLI_CALL("accel", 0, "A", struct opts, accel, set_accel,
 		"auto (default), tcg, tcg-multi or kvm; also $KTSTR_ACCEL"),
     KT_CLI_STRING("junit", 0, "FILE", struct opts, junit,
@@ -228,7 +232,8 @@ static int run(struct opts *o, struct kt_job *jobs, size_t n)
 {
 	struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
 	struct kt_test_totals tot = {0};
-	struct kt_job_opts jo = {.duration_ns = o->duration_ns};
+	struct kt_job_opts jo = {.duration_ns = o->duration_ns,
+				 .keep_going = o->keep_going};
 	struct kt_pool_opts po = {
 	    .prog = o->prog,
 	    .quiet = o->quiet,

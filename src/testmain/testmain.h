@@ -14,6 +14,7 @@ struct kt_job_opts {
 	const char *kernel;   /* bzImage for VM tests */
 	enum kt_accel accel;  /* resolved (never AUTO) */
 	uint64_t duration_ns; /* --duration; 0 = each test's own */
+	bool keep_going;      /* --keep-going */
 };
 
 /*

@@ -107,6 +107,8 @@ static void test_has_worker_checks(void **state)
 	struct kt_assert off = {
 	    .not_starved = KT_SET(false),
 	    .isolation = KT_SET(false),
+	    .conservation = KT_SET(false),
+	    .coverage = KT_SET(false),
 	};
 	struct kt_assert a = {0};
 	struct kt_assert m;
@@ -115,10 +117,10 @@ static void test_has_worker_checks(void **state)
 	assert_false(kt_assert_has_worker_checks(&a));
 	assert_true(kt_assert_has_worker_checks(&def));
 
-	/* both switches set to false: nothing enabled */
+	/* every switch set to false: nothing enabled */
 	assert_false(kt_assert_has_worker_checks(&off));
-	/* the defaults with both switched off keep their limits, which
-	 * enable nothing without not_starved */
+	/* the defaults with every switch off keep their limits, which
+	 * enable nothing without their switches */
 	m = kt_assert_merge(&def, &off);
 	assert_true(m.max_spread_pct.set);
 	assert_false(kt_assert_has_worker_checks(&m));

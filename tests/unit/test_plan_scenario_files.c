@@ -66,7 +66,7 @@ static void test_plan_round_trip(void **state)
 	o.duration_ns = 0;
 	text = kt_vm_plan_json(&o);
 	assert_null(strstr(text, "scenario_files"));
-	assert_non_null(strstr(text, "\"duration_ns\":2000000000"));
+	assert_non_null(strstr(text, "\"duration_ns\":5000000000"));
 	free(text);
 }
 

@@ -298,8 +298,8 @@ static void test_bad_fixtures(void **state)
 	     "3 workers do not divide evenly"},
 	    {"unknown_policy.json",
 	     "5:32: cgroups[0].policy: unknown policy \"Deadline\" (expected "
-	     "\"Normal\", \"Batch\", \"Idle\", {\"fifo\": PRIO} or {\"rr\": "
-	     "PRIO})"},
+	     "\"Normal\", \"Batch\", \"Idle\", {\"fifo\": PRIO}, {\"rr\": "
+	     "PRIO} or \"Ext\")"},
 	    {"rt_priority.json",
 	     "5:41: cgroups[0].policy.fifo: 120 is out of range 1..99"},
 	};
@@ -451,12 +451,18 @@ static void test_inline_mistakes(void **state)
 	expect_bad(HEAD "\"cgroups\": [{\"name\": \"a\"}, {\"name\": \"a\"}]}",
 		   "2:37: cgroups[1].name: cgroup \"a\" already exists at this "
 		   "point");
-	expect_bad(HEAD "\"assert\": {\"max_gap\": 5}, \"cgroups\": "
-			"[{\"name\": \"a\"}]}",
-		   "2:12: assert: unknown key \"max_gap\" (expected one of "
-		   "not_starved, isolation, max_spread_pct, max_gap_ms, "
-		   "max_throughput_cv, min_work_rate, max_p99_wake_latency_us, "
-		   "max_migration_ratio)");
+	expect_bad(
+	    HEAD "\"assert\": {\"max_gap\": 5}, \"cgroups\": "
+		 "[{\"name\": \"a\"}]}",
+	    "2:12: assert: unknown key \"max_gap\" (expected one of "
+	    "not_starved, isolation, max_spread_pct, max_gap_ms, "
+	    "max_throughput_cv, min_work_rate, max_p99_wake_latency_us, "
+	    "max_migration_ratio, conservation, max_idle_wait_pct, "
+	    "coverage, max_ev_select_cpu_fallback, "
+	    "max_ev_dispatch_local_dsq_offline, max_ev_dispatch_keep_last, "
+	    "max_ev_enq_skip_exiting, max_ev_enq_skip_migration_disabled, "
+	    "max_ev_refill_slice_dfl, max_ev_bypass_dispatch, "
+	    "max_ev_bypass_activate, max_ev_insert_not_owned)");
 	expect_bad(HEAD "\"assert\": {\"not_starved\": \"yes\"}, \"cgroups\": "
 			"[{\"name\": \"a\"}]}",
 		   "2:27: assert.not_starved: must be true or false, not a "

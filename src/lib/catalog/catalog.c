@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "catalog_register.h"
+#include "scenario/scenario_measure.h"
 
 /*
  * The section's bounds, provided by the linker. Not weak (unlike the test
@@ -129,6 +130,7 @@ int kt_run_scenario(const struct kt_scenario *s, const struct kt_ctx *ctx,
 		    struct kt_result *res)
 {
 	uint64_t start = kt_now_ns();
+	struct kt_scenario_measure m;
 	int err;
 
 	err = kt_result_set_header(res, s->name, topo_name, sched_name);
@@ -136,11 +138,13 @@ int kt_run_scenario(const struct kt_scenario *s, const struct kt_ctx *ctx,
 		return err;
 	if (ctx->current_step)
 		atomic_store(ctx->current_step, 0);
+	kt_scenario_measure_begin(&m);
 	kt_clear_error();
 	err = s->fn(ctx, res);
 	if (err)
 		kt_result_add(res, KT_DETAIL_INFRA, "scenario %s: %s", s->name,
 			      kt_last_error());
+	kt_scenario_measure_end(&m, &ctx->assert, res);
 	res->duration_ns = kt_now_ns() - start;
 	return 0;
 }

@@ -202,25 +202,11 @@ static const char *shown(const char *cgroup)
 /* Stop one workload and judge it; failures become INFRA details. */
 static void stop_wl(struct ops_run *r, struct ops_wl *w)
 {
-	const struct kt_worker_report *reports;
-	size_t nr;
-
 	if (!w->running)
 		return;
 	w->running = false;
-	if (kt_workload_stop_and_collect(w->wl, &reports, &nr)) {
-		kt_result_add(r->res, KT_DETAIL_INFRA,
-			      "collect workers of %s: %s", shown(w->cgroup),
-			      kt_last_error());
-		return;
-	}
-	if (!kt_assert_has_worker_checks(r->assert))
-		return;
-	if (kt_assert_cgroup(r->assert, shown(w->cgroup), reports, nr,
-			     w->confined ? &w->allowed : NULL, r->res))
-		kt_result_add(r->res, KT_DETAIL_INFRA,
-			      "judge workers of %s: %s", shown(w->cgroup),
-			      kt_last_error());
+	kt_judge_workload(r->assert, shown(w->cgroup), w->wl,
+			  w->confined ? &w->allowed : NULL, r->res);
 }
 
 static void stop_cgroup_wls(struct ops_run *r, const char *cgroup)
@@ -240,6 +226,8 @@ static void cpuset_changed(struct ops_run *r, const struct ops_cg *cg,
 
 		if (!w->running || strcmp(w->cgroup, cg->name))
 			continue;
+		/* the work-conservation bound needs a fixed placement */
+		kt_workload_note_placement_change(w->wl);
 		if (!cg->has_cpuset) {
 			w->confined = false;
 			continue;
@@ -272,6 +260,8 @@ static int spawn(struct ops_run *r, const char *cgroup,
 				  &mode);
 	if (!err)
 		err = kt_workload_spawn(cfg, &w);
+	if (!err)
+		kt_watch_workload(r->assert, w);
 	/* once the parent refused workers it refuses them all run long */
 	for (size_t i = 0; !err && cgroup && !(!cgroup[0] && r->host_note) &&
 			   i < kt_workload_nr(w);
@@ -400,6 +390,7 @@ static int op_move_all(struct ops_run *r, const char *from, const char *to)
 		w->cgroup = dup;
 		if (!w->running)
 			continue;
+		kt_workload_note_placement_change(w->wl);
 		kt_ops_verify_members(r, w, "MoveAllTasks");
 		if (!dst || !dst->has_cpuset) {
 			w->confined = false;

@@ -200,8 +200,9 @@ static int setup_defs(struct ops_run *r, const struct kt_defs *d)
 
 /*
  * Hold for ns. false when the run must wind down: a stop request (INFRA
- * detail) or a dead scheduler (reported by the liveness check after the
- * step).
+ * detail), a stall (a NOTE with the evidence; the gap check judges it when
+ * the workers are collected) or a dead scheduler (reported by the
+ * liveness check after the step).
  */
 static bool hold(struct ops_run *r, uint64_t ns)
 {
@@ -209,7 +210,9 @@ static bool hold(struct ops_run *r, uint64_t ns)
 
 	if (!err)
 		return true;
-	if (err != -ESRCH)
+	if (err == -ETIME)
+		kt_result_add(r->res, KT_DETAIL_NOTE, "%s", kt_last_error());
+	else if (err != -ESRCH && err != -ECANCELED)
 		kt_result_add(r->res, KT_DETAIL_INFRA, "%s", kt_last_error());
 	return false;
 }
@@ -303,7 +306,8 @@ int kt_execute_scenario_with(const struct kt_ctx *ctx, struct kt_result *res,
 			err = wrap_step(err, i, steps.nr);
 			goto out;
 		}
-		stop = err == 1 && kt_stop_requested();
+		stop = err == 1 &&
+		       (kt_stop_requested() || kt_scenario_ended_by_stall());
 		err = 0;
 		kt_ops_teardown(&r, r.owner);
 		done = i + 1;

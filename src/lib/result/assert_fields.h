@@ -24,7 +24,8 @@ enum kt_assert_kind {
 enum kt_assert_role {
 	KT_ASSERT_SWITCH, /* a bool that switches its checks on */
 	KT_ASSERT_LIMIT,  /* a limit of not_starved's checks, enables nothing */
-	KT_ASSERT_CHECK,  /* setting it enables its check */
+	KT_ASSERT_CHECK,  /* setting it enables its check of the workers */
+	KT_ASSERT_RUN,	  /* setting it enables a check of the whole run */
 };
 
 struct kt_assert_field {

@@ -19,6 +19,8 @@
 #include <ktstr/hist.h>
 #include <ktstr/result.h>
 
+#include "check_priv.h"
+
 double kt_report_off_cpu_pct(const struct kt_worker_report *r)
 {
 	if (!r->wall_time_ns)
@@ -34,11 +36,6 @@ static double work_rate(const struct kt_worker_report *r)
 	return (double)r->work_units / ((double)r->cpu_time_ns / 1e9);
 }
 
-static uint64_t ns_to_ms(uint64_t ns)
-{
-	return (ns + 500000) / 1000000;
-}
-
 /* "12.3ms", or "850.0us" below a millisecond so small values stay visible. */
 static const char *fmt_latency(char *buf, size_t len, uint64_t ns)
 {
@@ -47,11 +44,6 @@ static const char *fmt_latency(char *buf, size_t len, uint64_t ns)
 	else
 		snprintf(buf, len, "%.1fus", (double)ns / 1e3);
 	return buf;
-}
-
-static bool judged(const struct kt_worker_report *r)
-{
-	return r->exit != KT_WORKER_NOT_STARTED;
 }
 
 static int check_exit(const struct kt_worker_report *r, struct kt_result *res)
@@ -104,7 +96,7 @@ static void compute_stats(const struct kt_worker_report *reports, size_t nr,
 		const struct kt_worker_report *r = &reports[i];
 		double off;
 
-		if (!judged(r))
+		if (!kt_check_judged(r))
 			continue;
 		off = kt_report_off_cpu_pct(r);
 		if (first || off < st->min_off_cpu_pct)
@@ -134,7 +126,7 @@ static void compute_stats(const struct kt_worker_report *reports, size_t nr,
 		for (i = 0; i < nr; i++) {
 			double d;
 
-			if (!judged(&reports[i]))
+			if (!kt_check_judged(&reports[i]))
 				continue;
 			d = work_rate(&reports[i]) - mean;
 			var += d * d;
@@ -158,7 +150,7 @@ static int check_not_starved(const struct kt_assert *a,
 	int ret;
 
 	for (i = 0; i < nr; i++) {
-		if (!judged(&reports[i]) || reports[i].work_units)
+		if (!kt_check_judged(&reports[i]) || reports[i].work_units)
 			continue;
 		ret = kt_result_add(res, KT_DETAIL_STARVED,
 				    "tid %d starved (0 work units)",
@@ -176,19 +168,7 @@ static int check_not_starved(const struct kt_assert *a,
 		if (ret)
 			return ret;
 	}
-	for (i = 0; i < nr; i++) {
-		const struct kt_worker_report *r = &reports[i];
-
-		if (!judged(r) || r->max_gap_ns <= gap_limit)
-			continue;
-		ret = kt_result_add(
-		    res, KT_DETAIL_STUCK, "stuck %llums on cpu%d at +%llums",
-		    (unsigned long long)ns_to_ms(r->max_gap_ns), r->max_gap_cpu,
-		    (unsigned long long)ns_to_ms(r->max_gap_at_ns));
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return kt_check_gaps(reports, nr, gap_limit, res);
 }
 
 static int check_isolation(const struct kt_worker_report *reports, size_t nr,
@@ -243,7 +223,8 @@ static int check_throughput(const struct kt_assert *a,
 	for (i = 0; i < nr; i++) {
 		double rate = work_rate(&reports[i]);
 
-		if (!judged(&reports[i]) || !(rate < a->min_work_rate.val))
+		if (!kt_check_judged(&reports[i]) ||
+		    !(rate < a->min_work_rate.val))
 			continue;
 		ret = kt_result_add(res, KT_DETAIL_THROUGHPUT,
 				    "tid %d work rate %.0f/s < %.0f/s",
@@ -259,6 +240,17 @@ int kt_assert_cgroup(const struct kt_assert *a, const char *cgroup,
 		     const struct kt_worker_report *reports, size_t nr,
 		     const struct kt_cpuset *cpuset, struct kt_result *res)
 {
+	struct kt_cgroup_evidence ev = {.cpuset = cpuset};
+
+	return kt_assert_cgroup_ev(a, cgroup, reports, nr, &ev, res);
+}
+
+int kt_assert_cgroup_ev(const struct kt_assert *a, const char *cgroup,
+			const struct kt_worker_report *reports, size_t nr,
+			const struct kt_cgroup_evidence *ev,
+			struct kt_result *res)
+{
+	const struct kt_cpuset *cpuset = ev ? ev->cpuset : NULL;
 	struct kt_cgroup_stats st = {.cgroup = (char *)cgroup};
 	char lat[32], lim[32];
 	struct kt_hist wake;
@@ -289,6 +281,11 @@ int kt_assert_cgroup(const struct kt_assert *a, const char *cgroup,
 		ret = kt_result_add(
 		    res, KT_DETAIL_MIGRATION, "migration ratio %.2f > %.2f",
 		    st.migration_ratio, a->max_migration_ratio.val);
+	if (!ret)
+		ret =
+		    kt_check_conservation(a, cgroup, reports, nr, ev, &st, res);
+	if (!ret)
+		ret = kt_check_coverage(a, cgroup, reports, nr, ev, &st, res);
 	if (!ret)
 		ret = kt_result_add_stats(res, &st);
 	return ret;

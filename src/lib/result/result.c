@@ -98,6 +98,9 @@ void kt_result_free(struct kt_result *r)
 		free(r->timeline[i].label);
 		free(r->timeline[i].ops);
 	}
+	for (i = 0; i < r->nr_ext_events; i++)
+		free(r->ext_events[i].name);
+	free(r->ext_events);
 	free(r->details);
 	free(r->stats);
 	free(r->timeline);
@@ -272,6 +275,23 @@ int kt_result_add_event(struct kt_result *r, const struct kt_timeline_event *ev)
 	return 0;
 }
 
+int kt_result_add_ext_event(struct kt_result *r, const char *name,
+			    uint64_t delta)
+{
+	struct kt_ext_event_delta *e;
+	char *dup = strdup(name ? name : "");
+
+	e = dup ? realloc(r->ext_events, (r->nr_ext_events + 1) * sizeof(*e))
+		: NULL;
+	if (!e) {
+		free(dup);
+		return kt_err(ENOMEM, "result: out of memory for an event");
+	}
+	r->ext_events = e;
+	e[r->nr_ext_events++] = (struct kt_ext_event_delta){dup, delta};
+	return 0;
+}
+
 int kt_result_skip(struct kt_result *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -348,6 +368,14 @@ int kt_result_merge(struct kt_result *dst, const struct kt_result *src)
 		if (ret)
 			return ret;
 	}
+	for (i = 0, nt = src->nr_ext_events; i < nt; i++) {
+		ret = kt_result_add_ext_event(dst, src->ext_events[i].name,
+					      src->ext_events[i].delta);
+		if (ret)
+			return ret;
+	}
+	if (!dst->host.measured)
+		dst->host = src->host;
 	return 0;
 }
 

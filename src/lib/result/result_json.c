@@ -49,7 +49,9 @@ static const struct stats_field stats_fields[] = {
     SF(total_work_units, F_U64), SF(total_iterations, F_U64),
     SF(total_migrations, F_U64), SF(migration_ratio, F_F64),
     SF(throughput_cv, F_F64),	 SF(p99_wake_latency_ns, F_U64),
-    SF(wake_samples, F_U64),
+    SF(wake_samples, F_U64),	 SF(idle_wait_ns, F_U64),
+    SF(idle_wait_pct, F_F64),	 SF(ext_workers, F_U32),
+    SF(ext_eligible, F_U32),
 };
 #undef SF
 
@@ -137,6 +139,40 @@ static json_t *event_to_json(const struct kt_timeline_event *e)
 	return o;
 }
 
+/* "host": {...} for a measured run, else null. */
+static json_t *host_to_json(const struct kt_host_stalls *h)
+{
+	json_t *o;
+
+	if (!h->measured)
+		return json_null();
+	o = json_object();
+	if (o && put(o, "cpus", json_integer(h->cpus)) &&
+	    put(o, "span_ns", u64_json(h->span_ns)) &&
+	    put(o, "unavailable_ns", u64_json(h->unavailable_ns)) &&
+	    put(o, "longest_ns", u64_json(h->longest_ns)) &&
+	    put(o, "longest_cpu", json_integer(h->longest_cpu)) &&
+	    put(o, "steal_ns", u64_json(h->steal_ns)))
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+/* "ext_events": {"SELECT_CPU_FALLBACK": 12, ...} */
+static json_t *ext_events_to_json(const struct kt_result *r)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; o && i < r->nr_ext_events; i++) {
+		if (!put(o, r->ext_events[i].name,
+			 u64_json(r->ext_events[i].delta))) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
 json_t *kt_result_to_json(const struct kt_result *r)
 {
 	json_t *o = json_object(), *details = json_array(),
@@ -175,7 +211,9 @@ json_t *kt_result_to_json(const struct kt_result *r)
 	     put(o, "topo", str_or_null(r->topo)) &&
 	     put(o, "scheduler", str_or_null(r->scheduler)) &&
 	     put(o, "skip_reason", str_or_null(r->skip_reason)) &&
-	     put(o, "duration_ns", u64_json(r->duration_ns));
+	     put(o, "duration_ns", u64_json(r->duration_ns)) &&
+	     put(o, "host", host_to_json(&r->host)) &&
+	     put(o, "ext_events", ext_events_to_json(r));
 	if (ok) {
 		/* put() steals its value, whether it succeeds or not */
 		ok = put(o, "details", details);
@@ -405,6 +443,66 @@ static int parse_array(const json_t *o, const char *name,
 	return 0;
 }
 
+/* "host": null or the object host_to_json writes. */
+static int parse_host(const json_t *j, struct kt_host_stalls *h)
+{
+	json_t *o = json_object_get(j, "host"), *c;
+	uint64_t cpus = 0;
+	int ret;
+
+	if (!o || json_is_null(o))
+		return 0;
+	if (!json_is_object(o))
+		return bad("host", "must be an object or null");
+	ret = get_u64(o, "cpus", "host.cpus", UINT32_MAX, &cpus);
+	ret = ret
+		  ?: get_u64(o, "span_ns", "host.span_ns", UINT64_MAX,
+			     &h->span_ns);
+	ret = ret
+		  ?: get_u64(o, "unavailable_ns", "host.unavailable_ns",
+			     UINT64_MAX, &h->unavailable_ns);
+	ret = ret
+		  ?: get_u64(o, "longest_ns", "host.longest_ns", UINT64_MAX,
+			     &h->longest_ns);
+	ret = ret
+		  ?: get_u64(o, "steal_ns", "host.steal_ns", UINT64_MAX,
+			     &h->steal_ns);
+	if (ret)
+		return ret;
+	c = json_object_get(o, "longest_cpu");
+	if (c && !json_is_integer(c))
+		return bad("host.longest_cpu", "must be an integer");
+	h->longest_cpu = c ? (int)json_integer_value(c) : -1;
+	h->cpus = (unsigned)cpus;
+	h->measured = true;
+	return 0;
+}
+
+/* "ext_events": {"NAME": count, ...} (absent: none). */
+static int parse_ext_events(const json_t *j, struct kt_result *out)
+{
+	json_t *o = json_object_get(j, "ext_events"), *v;
+	const char *name;
+
+	if (!o)
+		return 0;
+	if (!json_is_object(o))
+		return bad("ext_events", "must be an object");
+	json_object_foreach(o, name, v)
+	{
+		int ret;
+
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return bad("ext_events",
+				   "must map names to counts >= 0");
+		ret = kt_result_add_ext_event(out, name,
+					      (uint64_t)json_integer_value(v));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int parse_result(const json_t *j, struct kt_result *out)
 {
 	int verdict, ret;
@@ -431,6 +529,10 @@ static int parse_result(const json_t *j, struct kt_result *out)
 		ret = parse_array(j, "stats", parse_stats, out);
 	if (!ret)
 		ret = parse_array(j, "timeline", parse_event, out);
+	if (!ret)
+		ret = parse_host(j, &out->host);
+	if (!ret)
+		ret = parse_ext_events(j, out);
 	if (!ret)
 		out->verdict = (enum kt_verdict)verdict;
 	return ret;

@@ -82,7 +82,50 @@ static void print_stats(const struct kt_cgroup_stats *s, FILE *f)
 		fprintf(f, " (%llu samples)",
 			(unsigned long long)s->wake_samples);
 	}
+	if (s->idle_wait_ns)
+		fprintf(f, ", waited %.1fs with a CPU idle (%ld%%)",
+			(double)s->idle_wait_ns / 1e9,
+			lround(s->idle_wait_pct));
+	if (s->ext_eligible)
+		fprintf(f, ", sched_ext ran %u/%u", s->ext_workers,
+			s->ext_eligible);
 	fputc('\n', f);
+}
+
+/* "host: vCPUs unavailable 0.4% (longest 120ms, cpu2)" */
+static void print_host(const struct kt_host_stalls *h, FILE *f)
+{
+	double all = (double)h->span_ns * (h->cpus ? h->cpus : 1);
+
+	if (!h->measured || !h->span_ns)
+		return;
+	fprintf(f, "  host: vCPUs unavailable %.1f%%",
+		(double)h->unavailable_ns * 100.0 / all);
+	if (h->longest_cpu >= 0)
+		fprintf(
+		    f, " (longest %llums, cpu%d)",
+		    (unsigned long long)((h->longest_ns + 500000) / 1000000),
+		    h->longest_cpu);
+	if (h->steal_ns)
+		fprintf(f, ", steal %.1f%%", (double)h->steal_ns * 100.0 / all);
+	fputc('\n', f);
+}
+
+/* "sched_ext events: SELECT_CPU_FALLBACK +12, ..." (non-zero ones) */
+static void print_ext_events(const struct kt_result *r, FILE *f)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < r->nr_ext_events; i++) {
+		if (!r->ext_events[i].delta)
+			continue;
+		fprintf(f, "%s%s +%llu", any ? ", " : "  sched_ext events: ",
+			r->ext_events[i].name,
+			(unsigned long long)r->ext_events[i].delta);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
 }
 
 static void print_event(const struct kt_timeline_event *e, FILE *f)
@@ -104,10 +147,12 @@ void kt_result_print(const struct kt_result *r, FILE *f)
 		fprintf(f, "  %s%s\n",
 			r->details[i].kind == KT_DETAIL_NOTE ? "note: " : "",
 			r->details[i].msg ? r->details[i].msg : "");
-	if (r->nr_stats) {
+	if (r->nr_stats || r->host.measured || r->nr_ext_events) {
 		fputs("--- stats ---\n", f);
 		for (i = 0; i < r->nr_stats; i++)
 			print_stats(&r->stats[i], f);
+		print_host(&r->host, f);
+		print_ext_events(r, f);
 	}
 	if (r->nr_timeline) {
 		fputs("--- timeline ---\n", f);

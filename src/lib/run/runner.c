@@ -93,12 +93,14 @@ static struct kt_ctx scenario_ctx(struct run *r,
 	struct kt_ctx ctx = {
 	    .cgroups = r->cg,
 	    .topo = r->topo,
-	    .duration = o->duration_ns ? o->duration_ns : KT_SEC(2),
+	    .duration =
+		o->duration_ns ? o->duration_ns : KT_RUN_DEFAULT_DURATION_NS,
 	    .workers_per_cgroup = o->workers ? o->workers : 2,
 	    .sched_pid = o->sched ? kt_sched_run_pid(o->sched) : o->sched_pid,
 	    .settle = KT_MS(500),
 	    .assert = r->base,
 	    .current_step = &r->step,
+	    .keep_going = o->keep_going,
 	};
 
 	if (f && !o->duration_ns && f->duration_ns)
@@ -204,10 +206,15 @@ int kt_run_scenarios(const struct kt_run_opts *o, enum kt_verdict *worst)
 		r.base = kt_assert_default_checks();
 		if (o->sched_assert)
 			r.base = kt_assert_merge(&r.base, o->sched_assert);
+		kt_harness_begin(stderr);
 		run_all(&r, worst);
+		kt_harness_end();
 		if (kt_stop_requested())
 			err = kt_err(EINTR, "run interrupted by a signal");
 	}
+	/* workers a stalled scheduler kept from dying: give them a moment
+	 * before their cgroups go */
+	kt_workload_reap_orphans(KT_SEC(2));
 	if (r.cg->cleanup_all(r.cg) && !err)
 		err = kt_err_wrap(EBUSY, "remove cgroup %s", parent);
 	kt_cgroup_ops_free(r.cg);

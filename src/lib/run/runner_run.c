@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include <ktstr/runner.h>
 #include <ktstr/test.h>
 
 static int setup_failed(struct kt_result *res, int err, const char *what)
@@ -67,10 +68,14 @@ int kt_test_run_here(const struct kt_test *t, const struct kt_test_env *env,
 	    .settle = KT_MS(500),
 	    .assert = kt_test_assert(t, env->sched_assert),
 	    .current_step = &step,
+	    .keep_going = env->keep_going,
 	};
+	kt_harness_begin(stderr);
 	err = kt_run_scenario(&s, &ctx,
 			      env->topo_label ? env->topo_label : topo_name,
 			      sched_label, res);
+	kt_harness_end();
+	kt_workload_reap_orphans(KT_SEC(2));
 	cerr = cg->cleanup_all(cg);
 	if (cerr)
 		kt_result_add(res, KT_DETAIL_INFRA, "remove cgroup %s: %s",

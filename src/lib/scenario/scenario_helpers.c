@@ -69,6 +69,7 @@ int kt_handles_spawn(const struct kt_ctx *ctx, struct kt_handles **h,
 	err = kt_workload_spawn(wl, &w);
 	if (err)
 		return err;
+	kt_watch_workload(&ctx->assert, w);
 	if (cgroup && cgroup[0]) {
 		for (size_t i = 0; i < kt_workload_nr(w); i++) {
 			err = ctx->cgroups->move_task(ctx->cgroups, cgroup,
@@ -123,30 +124,16 @@ int kt_setup_cgroups(const struct kt_ctx *ctx, unsigned n,
 int kt_collect_all(struct kt_handles *h, const struct kt_assert *a,
 		   struct kt_result *res)
 {
-	bool judge = kt_assert_has_worker_checks(a);
 	int ret = 0;
 
 	if (!h)
 		return 0;
 	for (size_t i = 0; i < h->nr; i++) {
-		const struct kt_worker_report *reports;
-		size_t nr;
-		int err;
+		const char *cg = h->h[i].cgroup[0] ? h->h[i].cgroup : "(host)";
+		int err = kt_judge_workload(
+		    a, cg, h->h[i].wl,
+		    h->h[i].has_cpuset ? &h->h[i].cpuset : NULL, res);
 
-		err = kt_workload_stop_and_collect(h->h[i].wl, &reports, &nr);
-		if (err) {
-			kt_result_add(
-			    res, KT_DETAIL_INFRA, "collect workers of %s: %s",
-			    h->h[i].cgroup[0] ? h->h[i].cgroup : "(host)",
-			    kt_last_error());
-			ret = ret ? ret : err;
-			continue;
-		}
-		if (!judge)
-			continue;
-		err = kt_assert_cgroup(
-		    a, h->h[i].cgroup[0] ? h->h[i].cgroup : "(host)", reports,
-		    nr, h->h[i].has_cpuset ? &h->h[i].cpuset : NULL, res);
 		if (err)
 			ret = ret ? ret : err;
 	}

@@ -1,16 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Holding a scenario for a while: sleep in short slices, end early when a
- * stop was requested (SIGINT/SIGTERM) or the scheduler is gone (its
- * process ended, or the scheduler monitor marked it gone: ejected).
+ * stop was requested (SIGINT/SIGTERM), the scheduler is gone (its process
+ * ended, or the scheduler monitor marked it gone: ejected), or a watched
+ * worker has made no progress for longer than its gap limit (the stall
+ * watch: the verdict comes at the evidence, not at the end of the run).
+ *
+ * The stall watch looks at every slice (50 ms) at the gaps workers have
+ * open right now (kt_workload_open_gaps) and takes out the time the vCPU
+ * probe saw their vCPU not running, the same rule the gap check applies
+ * afterwards: a host stall never ends a run. ctx->keep_going turns the
+ * watch off.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 
 #include <ktstr/scenario.h>
 #include <ktstr/sched.h>
 
+#include "probe/vcpu_probe.h"
+
+#define HOLD_SLICE_NS KT_MS(50)
+#define OPEN_GAPS_MAX 16
+
 static volatile sig_atomic_t stop_requested;
+static bool ended_by_stall;
 
 void kt_request_stop(void)
 {
@@ -31,9 +46,53 @@ bool kt_ctx_sched_alive(const struct kt_ctx *ctx)
 	return !(kill(ctx->sched_pid, 0) && errno == ESRCH);
 }
 
+void kt_scenario_begin(void)
+{
+	ended_by_stall = false;
+	kt_workload_quick_stop(false);
+}
+
+bool kt_scenario_ended_by_stall(void)
+{
+	return ended_by_stall;
+}
+
+/*
+ * A watched worker stuck past its limit with its vCPU running: record the
+ * evidence as the error and return -ETIME; else 0.
+ */
+static int stall_check(uint64_t now)
+{
+	struct kt_open_gap g[OPEN_GAPS_MAX];
+	const struct kt_probe *p = kt_probe_current();
+	size_t n = kt_workload_open_gaps(now, g, OPEN_GAPS_MAX);
+
+	for (size_t i = 0; i < n && i < OPEN_GAPS_MAX; i++) {
+		uint64_t host = p && g[i].cpu >= 0
+				    ? kt_probe_unavailable_ns(
+					  p, g[i].cpu, g[i].start_ns, now)
+				    : 0;
+
+		if (g[i].len_ns - (host < g[i].len_ns ? host : g[i].len_ns) <=
+		    g[i].limit_ns)
+			continue;
+		ended_by_stall = true;
+		kt_workload_quick_stop(true);
+		return kt_err(
+		    ETIME,
+		    "ended at the evidence: tid %d has made no "
+		    "progress for %llums on cpu%d (gap limit "
+		    "%llums); --keep-going runs the full duration",
+		    (int)g[i].tid, (unsigned long long)(g[i].len_ns / 1000000),
+		    g[i].cpu, (unsigned long long)(g[i].limit_ns / 1000000));
+	}
+	return 0;
+}
+
 int kt_ctx_hold(const struct kt_ctx *ctx, uint64_t ns)
 {
 	uint64_t end = kt_now_ns() + ns;
+	int err;
 
 	for (;;) {
 		uint64_t now = kt_now_ns();
@@ -45,8 +104,16 @@ int kt_ctx_hold(const struct kt_ctx *ctx, uint64_t ns)
 				      "the scheduler (pid %d) died or was "
 				      "ejected",
 				      (int)ctx->sched_pid);
+		if (ended_by_stall)
+			return kt_err(ECANCELED,
+				      "the scenario ended at a stall");
+		if (!ctx->keep_going) {
+			err = stall_check(now);
+			if (err)
+				return err;
+		}
 		if (now >= end)
 			return 0;
-		kt_sleep(end - now < KT_MS(50) ? end - now : KT_MS(50));
+		kt_sleep(end - now < HOLD_SLICE_NS ? end - now : HOLD_SLICE_NS);
 	}
 }

@@ -15,7 +15,9 @@ bool kt_hold_or_record(const struct kt_ctx *ctx, uint64_t ns,
 		return true;
 	if (err == -ESRCH)
 		kt_result_add(res, KT_DETAIL_SCHEDULER, "%s", kt_last_error());
-	else
+	else if (err == -ETIME) /* the stall watch: the gap check judges */
+		kt_result_add(res, KT_DETAIL_NOTE, "%s", kt_last_error());
+	else if (err != -ECANCELED)
 		kt_result_add(res, KT_DETAIL_INFRA, "%s", kt_last_error());
 	return false;
 }

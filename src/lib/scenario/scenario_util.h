@@ -7,8 +7,8 @@
 
 /*
  * Hold for ns; when the hold ends early, record why in res (scheduler gone:
- * SCHEDULER detail; stop request: INFRA detail). Returns false when the
- * scenario should wind down now.
+ * SCHEDULER detail; stop request: INFRA detail; a stall: a NOTE with the
+ * evidence, once). Returns false when the scenario should wind down now.
  */
 bool kt_hold_or_record(const struct kt_ctx *ctx, uint64_t ns,
 		       struct kt_result *res);

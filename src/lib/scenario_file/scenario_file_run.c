@@ -10,6 +10,8 @@
 
 #include <ktstr/scenario_file.h>
 
+#include "scenario/scenario_measure.h"
+
 bool kt_scenario_file_is_path(const char *word)
 {
 	size_t n = strlen(word);
@@ -37,6 +39,7 @@ int kt_scenario_file_run(const struct kt_scenario_file *sf,
 {
 	uint64_t start = kt_now_ns();
 	struct kt_assert a = kt_assert_merge(&ctx->assert, &sf->assert);
+	struct kt_scenario_measure m;
 	int err;
 
 	err = kt_result_set_header(res, sf->name, topo_name, sched_name);
@@ -44,11 +47,13 @@ int kt_scenario_file_run(const struct kt_scenario_file *sf,
 		return err;
 	if (ctx->current_step)
 		atomic_store(ctx->current_step, 0);
+	kt_scenario_measure_begin(&m);
 	kt_clear_error();
 	err = kt_execute_scenario_with(ctx, res, &sf->backdrop, sf->steps, &a);
 	if (err)
 		kt_result_add(res, KT_DETAIL_INFRA, "scenario %s (%s): %s",
 			      sf->name, sf->path, kt_last_error());
+	kt_scenario_measure_end(&m, &a, res);
 	res->duration_ns = kt_now_ns() - start;
 	return 0;
 }

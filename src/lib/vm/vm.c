@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <ktstr/runner.h>
 #include <ktstr/sched.h>
 
 #include "initramfs.h"
@@ -281,7 +282,8 @@ static uint64_t boot_timeout(const struct kt_vm_opts *o)
 
 static uint64_t run_timeout(const struct kt_vm_opts *o)
 {
-	uint64_t d = o->duration_ns ? o->duration_ns : KT_SEC(2);
+	uint64_t d =
+	    o->duration_ns ? o->duration_ns : KT_RUN_DEFAULT_DURATION_NS;
 	size_t n =
 	    o->nr_scenarios + o->nr_scenario_files ?: 10; /* the default set */
 

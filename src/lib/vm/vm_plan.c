@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include <ktstr/runner.h>
 #include <ktstr/sched.h>
 
 #include "initramfs.h"
@@ -91,10 +92,10 @@ char *kt_vm_plan_json(const struct kt_vm_opts *o)
 	     !json_object_set_new(p, "mode", json_string(mode_name(o->mode)));
 	ok = ok && !json_object_set(p, "scenarios", sc);
 	/* Scenario files: 0 lets each use its own duration_s (the guest's
-	 * default is 2 s for everything else). */
+	 * default, KT_RUN_DEFAULT_DURATION_NS, for everything else). */
 	dur = o->duration_ns	     ? o->duration_ns
 	      : o->nr_scenario_files ? 0
-				     : KT_SEC(2);
+				     : KT_RUN_DEFAULT_DURATION_NS;
 	ok = ok && !json_object_set_new(p, "duration_ns",
 					json_integer((json_int_t)dur));
 	if (o->nr_scenario_files) {
@@ -110,6 +111,8 @@ char *kt_vm_plan_json(const struct kt_vm_opts *o)
 		json_decref(f);
 	}
 	ok = ok && !json_object_set_new(p, "workers", json_integer(o->workers));
+	if (o->keep_going)
+		ok = ok && !json_object_set_new(p, "keep_going", json_true());
 	ok = ok && !json_object_set_new(p, "topo", json_string(topo));
 	if (o->test)
 		ok =

@@ -14,6 +14,9 @@
 
 #include "sched_policy.h"
 
+/* Not in every libc's <sched.h> yet: the kernel's value. */
+#define KT_SCHED_EXT 7
+
 static const struct {
 	const char *name;	/* PascalCase */
 	const char *short_name; /* lowercase, as chrt(1) spells it */
@@ -25,6 +28,7 @@ static const struct {
     [KT_POLICY_IDLE] = {"Idle", "idle", SCHED_IDLE, false},
     [KT_POLICY_FIFO] = {"Fifo", "fifo", SCHED_FIFO, true},
     [KT_POLICY_RR] = {"RoundRobin", "rr", SCHED_RR, true},
+    [KT_POLICY_EXT] = {"Ext", "ext", KT_SCHED_EXT, false},
 };
 
 static bool valid(enum kt_policy_kind k)

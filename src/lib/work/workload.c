@@ -310,6 +310,7 @@ static int map_shared(struct kt_workload *w)
 		r->cur_cpu = -1;
 		r->ext = -1;
 		r->kind = w->work.kind;
+		r->policy = w->cfg.policy.kind;
 		r->exit = KT_WORKER_NOT_STARTED;
 	}
 	return 0;

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Work conservation: workers must not sit runnable while a CPU they may
+ * use is idle. The evidence is two totals over the same stretch of time S
+ * (the workload's run, gate to stop): each worker's run delay D (schedstat:
+ * time runnable but not running) and each CPU's idle time I (/proc/stat).
+ * Whatever the timing inside S, the worker waited while CPU c was idle for
+ * at least D + I - S (two intervals of lengths D and I inside S overlap at
+ * least that much). So
+ *
+ *   wait-while-idle(worker) >= max over its allowed CPUs of (D + I - S)
+ *
+ * is a bound no scheduler can argue with, and the check fails when its sum
+ * over the cgroup passes max_idle_wait_pct of the workers' run time.
+ *
+ * Left out, because the bound would not hold or would blame the wrong
+ * class: workers whose CPU affinity or cpuset changed during the run (the
+ * allowed CPUs are those at the end), real-time workers (the RT class is
+ * not the scheduler under test), and cgroups where /proc/stat could not be
+ * read. A floor of 500 ms keeps a short run's rounding out of it.
+ */
+#include <math.h>
+
+#include <ktstr/check.h>
+#include <ktstr/workload.h>
+
+#include "check_priv.h"
+
+#define MIN_IDLE_WAIT_NS KT_MS(500)
+
+static bool counted(const struct kt_worker_report *r)
+{
+	return kt_check_judged(r) && !r->affinity_changed &&
+	       !kt_policy_is_realtime(r->policy) &&
+	       !kt_cpuset_empty(&r->cpus_allowed);
+}
+
+/* The bound for one worker against one CPU's idle time. */
+static uint64_t bound(const struct kt_worker_report *r, uint64_t idle,
+		      uint64_t span)
+{
+	uint64_t sum = r->run_delay_ns + idle;
+
+	return sum > span ? sum - span : 0;
+}
+
+/* The CPU (allowed to some counted worker) whose idle time explains the
+ * most waiting, and the cgroup's total bound over the best CPU of each
+ * worker. */
+static uint64_t total_bound(const struct kt_worker_report *reports, size_t nr,
+			    const struct kt_cgroup_evidence *ev, int *best_cpu,
+			    uint64_t *delay)
+{
+	uint64_t total = 0, best = 0;
+	int cpu;
+
+	*best_cpu = -1;
+	*delay = 0;
+	for (size_t i = 0; i < nr; i++) {
+		const struct kt_worker_report *r = &reports[i];
+		uint64_t mine = 0;
+
+		if (!counted(r))
+			continue;
+		*delay += r->run_delay_ns;
+		kt_cpuset_for_each (cpu, &r->cpus_allowed) {
+			uint64_t b;
+
+			if (cpu >= ev->nr_cpus)
+				break;
+			b = bound(r, ev->cpu_idle_ns[cpu], ev->span_ns);
+			if (b > mine)
+				mine = b;
+			if (b > best) {
+				best = b;
+				*best_cpu = cpu;
+			}
+		}
+		total += mine;
+	}
+	return total;
+}
+
+int kt_check_conservation(const struct kt_assert *a, const char *cgroup,
+			  const struct kt_worker_report *reports, size_t nr,
+			  const struct kt_cgroup_evidence *ev,
+			  struct kt_cgroup_stats *st, struct kt_result *res)
+{
+	double limit = a->max_idle_wait_pct.set ? a->max_idle_wait_pct.val
+						: KT_DEFAULT_MAX_IDLE_WAIT_PCT;
+	uint64_t run = 0, delay, total;
+	unsigned workers = 0;
+	int cpu;
+
+	if (!ev || !ev->cpu_idle_ns || !ev->span_ns || ev->placement_changed)
+		return 0;
+	for (size_t i = 0; i < nr; i++) {
+		if (!counted(&reports[i]))
+			continue;
+		run += reports[i].wall_time_ns;
+		workers++;
+	}
+	if (!run)
+		return 0;
+	total = total_bound(reports, nr, ev, &cpu, &delay);
+	st->idle_wait_ns = total;
+	st->idle_wait_pct = (double)total * 100.0 / (double)run;
+	if (!a->conservation.set || !a->conservation.val || cpu < 0 ||
+	    total < MIN_IDLE_WAIT_NS || !(st->idle_wait_pct > limit))
+		return 0;
+	return kt_result_add(
+	    res, KT_DETAIL_CONSERVATION,
+	    "%s: %u workers waited %.1f s runnable while cpu%d was %ld%% "
+	    "idle (at least %.1f s of it with an allowed CPU idle: %ld%% of "
+	    "their run time, limit %ld%%)",
+	    cgroup ? cgroup : "?", workers, (double)delay / 1e9, cpu,
+	    lround((double)ev->cpu_idle_ns[cpu] * 100.0 / (double)ev->span_ns),
+	    (double)total / 1e9, lround(st->idle_wait_pct), lround(limit));
+}
