@@ -5,9 +5,9 @@
  * the CPU's local DSQ) plus fault knobs that inject exactly the failures
  * ktstr must detect: a dispatch stall (watchdog ejection), an injected
  * scx_bpf_error(), a cgroup held back for part of every period, skipped
- * dispatches, random-CPU placement and a program the verifier rejects.
- * The loader (scx_ktstr.c) sets the .rodata knobs before load and flips the
- * .bss ones at run time.
+ * dispatches, every task on one CPU while the others idle, random-CPU
+ * placement and a program the verifier rejects. The loader (scx_ktstr.c)
+ * sets the .rodata knobs before load and flips the .bss ones at run time.
  *
  * Every task goes through ops.enqueue (ops.select_cpu only picks a CPU and
  * SCX_OPS_ENQ_LAST is set), so the knobs apply to all tasks. A BPF timer
@@ -31,6 +31,7 @@ char _license[] SEC("license") = "GPL";
 /* ---- knobs set by the loader before load (.rodata) ---- */
 const volatile bool slow; /* each CPU dispatches once per slow_interval_ns */
 const volatile u64 slow_interval_ns = 500ULL * 1000 * 1000;
+const volatile bool single_cpu;	 /* each task to the lowest CPU it may use */
 const volatile bool scattershot; /* each task to a random allowed CPU */
 const volatile bool fail_verify; /* the verifier rejects this program */
 const volatile bool starve;	 /* hold back starve_cgroup's tasks */
@@ -44,6 +45,7 @@ volatile u32 crash; /* scx_bpf_error() at the next chance */
 
 /* ---- counters the loader prints at exit (.bss) ---- */
 u64 nr_enqueued, nr_dispatched, nr_skipped, nr_held, nr_scattered, nr_enq_last;
+u64 nr_single;
 u64 starve_epoch;
 u64 slow_last_ns[MAX_KICK_CPUS]; /* --slow: each CPU's last dispatch */
 
@@ -119,13 +121,35 @@ static void kick_idle_for(struct task_struct *p)
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
+/* May @p run anywhere but where it is now? */
+static bool may_move(struct task_struct *p)
+{
+	return p->nr_cpus_allowed > 1 && !is_migration_disabled(p);
+}
+
+/*
+ * --single-cpu: the lowest CPU @p may use, so pinned tasks still run (its
+ * current CPU while it may not migrate).
+ */
+static s32 single_cpu_of(struct task_struct *p)
+{
+	u32 cpu;
+
+	if (!may_move(p))
+		return scx_bpf_task_cpu(p);
+	cpu = bpf_cpumask_first(p->cpus_ptr);
+	if (cpu >= scx_bpf_nr_cpu_ids())
+		return scx_bpf_task_cpu(p);
+	return cpu;
+}
+
 /* A random CPU @p is allowed on and may be moved to, or -1. */
 static s32 random_cpu(struct task_struct *p)
 {
 	u32 nr = scx_bpf_nr_cpu_ids();
 	int i;
 
-	if (p->nr_cpus_allowed == 1 || is_migration_disabled(p))
+	if (!may_move(p))
 		return scx_bpf_task_cpu(p);
 	if (!nr)
 		return -1;
@@ -138,12 +162,21 @@ static s32 random_cpu(struct task_struct *p)
 	return -1;
 }
 
+/* Insert @p into @cpu's local DSQ and wake @cpu if it idles. */
+static void insert_on(struct task_struct *p, s32 cpu, u64 slice, u64 enq_flags)
+{
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
+	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+}
+
 s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu,
 		   u64 wake_flags)
 {
 	bool is_idle = false;
 
 	/* Pick a CPU but never insert here: ops.enqueue sees every task. */
+	if (single_cpu)
+		return single_cpu_of(p);
 	return scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 }
 
@@ -170,14 +203,24 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
+	/*
+	 * --single-cpu: straight to one CPU's local DSQ. The other CPUs'
+	 * ops.dispatch finds the shared DSQ empty and they idle, while that
+	 * CPU runs everything round-robin, each task within nr * slice: no
+	 * stall for the watchdog, only lost capacity.
+	 */
+	if (single_cpu) {
+		count(&nr_single);
+		insert_on(p, single_cpu_of(p), SCX_SLICE_DFL, enq_flags);
+		return;
+	}
+
 	if (scattershot) {
 		s32 cpu = random_cpu(p);
 
 		if (cpu >= 0) {
 			count(&nr_scattered);
-			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu,
-					   SCX_SLICE_DFL, enq_flags);
-			scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+			insert_on(p, cpu, SCX_SLICE_DFL, enq_flags);
 			return;
 		}
 	}

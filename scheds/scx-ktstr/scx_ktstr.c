@@ -59,7 +59,7 @@ struct opts {
 	unsigned int starve_period_ms;
 	unsigned int starve_hold_ms;
 	unsigned int slow_interval_ms;
-	bool slow, scattershot, fail_verify, verbose;
+	bool slow, single_cpu, scattershot, fail_verify, verbose;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -180,6 +180,9 @@ static const struct opt_def opt_defs[] = {
      "each CPU skips every dispatch but one per interval"},
     {"slow-interval-ms", 0, OPT_UINT, AT(slow_interval_ms), 1, 10000, "N",
      "... the interval (default 500; gaps of seconds: raise --timeout-ms)"},
+    {"single-cpu", 0, OPT_FLAG, AT(single_cpu), 0, 0, NULL,
+     "run every task on the lowest CPU it may use; the other CPUs idle "
+     "(work conservation lost, no stall)"},
     {"scattershot", 0, OPT_FLAG, AT(scattershot), 0, 0, NULL,
      "put each task on a random allowed CPU (migration storm)"},
     {"fail-verify", 0, OPT_FLAG, AT(fail_verify), 0, 0, NULL,
@@ -289,11 +292,18 @@ static int set_opt(const struct opt_def *d, const char *arg, struct opts *o)
 	return -EINVAL;
 }
 
-/* The combinations: the starve period and hold. */
+/* The combinations: the starve period and hold, exclusive knobs. */
 static int check_opts(const struct opts *o)
 {
 	unsigned int timeout = o->timeout_ms ?: KERNEL_DFL_TIMEOUT_MS;
 
+	if (o->single_cpu && o->scattershot) {
+		fprintf(stderr,
+			"%s: --single-cpu and --scattershot exclude each "
+			"other\n",
+			PROG);
+		return -EINVAL;
+	}
 	if (!o->starve_cgroup)
 		return 0;
 	if (!o->starve_period_ms || !o->starve_hold_ms ||
@@ -423,12 +433,13 @@ static int report_exit(struct scx_ktstr *skel)
 static void print_counters(struct scx_ktstr *skel)
 {
 	printf("%s: enqueued=%llu dispatched=%llu skipped=%llu held=%llu "
-	       "scattered=%llu enq_last=%llu\n",
+	       "scattered=%llu single=%llu enq_last=%llu\n",
 	       PROG, (unsigned long long)skel->bss->nr_enqueued,
 	       (unsigned long long)skel->bss->nr_dispatched,
 	       (unsigned long long)skel->bss->nr_skipped,
 	       (unsigned long long)skel->bss->nr_held,
 	       (unsigned long long)skel->bss->nr_scattered,
+	       (unsigned long long)skel->bss->nr_single,
 	       (unsigned long long)skel->bss->nr_enq_last);
 }
 
@@ -439,6 +450,7 @@ static void set_rodata(struct scx_ktstr *skel, const struct opts *o)
 	skel->struct_ops.ktstr_ops->timeout_ms = o->timeout_ms;
 	ro->slow = o->slow;
 	ro->slow_interval_ns = (__u64)o->slow_interval_ms * 1000000ULL;
+	ro->single_cpu = o->single_cpu;
 	ro->scattershot = o->scattershot;
 	ro->fail_verify = o->fail_verify;
 	if (o->starve_cgroup) {
@@ -477,9 +489,10 @@ static int run(struct scx_ktstr *skel, const struct opts *o)
 		return EXIT_LOAD;
 	}
 	t0 = now_s();
-	printf("%s: attached (timeout_ms=%u%s%s%s%s%s)\n", PROG, o->timeout_ms,
-	       o->slow ? " slow" : "", o->scattershot ? " scattershot" : "",
-	       o->starve_cgroup ? " starve-cgroup=" : "",
+	printf("%s: attached (timeout_ms=%u%s%s%s", PROG, o->timeout_ms,
+	       o->slow ? " slow" : "", o->single_cpu ? " single-cpu" : "",
+	       o->scattershot ? " scattershot" : "");
+	printf("%s%s%s)\n", o->starve_cgroup ? " starve-cgroup=" : "",
 	       o->starve_cgroup ?: "",
 	       o->stall_after >= 0 ? " stall-after" : "");
 
