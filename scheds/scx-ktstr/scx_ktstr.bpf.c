@@ -7,7 +7,8 @@
  * scx_bpf_error(), a cgroup held back for part of every period, skipped
  * dispatches, every task on one CPU while the others idle, random-CPU
  * placement and a program the verifier rejects. The loader (scx_ktstr.c)
- * sets the .rodata knobs before load and flips the .bss ones at run time.
+ * sets the .rodata knobs before load (and SCX_OPS_SWITCH_PARTIAL for
+ * --partial, which needs nothing here) and flips the .bss ones at run time.
  *
  * Every task goes through ops.enqueue (ops.select_cpu only picks a CPU and
  * SCX_OPS_ENQ_LAST is set), so the knobs apply to all tasks. A BPF timer

@@ -59,7 +59,7 @@ struct opts {
 	unsigned int starve_period_ms;
 	unsigned int starve_hold_ms;
 	unsigned int slow_interval_ms;
-	bool slow, single_cpu, scattershot, fail_verify, verbose;
+	bool slow, single_cpu, scattershot, partial, fail_verify, verbose;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -185,6 +185,9 @@ static const struct opt_def opt_defs[] = {
      "(work conservation lost, no stall)"},
     {"scattershot", 0, OPT_FLAG, AT(scattershot), 0, 0, NULL,
      "put each task on a random allowed CPU (migration storm)"},
+    {"partial", 0, OPT_FLAG, AT(partial), 0, 0, NULL,
+     "SCX_OPS_SWITCH_PARTIAL: schedule only SCHED_EXT tasks, leave the "
+     "rest to the fair class"},
     {"fail-verify", 0, OPT_FLAG, AT(fail_verify), 0, 0, NULL,
      "load a variant the verifier rejects (exits 3)"},
     {"verbose", 'v', OPT_FLAG, AT(verbose), 0, 0, NULL, "libbpf debug output"},
@@ -443,11 +446,22 @@ static void print_counters(struct scx_ktstr *skel)
 	       (unsigned long long)skel->bss->nr_enq_last);
 }
 
-static void set_rodata(struct scx_ktstr *skel, const struct opts *o)
+/* The knobs and ops fields, before load. */
+static int set_rodata(struct scx_ktstr *skel, const struct opts *o)
 {
 	struct scx_ktstr__rodata *ro = skel->rodata;
+	__u64 partial;
 
 	skel->struct_ops.ktstr_ops->timeout_ms = o->timeout_ms;
+	/* From the running kernel's BTF: 0 if it has no such flag. */
+	partial = o->partial ? SCX_OPS_SWITCH_PARTIAL : 0;
+	if (o->partial && !partial) {
+		fprintf(stderr,
+			"%s: this kernel has no SCX_OPS_SWITCH_PARTIAL\n",
+			PROG);
+		return -EOPNOTSUPP;
+	}
+	skel->struct_ops.ktstr_ops->flags |= partial;
 	ro->slow = o->slow;
 	ro->slow_interval_ns = (__u64)o->slow_interval_ms * 1000000ULL;
 	ro->single_cpu = o->single_cpu;
@@ -460,6 +474,7 @@ static void set_rodata(struct scx_ktstr *skel, const struct opts *o)
 		ro->starve_period_ns = o->starve_period_ms * 1000000ULL;
 		ro->starve_hold_ns = o->starve_hold_ms * 1000000ULL;
 	}
+	return 0;
 }
 
 /* Detach (if still attached), wait briefly for the exit record. */
@@ -489,9 +504,10 @@ static int run(struct scx_ktstr *skel, const struct opts *o)
 		return EXIT_LOAD;
 	}
 	t0 = now_s();
-	printf("%s: attached (timeout_ms=%u%s%s%s", PROG, o->timeout_ms,
+	printf("%s: attached (timeout_ms=%u%s%s%s%s", PROG, o->timeout_ms,
 	       o->slow ? " slow" : "", o->single_cpu ? " single-cpu" : "",
-	       o->scattershot ? " scattershot" : "");
+	       o->scattershot ? " scattershot" : "",
+	       o->partial ? " partial" : "");
 	printf("%s%s%s)\n", o->starve_cgroup ? " starve-cgroup=" : "",
 	       o->starve_cgroup ?: "",
 	       o->stall_after >= 0 ? " stall-after" : "");
@@ -546,7 +562,10 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return EXIT_LOAD;
 	}
-	set_rodata(skel, &o);
+	if (set_rodata(skel, &o)) {
+		scx_ktstr__destroy(skel);
+		return EXIT_LOAD;
+	}
 	SCX_ENUM_INIT(skel);
 	UEI_SET_SIZE(skel, ktstr_ops, uei);
 
