@@ -5,10 +5,10 @@
  * the CPU's local DSQ) plus fault knobs that inject exactly the failures
  * ktstr must detect: a dispatch stall (watchdog ejection), an injected
  * scx_bpf_error(), a cgroup held back for part of every period, skipped
- * dispatches, every task on one CPU while the others idle, random-CPU
- * placement and a program the verifier rejects. The loader (scx_ktstr.c)
- * sets the .rodata knobs before load (and SCX_OPS_SWITCH_PARTIAL for
- * --partial, which needs nothing here) and flips the .bss ones at run time.
+ * dispatches, every task on one CPU while the others idle, a migration
+ * storm and a program the verifier rejects. The loader (scx_ktstr.c) sets
+ * the .rodata knobs before load (and SCX_OPS_SWITCH_PARTIAL for --partial,
+ * which needs nothing here) and flips the .bss ones at run time.
  *
  * Every task goes through ops.enqueue (ops.select_cpu only picks a CPU and
  * SCX_OPS_ENQ_LAST is set), so the knobs apply to all tasks. A BPF timer
@@ -24,6 +24,7 @@ char _license[] SEC("license") = "GPL";
 #define KICK_INTERVAL_NS (10ULL * 1000 * 1000)
 #define MAX_KICK_CPUS	 1024
 #define CGROUP_NAME_LEN	 64
+#define SCATTER_SLICE_NS (500ULL * 1000) /* --scattershot's slices */
 
 #ifndef CLOCK_MONOTONIC
 #define CLOCK_MONOTONIC 1
@@ -33,7 +34,7 @@ char _license[] SEC("license") = "GPL";
 const volatile bool slow; /* each CPU dispatches once per slow_interval_ns */
 const volatile u64 slow_interval_ns = 500ULL * 1000 * 1000;
 const volatile bool single_cpu;	 /* each task to the lowest CPU it may use */
-const volatile bool scattershot; /* each task to a random allowed CPU */
+const volatile bool scattershot; /* each enqueue moves the task elsewhere */
 const volatile bool fail_verify; /* the verifier rejects this program */
 const volatile bool starve;	 /* hold back starve_cgroup's tasks */
 const volatile char starve_cgroup[CGROUP_NAME_LEN];
@@ -144,23 +145,40 @@ static s32 single_cpu_of(struct task_struct *p)
 	return cpu;
 }
 
-/* A random CPU @p is allowed on and may be moved to, or -1. */
-static s32 random_cpu(struct task_struct *p)
+/*
+ * --scattershot: a CPU other than the one @p is on (where it last ran:
+ * select_cpu keeps prev_cpu) that @p may use. Scanning from the next CPU
+ * up, the first idle one, else the first allowed one: when every CPU is
+ * busy the tasks rotate, one arriving where one leaves, so the storm does
+ * not leave CPUs idle for long. @p's own CPU only when it may not move.
+ */
+static s32 scatter_cpu(struct task_struct *p)
 {
-	u32 nr = scx_bpf_nr_cpu_ids();
-	int i;
+	const struct cpumask *idle;
+	s32 prev = scx_bpf_task_cpu(p), next = -1, found = -1;
+	u32 nr = scx_bpf_nr_cpu_ids(), i, cpu;
 
-	if (!may_move(p))
-		return scx_bpf_task_cpu(p);
-	if (!nr)
-		return -1;
-	for (i = 0; i < 8; i++) {
-		u32 cpu = bpf_get_prandom_u32() % nr;
-
-		if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
-			return cpu;
+	if (!may_move(p) || prev < 0 || !nr)
+		return prev;
+	idle = scx_bpf_get_idle_cpumask();
+	bpf_for(i, 1, MAX_KICK_CPUS)
+	{
+		if (i >= nr)
+			break;
+		cpu = ((u32)prev + i) % nr;
+		if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			continue;
+		if (bpf_cpumask_test_cpu(cpu, idle)) {
+			found = cpu;
+			break;
+		}
+		if (next < 0)
+			next = cpu;
 	}
-	return -1;
+	scx_bpf_put_idle_cpumask(idle);
+	if (found >= 0)
+		return found;
+	return next >= 0 ? next : prev;
 }
 
 /* Insert @p into @cpu's local DSQ and wake @cpu if it idles. */
@@ -178,6 +196,8 @@ s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu,
 	/* Pick a CPU but never insert here: ops.enqueue sees every task. */
 	if (single_cpu)
 		return single_cpu_of(p);
+	if (scattershot)
+		return prev_cpu; /* ops.enqueue moves it away from there */
 	return scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 }
 
@@ -216,12 +236,19 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
+	/*
+	 * --scattershot: to another CPU, with a short slice. A spinner is
+	 * enqueued only when its slice ends, and slices end at a tick (4 ms
+	 * at HZ=250) at the soonest, so a spinner moves at every tick it
+	 * gets; a task that sleeps or yields moves at every wakeup or yield.
+	 */
 	if (scattershot) {
-		s32 cpu = random_cpu(p);
+		s32 cpu = scatter_cpu(p);
 
 		if (cpu >= 0) {
-			count(&nr_scattered);
-			insert_on(p, cpu, SCX_SLICE_DFL, enq_flags);
+			if (cpu != scx_bpf_task_cpu(p))
+				count(&nr_scattered);
+			insert_on(p, cpu, SCATTER_SLICE_NS, enq_flags);
 			return;
 		}
 	}

@@ -184,7 +184,8 @@ static const struct opt_def opt_defs[] = {
      "run every task on the lowest CPU it may use; the other CPUs idle "
      "(work conservation lost, no stall)"},
     {"scattershot", 0, OPT_FLAG, AT(scattershot), 0, 0, NULL,
-     "put each task on a random allowed CPU (migration storm)"},
+     "move each task to another CPU at every enqueue, with 0.5 ms slices "
+     "(migration storm)"},
     {"partial", 0, OPT_FLAG, AT(partial), 0, 0, NULL,
      "SCX_OPS_SWITCH_PARTIAL: schedule only SCHED_EXT tasks, leave the "
      "rest to the fair class"},
