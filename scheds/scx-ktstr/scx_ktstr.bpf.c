@@ -5,9 +5,10 @@
  * the CPU's local DSQ) plus fault knobs that inject exactly the failures
  * ktstr must detect: a dispatch stall (watchdog ejection), an injected
  * scx_bpf_error(), a cgroup held back for part of every period, skipped
- * dispatches, random-CPU placement and a program the verifier rejects.
- * The loader (scx_ktstr.c) sets the .rodata knobs before load and flips the
- * .bss ones at run time.
+ * dispatches, every task on one CPU while the others idle, a migration
+ * storm and a program the verifier rejects. The loader (scx_ktstr.c) sets
+ * the .rodata knobs before load (and SCX_OPS_SWITCH_PARTIAL for --partial,
+ * which needs nothing here) and flips the .bss ones at run time.
  *
  * Every task goes through ops.enqueue (ops.select_cpu only picks a CPU and
  * SCX_OPS_ENQ_LAST is set), so the knobs apply to all tasks. A BPF timer
@@ -23,6 +24,7 @@ char _license[] SEC("license") = "GPL";
 #define KICK_INTERVAL_NS (10ULL * 1000 * 1000)
 #define MAX_KICK_CPUS	 1024
 #define CGROUP_NAME_LEN	 64
+#define SCATTER_SLICE_NS (500ULL * 1000) /* --scattershot's slices */
 
 #ifndef CLOCK_MONOTONIC
 #define CLOCK_MONOTONIC 1
@@ -31,7 +33,8 @@ char _license[] SEC("license") = "GPL";
 /* ---- knobs set by the loader before load (.rodata) ---- */
 const volatile bool slow; /* each CPU dispatches once per slow_interval_ns */
 const volatile u64 slow_interval_ns = 500ULL * 1000 * 1000;
-const volatile bool scattershot; /* each task to a random allowed CPU */
+const volatile bool single_cpu;	 /* each task to the lowest CPU it may use */
+const volatile bool scattershot; /* each enqueue moves the task elsewhere */
 const volatile bool fail_verify; /* the verifier rejects this program */
 const volatile bool starve;	 /* hold back starve_cgroup's tasks */
 const volatile char starve_cgroup[CGROUP_NAME_LEN];
@@ -44,6 +47,7 @@ volatile u32 crash; /* scx_bpf_error() at the next chance */
 
 /* ---- counters the loader prints at exit (.bss) ---- */
 u64 nr_enqueued, nr_dispatched, nr_skipped, nr_held, nr_scattered, nr_enq_last;
+u64 nr_single;
 u64 starve_epoch;
 u64 slow_last_ns[MAX_KICK_CPUS]; /* --slow: each CPU's last dispatch */
 
@@ -119,23 +123,69 @@ static void kick_idle_for(struct task_struct *p)
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
-/* A random CPU @p is allowed on and may be moved to, or -1. */
-static s32 random_cpu(struct task_struct *p)
+/* May @p run anywhere but where it is now? */
+static bool may_move(struct task_struct *p)
 {
-	u32 nr = scx_bpf_nr_cpu_ids();
-	int i;
+	return p->nr_cpus_allowed > 1 && !is_migration_disabled(p);
+}
 
-	if (p->nr_cpus_allowed == 1 || is_migration_disabled(p))
+/*
+ * --single-cpu: the lowest CPU @p may use, so pinned tasks still run (its
+ * current CPU while it may not migrate).
+ */
+static s32 single_cpu_of(struct task_struct *p)
+{
+	u32 cpu;
+
+	if (!may_move(p))
 		return scx_bpf_task_cpu(p);
-	if (!nr)
-		return -1;
-	for (i = 0; i < 8; i++) {
-		u32 cpu = bpf_get_prandom_u32() % nr;
+	cpu = bpf_cpumask_first(p->cpus_ptr);
+	if (cpu >= scx_bpf_nr_cpu_ids())
+		return scx_bpf_task_cpu(p);
+	return cpu;
+}
 
-		if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
-			return cpu;
+/*
+ * --scattershot: a CPU other than the one @p is on (where it last ran:
+ * select_cpu keeps prev_cpu) that @p may use. Scanning from the next CPU
+ * up, the first idle one, else the first allowed one: when every CPU is
+ * busy the tasks rotate, one arriving where one leaves, so the storm does
+ * not leave CPUs idle for long. @p's own CPU only when it may not move.
+ */
+static s32 scatter_cpu(struct task_struct *p)
+{
+	const struct cpumask *idle;
+	s32 prev = scx_bpf_task_cpu(p), next = -1, found = -1;
+	u32 nr = scx_bpf_nr_cpu_ids(), i, cpu;
+
+	if (!may_move(p) || prev < 0 || !nr)
+		return prev;
+	idle = scx_bpf_get_idle_cpumask();
+	bpf_for(i, 1, MAX_KICK_CPUS)
+	{
+		if (i >= nr)
+			break;
+		cpu = ((u32)prev + i) % nr;
+		if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			continue;
+		if (bpf_cpumask_test_cpu(cpu, idle)) {
+			found = cpu;
+			break;
+		}
+		if (next < 0)
+			next = cpu;
 	}
-	return -1;
+	scx_bpf_put_idle_cpumask(idle);
+	if (found >= 0)
+		return found;
+	return next >= 0 ? next : prev;
+}
+
+/* Insert @p into @cpu's local DSQ and wake @cpu if it idles. */
+static void insert_on(struct task_struct *p, s32 cpu, u64 slice, u64 enq_flags)
+{
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
+	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
 s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu,
@@ -144,6 +194,10 @@ s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu,
 	bool is_idle = false;
 
 	/* Pick a CPU but never insert here: ops.enqueue sees every task. */
+	if (single_cpu)
+		return single_cpu_of(p);
+	if (scattershot)
+		return prev_cpu; /* ops.enqueue moves it away from there */
 	return scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 }
 
@@ -170,14 +224,31 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
+	/*
+	 * --single-cpu: straight to one CPU's local DSQ. The other CPUs'
+	 * ops.dispatch finds the shared DSQ empty and they idle, while that
+	 * CPU runs everything round-robin, each task within nr * slice: no
+	 * stall for the watchdog, only lost capacity.
+	 */
+	if (single_cpu) {
+		count(&nr_single);
+		insert_on(p, single_cpu_of(p), SCX_SLICE_DFL, enq_flags);
+		return;
+	}
+
+	/*
+	 * --scattershot: to another CPU, with a short slice. A spinner is
+	 * enqueued only when its slice ends, and slices end at a tick (4 ms
+	 * at HZ=250) at the soonest, so a spinner moves at every tick it
+	 * gets; a task that sleeps or yields moves at every wakeup or yield.
+	 */
 	if (scattershot) {
-		s32 cpu = random_cpu(p);
+		s32 cpu = scatter_cpu(p);
 
 		if (cpu >= 0) {
-			count(&nr_scattered);
-			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu,
-					   SCX_SLICE_DFL, enq_flags);
-			scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+			if (cpu != scx_bpf_task_cpu(p))
+				count(&nr_scattered);
+			insert_on(p, cpu, SCATTER_SLICE_NS, enq_flags);
 			return;
 		}
 	}

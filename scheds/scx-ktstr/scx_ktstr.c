@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@
 #define MAX_TIMEOUT_MS	      30000 /* the kernel's SCX_WATCHDOG_MAX_TIMEOUT */
 #define KERNEL_DFL_TIMEOUT_MS 30000
 #define LOG_KEEP	      (64 * 1024)
+#define CGROUP_NAME_MAX	      64 /* the BPF side's CGROUP_NAME_LEN */
 
 enum {
 	EXIT_CLEAN = 0,
@@ -57,7 +59,7 @@ struct opts {
 	unsigned int starve_period_ms;
 	unsigned int starve_hold_ms;
 	unsigned int slow_interval_ms;
-	bool slow, scattershot, fail_verify, verbose;
+	bool slow, single_cpu, scattershot, partial, fail_verify, verbose;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -133,71 +135,123 @@ static void print_verifier_verdict(void)
 		fprintf(stderr, "%s: verifier: %s\n", PROG, last);
 }
 
+/*
+ * The options: one table drives getopt_long, the parsing into struct opts
+ * and --help (whose defaults and ranges are written out: keep them in step
+ * with DFL_*, MAX_TIMEOUT_MS and parse()'s defaults). Every value is checked
+ * as it is parsed; check_opts() then checks the combinations.
+ */
+enum opt_kind {
+	OPT_FLAG, /* bool, no value */
+	OPT_UINT, /* unsigned int, min..max */
+	OPT_SECS, /* double seconds, 0..86400 */
+	OPT_NAME, /* a cgroup's leaf name */
+	OPT_HELP,
+};
+
+struct opt_def {
+	const char *name; /* long option, without "--" */
+	char short_name;  /* or 0 */
+	enum opt_kind kind;
+	size_t off; /* of the field in struct opts */
+	unsigned int min, max;
+	const char *arg;  /* --help: the value's name */
+	const char *help; /* --help: what it does */
+};
+
+#define AT(f) offsetof(struct opts, f)
+
+static const struct opt_def opt_defs[] = {
+    {"timeout-ms", 0, OPT_UINT, AT(timeout_ms), 0, MAX_TIMEOUT_MS, "N",
+     "watchdog timeout (ops.timeout_ms), 0..30000; 0 = the kernel's 30 s "
+     "(default 5000)"},
+    {"stall-after", 0, OPT_SECS, AT(stall_after), 0, 0, "S",
+     "after S seconds, dispatch stops moving tasks (watchdog ejects: "
+     "runnable task stall)"},
+    {"crash-after", 0, OPT_SECS, AT(crash_after), 0, 0, "S",
+     "after S seconds, scx_bpf_error(\"ktstr: injected crash\")"},
+    {"starve-cgroup", 0, OPT_NAME, AT(starve_cgroup), 0, 0, "NAME",
+     "hold back tasks of cgroups whose leaf name is NAME ..."},
+    {"starve-period-ms", 0, OPT_UINT, AT(starve_period_ms), 0, 3600000, "P",
+     "... in every period of P ms (default 4000)"},
+    {"starve-hold-ms", 0, OPT_UINT, AT(starve_hold_ms), 0, 3600000, "H",
+     "... for H ms (default 3000; must be < P and < the watchdog timeout)"},
+    {"slow", 0, OPT_FLAG, AT(slow), 0, 0, NULL,
+     "each CPU skips every dispatch but one per interval"},
+    {"slow-interval-ms", 0, OPT_UINT, AT(slow_interval_ms), 1, 10000, "N",
+     "... the interval (default 500; gaps of seconds: raise --timeout-ms)"},
+    {"single-cpu", 0, OPT_FLAG, AT(single_cpu), 0, 0, NULL,
+     "run every task on the lowest CPU it may use; the other CPUs idle "
+     "(work conservation lost, no stall)"},
+    {"scattershot", 0, OPT_FLAG, AT(scattershot), 0, 0, NULL,
+     "move each task to another CPU at every enqueue, with 0.5 ms slices "
+     "(migration storm)"},
+    {"partial", 0, OPT_FLAG, AT(partial), 0, 0, NULL,
+     "SCX_OPS_SWITCH_PARTIAL: schedule only SCHED_EXT tasks, leave the "
+     "rest to the fair class"},
+    {"fail-verify", 0, OPT_FLAG, AT(fail_verify), 0, 0, NULL,
+     "load a variant the verifier rejects (exits 3)"},
+    {"verbose", 'v', OPT_FLAG, AT(verbose), 0, 0, NULL, "libbpf debug output"},
+    {"help", 'h', OPT_HELP, 0, 0, 0, NULL, "this text"},
+};
+
+#define NR_OPTS (sizeof(opt_defs) / sizeof(opt_defs[0]))
+
 static void usage(FILE *fp)
 {
-	fprintf(
-	    fp,
-	    "usage: " PROG " [OPTIONS]\n"
-	    "ktstr's fixture sched_ext scheduler (ops.name \"ktstr\"): a "
-	    "global FIFO with fault knobs.\n"
-	    "\n"
-	    "  --timeout-ms N         watchdog timeout (ops.timeout_ms), "
-	    "0..%u; 0 = the kernel's 30 s (default %u)\n"
-	    "  --stall-after S        after S seconds, dispatch stops "
-	    "moving tasks (watchdog ejects: runnable task stall)\n"
-	    "  --crash-after S        after S seconds, scx_bpf_error(\"ktstr: "
-	    "injected crash\")\n"
-	    "  --starve-cgroup NAME   hold back tasks of cgroups whose leaf "
-	    "name is NAME ...\n"
-	    "  --starve-period-ms P   ... in every period of P ms (default "
-	    "4000)\n"
-	    "  --starve-hold-ms H     ... for H ms (default 3000; must be < "
-	    "P and < the watchdog timeout)\n"
-	    "  --slow                 each CPU skips every dispatch but one "
-	    "per interval\n"
-	    "  --slow-interval-ms N   ... the interval (default 500; gaps "
-	    "of seconds: raise --timeout-ms)\n"
-	    "  --scattershot          put each task on a random allowed CPU "
-	    "(migration storm)\n"
-	    "  --fail-verify          load a variant the verifier rejects "
-	    "(exits 3)\n"
-	    "  -v, --verbose          libbpf debug output\n"
-	    "  -h, --help             this text\n"
-	    "\n"
-	    "S may be fractional (0 = right after attach). Prints \"" PROG
-	    ": attached\" once attached and \"EXIT: <reason> (<msg>) ...\" "
-	    "when the scheduler exits.\n"
-	    "Exit status: 0 detached (SIGINT/SIGTERM or a non-error "
-	    "unregistration), 1 ejected with an error,\n"
-	    "2 usage error, 3 open/load/attach failed.\n",
-	    MAX_TIMEOUT_MS, DFL_TIMEOUT_MS);
+	char left[32];
+
+	fprintf(fp, "usage: " PROG " [OPTIONS]\n"
+		    "ktstr's fixture sched_ext scheduler (ops.name \"ktstr\"): "
+		    "a global FIFO with fault knobs.\n\n");
+	for (size_t i = 0; i < NR_OPTS; i++) {
+		const struct opt_def *d = &opt_defs[i];
+
+		if (d->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s", d->short_name,
+				 d->name);
+		else
+			snprintf(left, sizeof(left), "--%s%s%s", d->name,
+				 d->arg ? " " : "", d->arg ?: "");
+		fprintf(fp, "  %-22s %s\n", left, d->help);
+	}
+	fprintf(fp,
+		"\n"
+		"S may be fractional (0 = right after attach). Prints \"" PROG
+		": attached\" once attached and \"EXIT: <reason> (<msg>) ...\" "
+		"when the scheduler exits.\n"
+		"Exit status: 0 detached (SIGINT/SIGTERM or a non-error "
+		"unregistration), 1 ejected with an error,\n"
+		"2 usage error, 3 open/load/attach failed.\n");
 }
 
 static int bad_arg(const char *opt, const char *val, const char *why)
 {
-	fprintf(stderr, "%s: %s '%s': %s (see --help)\n", PROG, opt, val, why);
+	fprintf(stderr, "%s: --%s '%s': %s (see --help)\n", PROG, opt, val,
+		why);
 	return -EINVAL;
 }
 
-static int parse_uint(const char *opt, const char *s, unsigned int max,
-		      unsigned int *out)
+static int parse_uint(const struct opt_def *d, const char *s, unsigned int *out)
 {
 	char *end;
 	unsigned long v;
 
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > max) {
+	if (errno || end == s || *end || s[0] == '-' || v < d->min ||
+	    v > d->max) {
 		char why[64];
 
-		snprintf(why, sizeof(why), "want an integer 0..%u", max);
-		return bad_arg(opt, s, why);
+		snprintf(why, sizeof(why), "want an integer %u..%u", d->min,
+			 d->max);
+		return bad_arg(d->name, s, why);
 	}
 	*out = v;
 	return 0;
 }
 
-static int parse_secs(const char *opt, const char *s, double *out)
+static int parse_secs(const struct opt_def *d, const char *s, double *out)
 {
 	char *end;
 	double v;
@@ -205,44 +259,93 @@ static int parse_secs(const char *opt, const char *s, double *out)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end || !(v >= 0 && v <= 86400))
-		return bad_arg(opt, s, "want seconds, 0..86400");
+		return bad_arg(d->name, s, "want seconds, 0..86400");
 	*out = v;
 	return 0;
 }
 
-enum {
-	OPT_TIMEOUT = 256,
-	OPT_STALL,
-	OPT_CRASH,
-	OPT_STARVE,
-	OPT_PERIOD,
-	OPT_HOLD,
-	OPT_SLOW,
-	OPT_SLOW_INTERVAL,
-	OPT_SCATTER,
-	OPT_FAILV,
-};
+static int parse_name(const struct opt_def *d, const char *s, const char **out)
+{
+	if (!s[0] || strlen(s) >= CGROUP_NAME_MAX || strchr(s, '/'))
+		return bad_arg(d->name, s,
+			       "want a cgroup's leaf name (1-63 characters, no "
+			       "'/')");
+	*out = s;
+	return 0;
+}
+
+/* Set the field of @d in @o from @arg (NULL for a flag). */
+static int set_opt(const struct opt_def *d, const char *arg, struct opts *o)
+{
+	void *field = (char *)o + d->off;
+
+	switch (d->kind) {
+	case OPT_FLAG:
+		*(bool *)field = true;
+		return 0;
+	case OPT_UINT:
+		return parse_uint(d, arg, field);
+	case OPT_SECS:
+		return parse_secs(d, arg, field);
+	case OPT_NAME:
+		return parse_name(d, arg, field);
+	case OPT_HELP:
+		usage(stdout);
+		exit(EXIT_CLEAN);
+	}
+	return -EINVAL;
+}
+
+/* The combinations: the starve period and hold, exclusive knobs. */
+static int check_opts(const struct opts *o)
+{
+	unsigned int timeout = o->timeout_ms ?: KERNEL_DFL_TIMEOUT_MS;
+
+	if (o->single_cpu && o->scattershot) {
+		fprintf(stderr,
+			"%s: --single-cpu and --scattershot exclude each "
+			"other\n",
+			PROG);
+		return -EINVAL;
+	}
+	if (!o->starve_cgroup)
+		return 0;
+	if (!o->starve_period_ms || !o->starve_hold_ms ||
+	    o->starve_hold_ms >= o->starve_period_ms) {
+		fprintf(stderr,
+			"%s: --starve-hold-ms %u must be > 0 and shorter than "
+			"--starve-period-ms %u\n",
+			PROG, o->starve_hold_ms, o->starve_period_ms);
+		return -EINVAL;
+	}
+	if (o->starve_hold_ms >= timeout) {
+		fprintf(stderr,
+			"%s: --starve-hold-ms %u must be shorter than the "
+			"watchdog timeout (%u ms), or the watchdog ejects the "
+			"scheduler; raise --timeout-ms\n",
+			PROG, o->starve_hold_ms, timeout);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 static int parse(int argc, char **argv, struct opts *o)
 {
-	static const struct option lo[] = {
-	    {"timeout-ms", required_argument, NULL, OPT_TIMEOUT},
-	    {"stall-after", required_argument, NULL, OPT_STALL},
-	    {"crash-after", required_argument, NULL, OPT_CRASH},
-	    {"starve-cgroup", required_argument, NULL, OPT_STARVE},
-	    {"starve-period-ms", required_argument, NULL, OPT_PERIOD},
-	    {"starve-hold-ms", required_argument, NULL, OPT_HOLD},
-	    {"slow", no_argument, NULL, OPT_SLOW},
-	    {"slow-interval-ms", required_argument, NULL, OPT_SLOW_INTERVAL},
-	    {"scattershot", no_argument, NULL, OPT_SCATTER},
-	    {"fail-verify", no_argument, NULL, OPT_FAILV},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	unsigned int timeout;
+	struct option lo[NR_OPTS + 1] = {{0}};
+	char shorts[2 * NR_OPTS + 1] = "", *sp = shorts;
 	int c, err = 0;
 
+	for (size_t i = 0; i < NR_OPTS; i++) {
+		const struct opt_def *d = &opt_defs[i];
+		bool has_arg = d->kind != OPT_FLAG && d->kind != OPT_HELP;
+
+		lo[i] = (struct option){d->name, has_arg, NULL, 256 + (int)i};
+		if (d->short_name) {
+			*sp++ = d->short_name;
+			if (has_arg)
+				*sp++ = ':';
+		}
+	}
 	*o = (struct opts){
 	    .timeout_ms = DFL_TIMEOUT_MS,
 	    .stall_after = -1,
@@ -252,65 +355,20 @@ static int parse(int argc, char **argv, struct opts *o)
 	    .slow_interval_ms = 500,
 	};
 	opterr = 0;
-	while (!err && (c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
-		switch (c) {
-		case OPT_TIMEOUT:
-			err = parse_uint("--timeout-ms", optarg, MAX_TIMEOUT_MS,
-					 &o->timeout_ms);
-			break;
-		case OPT_STALL:
-			err = parse_secs("--stall-after", optarg,
-					 &o->stall_after);
-			break;
-		case OPT_CRASH:
-			err = parse_secs("--crash-after", optarg,
-					 &o->crash_after);
-			break;
-		case OPT_STARVE:
-			if (!optarg[0] || strlen(optarg) >= 64 ||
-			    strchr(optarg, '/'))
-				err = bad_arg("--starve-cgroup", optarg,
-					      "want a cgroup's leaf name "
-					      "(1-63 characters, no '/')");
-			o->starve_cgroup = optarg;
-			break;
-		case OPT_PERIOD:
-			err = parse_uint("--starve-period-ms", optarg, 3600000,
-					 &o->starve_period_ms);
-			break;
-		case OPT_HOLD:
-			err = parse_uint("--starve-hold-ms", optarg, 3600000,
-					 &o->starve_hold_ms);
-			break;
-		case OPT_SLOW:
-			o->slow = true;
-			break;
-		case OPT_SLOW_INTERVAL:
-			err = parse_uint("--slow-interval-ms", optarg, 10000,
-					 &o->slow_interval_ms);
-			if (!err && !o->slow_interval_ms)
-				err = bad_arg("--slow-interval-ms", optarg,
-					      "want 1..10000");
-			break;
-		case OPT_SCATTER:
-			o->scattershot = true;
-			break;
-		case OPT_FAILV:
-			o->fail_verify = true;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_CLEAN);
-		default:
+	while (!err && (c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		const struct opt_def *d = NULL;
+
+		for (size_t i = 0; i < NR_OPTS && !d; i++)
+			if (c == 256 + (int)i || c == opt_defs[i].short_name)
+				d = &opt_defs[i];
+		if (!d) {
 			fprintf(stderr,
-				"%s: unknown option or missing value: "
-				"'%s' (see --help)\n",
+				"%s: unknown option or missing value: '%s' "
+				"(see --help)\n",
 				PROG, argv[optind - 1]);
-			err = -EINVAL;
+			return -EINVAL;
 		}
+		err = set_opt(d, optarg, o);
 	}
 	if (err)
 		return err;
@@ -319,26 +377,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			PROG, argv[optind]);
 		return -EINVAL;
 	}
-	if (o->starve_cgroup) {
-		timeout = o->timeout_ms ?: KERNEL_DFL_TIMEOUT_MS;
-		if (!o->starve_period_ms || !o->starve_hold_ms ||
-		    o->starve_hold_ms >= o->starve_period_ms) {
-			fprintf(stderr,
-				"%s: --starve-hold-ms %u must be > 0 and "
-				"shorter than --starve-period-ms %u\n",
-				PROG, o->starve_hold_ms, o->starve_period_ms);
-			return -EINVAL;
-		}
-		if (o->starve_hold_ms >= timeout) {
-			fprintf(stderr,
-				"%s: --starve-hold-ms %u must be shorter than "
-				"the watchdog timeout (%u ms), or the watchdog "
-				"ejects the scheduler; raise --timeout-ms\n",
-				PROG, o->starve_hold_ms, timeout);
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return check_opts(o);
 }
 
 static double now_s(void)
@@ -398,22 +437,35 @@ static int report_exit(struct scx_ktstr *skel)
 static void print_counters(struct scx_ktstr *skel)
 {
 	printf("%s: enqueued=%llu dispatched=%llu skipped=%llu held=%llu "
-	       "scattered=%llu enq_last=%llu\n",
+	       "scattered=%llu single=%llu enq_last=%llu\n",
 	       PROG, (unsigned long long)skel->bss->nr_enqueued,
 	       (unsigned long long)skel->bss->nr_dispatched,
 	       (unsigned long long)skel->bss->nr_skipped,
 	       (unsigned long long)skel->bss->nr_held,
 	       (unsigned long long)skel->bss->nr_scattered,
+	       (unsigned long long)skel->bss->nr_single,
 	       (unsigned long long)skel->bss->nr_enq_last);
 }
 
-static void set_rodata(struct scx_ktstr *skel, const struct opts *o)
+/* The knobs and ops fields, before load. */
+static int set_rodata(struct scx_ktstr *skel, const struct opts *o)
 {
 	struct scx_ktstr__rodata *ro = skel->rodata;
+	__u64 partial;
 
 	skel->struct_ops.ktstr_ops->timeout_ms = o->timeout_ms;
+	/* From the running kernel's BTF: 0 if it has no such flag. */
+	partial = o->partial ? SCX_OPS_SWITCH_PARTIAL : 0;
+	if (o->partial && !partial) {
+		fprintf(stderr,
+			"%s: this kernel has no SCX_OPS_SWITCH_PARTIAL\n",
+			PROG);
+		return -EOPNOTSUPP;
+	}
+	skel->struct_ops.ktstr_ops->flags |= partial;
 	ro->slow = o->slow;
 	ro->slow_interval_ns = (__u64)o->slow_interval_ms * 1000000ULL;
+	ro->single_cpu = o->single_cpu;
 	ro->scattershot = o->scattershot;
 	ro->fail_verify = o->fail_verify;
 	if (o->starve_cgroup) {
@@ -423,6 +475,7 @@ static void set_rodata(struct scx_ktstr *skel, const struct opts *o)
 		ro->starve_period_ns = o->starve_period_ms * 1000000ULL;
 		ro->starve_hold_ns = o->starve_hold_ms * 1000000ULL;
 	}
+	return 0;
 }
 
 /* Detach (if still attached), wait briefly for the exit record. */
@@ -452,9 +505,11 @@ static int run(struct scx_ktstr *skel, const struct opts *o)
 		return EXIT_LOAD;
 	}
 	t0 = now_s();
-	printf("%s: attached (timeout_ms=%u%s%s%s%s%s)\n", PROG, o->timeout_ms,
-	       o->slow ? " slow" : "", o->scattershot ? " scattershot" : "",
-	       o->starve_cgroup ? " starve-cgroup=" : "",
+	printf("%s: attached (timeout_ms=%u%s%s%s%s", PROG, o->timeout_ms,
+	       o->slow ? " slow" : "", o->single_cpu ? " single-cpu" : "",
+	       o->scattershot ? " scattershot" : "",
+	       o->partial ? " partial" : "");
+	printf("%s%s%s)\n", o->starve_cgroup ? " starve-cgroup=" : "",
 	       o->starve_cgroup ?: "",
 	       o->stall_after >= 0 ? " stall-after" : "");
 
@@ -508,7 +563,10 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return EXIT_LOAD;
 	}
-	set_rodata(skel, &o);
+	if (set_rodata(skel, &o)) {
+		scx_ktstr__destroy(skel);
+		return EXIT_LOAD;
+	}
 	SCX_ENUM_INIT(skel);
 	UEI_SET_SIZE(skel, ktstr_ops, uei);
 
