@@ -395,9 +395,11 @@ struct kt_open_gap {
 size_t kt_workload_open_gaps(uint64_t now, struct kt_open_gap *out, size_t max);
 
 /*
- * After a stall ended a run early: stop workers with a short deadline
- * (a stuck worker cannot stop) and do not wait for stuck ones to die
- * (they are reaped later). Process-wide; cleared for the next scenario.
+ * After a stall ended a run early: ask every live worker to stop now, give
+ * them all one short deadline from this moment (a stuck worker cannot
+ * stop) and do not wait for stuck ones to die (they are reaped later), so
+ * the verdict comes within a second of the evidence. Process-wide;
+ * cleared (false) for the next scenario.
  */
 void kt_workload_quick_stop(bool on);
 

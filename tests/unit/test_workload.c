@@ -182,8 +182,8 @@ static void test_policy_names(void **state)
 	assert_int_equal(kt_policy_parse("fifo", &got), -EINVAL);
 	assert_int_equal(got, KT_POLICY__COUNT);
 	assert_non_null(strstr(kt_last_error(), "\"fifo\""));
-	assert_non_null(
-	    strstr(kt_last_error(), "Normal, Batch, Idle, Fifo, RoundRobin, Ext"));
+	assert_non_null(strstr(kt_last_error(),
+			       "Normal, Batch, Idle, Fifo, RoundRobin, Ext"));
 	assert_int_equal(kt_policy_parse(NULL, &got), -EINVAL);
 }
 

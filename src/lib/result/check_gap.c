@@ -17,6 +17,8 @@
  * a probe (host mode without CAP_SYS_NICE, or none started) every gap
  * counts whole, as before.
  */
+#include <stdio.h>
+
 #include <ktstr/check.h>
 
 #include "check_priv.h"
@@ -67,19 +69,31 @@ static uint64_t unavailable(const struct kt_probe *p,
 	return a < b ? a : b;
 }
 
+/* "on cpu3", or "before its first run" for a worker never seen on one. */
+static const char *where(int cpu, char *buf, size_t len)
+{
+	if (cpu < 0)
+		return "before its first run";
+	snprintf(buf, len, "on cpu%d", cpu);
+	return buf;
+}
+
 static int stuck(const struct kt_gap *g, uint64_t unavail,
 		 struct kt_result *res)
 {
+	char cpu[32];
+
 	if (!unavail)
-		return kt_result_add(
-		    res, KT_DETAIL_STUCK, "stuck %llums on cpu%d at +%llums",
-		    (unsigned long long)kt_check_ms(g->len_ns), g->cpu_to,
-		    (unsigned long long)kt_check_ms(g->at_ns));
+		return kt_result_add(res, KT_DETAIL_STUCK,
+				     "stuck %llums %s at +%llums",
+				     (unsigned long long)kt_check_ms(g->len_ns),
+				     where(g->cpu_to, cpu, sizeof(cpu)),
+				     (unsigned long long)kt_check_ms(g->at_ns));
 	return kt_result_add(res, KT_DETAIL_STUCK,
-			     "stuck %llums on cpu%d at +%llums (the vCPU was "
-			     "not running for %llums of it)",
+			     "stuck %llums %s at +%llums (the vCPU was not "
+			     "running for %llums of it)",
 			     (unsigned long long)kt_check_ms(g->len_ns),
-			     g->cpu_to,
+			     where(g->cpu_to, cpu, sizeof(cpu)),
 			     (unsigned long long)kt_check_ms(g->at_ns),
 			     (unsigned long long)kt_check_ms(unavail));
 }
@@ -88,12 +102,15 @@ static int host_stall(const struct kt_worker_report *r, const struct kt_gap *g,
 		      uint64_t unavail, uint64_t limit_ns,
 		      struct kt_result *res)
 {
+	char cpu[32];
+
 	return kt_result_add(
 	    res, KT_DETAIL_HOST_STALL,
-	    "tid %d: gap of %llums on cpu%d at +%llums, but the vCPU was not "
+	    "tid %d: gap of %llums %s at +%llums, but the vCPU was not "
 	    "running for %llums of it (host stall): %llums is within the "
 	    "%llums limit, so the gap cannot be judged",
-	    (int)r->tid, (unsigned long long)kt_check_ms(g->len_ns), g->cpu_to,
+	    (int)r->tid, (unsigned long long)kt_check_ms(g->len_ns),
+	    where(g->cpu_to, cpu, sizeof(cpu)),
 	    (unsigned long long)kt_check_ms(g->at_ns),
 	    (unsigned long long)kt_check_ms(unavail),
 	    (unsigned long long)kt_check_ms(g->len_ns - unavail),

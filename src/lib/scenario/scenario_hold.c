@@ -26,6 +26,7 @@
 
 static volatile sig_atomic_t stop_requested;
 static bool ended_by_stall;
+static uint64_t scenario_t0;
 
 void kt_request_stop(void)
 {
@@ -48,6 +49,7 @@ bool kt_ctx_sched_alive(const struct kt_ctx *ctx)
 
 void kt_scenario_begin(void)
 {
+	scenario_t0 = kt_now_ns();
 	ended_by_stall = false;
 	kt_workload_quick_stop(false);
 }
@@ -55,6 +57,13 @@ void kt_scenario_begin(void)
 bool kt_scenario_ended_by_stall(void)
 {
 	return ended_by_stall;
+}
+
+/* Seconds since the scenario began (0 before it). */
+static double since(uint64_t t)
+{
+	return t > scenario_t0 && scenario_t0 ? (double)(t - scenario_t0) / 1e9
+					      : 0.0;
 }
 
 /*
@@ -76,15 +85,22 @@ static int stall_check(uint64_t now)
 		if (g[i].len_ns - (host < g[i].len_ns ? host : g[i].len_ns) <=
 		    g[i].limit_ns)
 			continue;
+		char where[32] = "before its first run";
+
+		if (g[i].cpu >= 0)
+			snprintf(where, sizeof(where), "on cpu%d", g[i].cpu);
 		ended_by_stall = true;
 		kt_workload_quick_stop(true);
-		return kt_err(
-		    ETIME,
-		    "ended at the evidence: tid %d has made no "
-		    "progress for %llums on cpu%d (gap limit "
-		    "%llums); --keep-going runs the full duration",
-		    (int)g[i].tid, (unsigned long long)(g[i].len_ns / 1000000),
-		    g[i].cpu, (unsigned long long)(g[i].limit_ns / 1000000));
+		return kt_err(ETIME,
+			      "ended at the evidence, at +%.2fs: tid %d has "
+			      "made no progress for %llums %s (the %llums gap "
+			      "limit passed at +%.2fs); --keep-going runs the "
+			      "full duration",
+			      since(now), (int)g[i].tid,
+			      (unsigned long long)(g[i].len_ns / 1000000),
+			      where,
+			      (unsigned long long)(g[i].limit_ns / 1000000),
+			      since(g[i].start_ns + g[i].limit_ns + host));
 	}
 	return 0;
 }

@@ -544,7 +544,7 @@ static void request_stop(struct kt_workload *w)
 		kill(w->kids[i].pid, SIGUSR1);
 		kill(w->kids[i].pid, SIGCONT);
 	}
-	deadline = kt_now_ns() + kt_wl_stop_deadline(w);
+	deadline = kt_wl_stop_deadline(w);
 	for (;;) {
 		left = 0;
 		for (i = 0; i < w->nr; i++)

@@ -94,7 +94,8 @@ void kt_wl_unregister(struct kt_workload *w);
 /* Snapshot /proc/stat into w->stat[which] (0 gate, 1 stop); a failure
  * only leaves have_stat[which] false. */
 void kt_wl_snapshot_cpus(struct kt_workload *w, int which);
-/* The stop deadline to use now: shorter after a stall ended the run. */
+/* When the workers of w must have stopped (CLOCK_MONOTONIC): its own
+ * deadline from now, or less after a stall ended the run. */
 uint64_t kt_wl_stop_deadline(const struct kt_workload *w);
 /* How long to wait for killed workers to die before adopting them. */
 uint64_t kt_wl_reap_bound(void);

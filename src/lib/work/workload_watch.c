@@ -10,18 +10,20 @@
  * workloads (the runner's), as is everything else in a kt_workload.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 
 #include <ktstr/common.h>
 
 #include "workload_priv.h"
 
-/* After a stall: how long stopping workers may take, and how long to wait
- * for killed ones to die before leaving them to the orphan list. */
+/* After a stall, counted from the moment it was seen: stopping every
+ * live worker may take this long, and killed ones get as long again to
+ * die before they are left to the orphan list. */
 #define QUICK_STOP_NS KT_MS(300)
 
 static struct kt_workload *live;
-static bool quick_stop;
+static uint64_t quick_t0; /* when the stall was seen; 0 = not in that mode */
 
 void kt_wl_register(struct kt_workload *w)
 {
@@ -91,23 +93,48 @@ size_t kt_workload_open_gaps(uint64_t now, struct kt_open_gap *out, size_t max)
 	return n;
 }
 
+/* Ask every worker of every live workload to stop, at once, so the
+ * workloads of a scenario stop together rather than one after another. */
+static void stop_all_live(void)
+{
+	for (struct kt_workload *w = live; w; w = w->next_live) {
+		if (!w->started || w->collected)
+			continue;
+		__atomic_store_n(&w->sh->stop, 1, __ATOMIC_RELEASE);
+		for (size_t i = 0; i < w->forked; i++)
+			if (!w->kids[i].reaped)
+				kill(w->kids[i].pid, SIGUSR1);
+	}
+}
+
 void kt_workload_quick_stop(bool on)
 {
-	quick_stop = on;
+	quick_t0 = on ? kt_now_ns() : 0;
+	if (on)
+		stop_all_live();
 }
 
 uint64_t kt_wl_stop_deadline(const struct kt_workload *w)
 {
-	if (quick_stop && w->cfg.stop_deadline_ns > QUICK_STOP_NS)
-		return QUICK_STOP_NS;
-	return w->cfg.stop_deadline_ns;
+	uint64_t now = kt_now_ns(), end;
+
+	if (!quick_t0)
+		return now + w->cfg.stop_deadline_ns;
+	end = quick_t0 + QUICK_STOP_NS;
+	return end < now + w->cfg.stop_deadline_ns
+		   ? end
+		   : now + w->cfg.stop_deadline_ns;
 }
 
 uint64_t kt_wl_reap_bound(void)
 {
+	uint64_t now = kt_now_ns(), end = quick_t0 + 2 * QUICK_STOP_NS;
+
 	/* Without a stall a killed worker dies at once; still bounded, so
 	 * a scheduler that stops running tasks cannot hang the harness. */
-	return quick_stop ? QUICK_STOP_NS : KT_SEC(5);
+	if (!quick_t0)
+		return KT_SEC(5);
+	return end > now ? end - now : 0;
 }
 
 void kt_workload_note_placement_change(struct kt_workload *w)
