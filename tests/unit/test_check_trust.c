@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Unit tests of the checks that keep verdicts honest: work conservation
+ * (the provable wait-while-idle bound), sched_ext coverage, the longest
+ * gaps a report keeps, /proc/stat parsing, and the vCPU probe with the
+ * gap check that consults it (a real SCHED_FIFO probe, made late on
+ * purpose by a higher-priority thread; skipped without CAP_SYS_NICE).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <ktstr/check.h>
+#include <ktstr/result.h>
+
+#include "core/cpu_stat.h"
+#include "probe/vcpu_probe.h"
+#include "work/worker_telemetry.h"
+
+#define SPAN KT_SEC(5)
+
+/* A worker of 5 s that ran on every CPU of allowed and waited delay. */
+static void worker(struct kt_worker_report *r, int tid, uint64_t delay,
+		   int first_cpu, int nr_cpus)
+{
+	memset(r, 0, sizeof(*r));
+	r->tid = tid;
+	r->work_units = r->iterations = 1000;
+	r->wall_time_ns = SPAN;
+	r->cpu_time_ns = SPAN - delay;
+	r->off_cpu_ns = delay;
+	r->run_delay_ns = delay;
+	r->max_gap_cpu = first_cpu;
+	r->ext = -1;
+	kt_hist_init(&r->wake_latency);
+	for (int c = first_cpu; c < first_cpu + nr_cpus; c++) {
+		kt_cpuset_set(&r->cpus_allowed, c);
+		kt_cpuset_set(&r->cpus_used, c);
+	}
+}
+
+static bool has_kind(const struct kt_result *res, enum kt_detail_kind k)
+{
+	for (size_t i = 0; i < res->nr_details; i++)
+		if (res->details[i].kind == k)
+			return true;
+	return false;
+}
+
+static const char *msg_of(const struct kt_result *res, enum kt_detail_kind k)
+{
+	for (size_t i = 0; i < res->nr_details; i++)
+		if (res->details[i].kind == k)
+			return res->details[i].msg;
+	return "";
+}
+
+/* --single-cpu in numbers: four workers on cpu0 wait 3.75 s of 5 s
+ * while cpu1..3 idle: the bound is 3.75 + 5 - 5 per worker. */
+static void test_conservation_fires(void **state)
+{
+	struct kt_worker_report r[4];
+	uint64_t idle[4] = {0, SPAN, SPAN, KT_MS(4900)};
+	struct kt_cgroup_evidence ev = {
+	    .cpu_idle_ns = idle, .nr_cpus = 4, .span_ns = SPAN};
+	struct kt_assert a = kt_assert_default_checks();
+	struct kt_result res;
+
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		worker(&r[i], 10 + i, KT_MS(3750), 0, 4);
+	kt_result_init(&res);
+	assert_int_equal(kt_assert_cgroup_ev(&a, "cg_0", r, 4, &ev, &res), 0);
+	assert_int_equal(res.verdict, KT_VERDICT_FAIL);
+	assert_true(has_kind(&res, KT_DETAIL_CONSERVATION));
+	assert_non_null(strstr(msg_of(&res, KT_DETAIL_CONSERVATION),
+			       "cg_0: 4 workers waited 15.0 s runnable while "
+			       "cpu1 was 100% idle"));
+	assert_int_equal(res.stats[0].idle_wait_ns, 4 * KT_MS(3750));
+	assert_true(res.stats[0].idle_wait_pct > 74.0 &&
+		    res.stats[0].idle_wait_pct < 76.0);
+	kt_result_free(&res);
+
+	/* switched off: measured, not judged */
+	kt_result_init(&res);
+	a.conservation = (struct kt_opt_bool)KT_SET(false);
+	assert_int_equal(kt_assert_cgroup_ev(&a, "cg_0", r, 4, &ev, &res), 0);
+	assert_false(has_kind(&res, KT_DETAIL_CONSERVATION));
+	assert_int_equal(res.stats[0].idle_wait_ns, 4 * KT_MS(3750));
+	kt_result_free(&res);
+}
+
+/* What must not fire: busy CPUs, workers that could not use the idle CPU,
+ * changed placements, RT workers, an over-counted idle time. */
+static void test_conservation_holds_back(void **state)
+{
+	struct kt_worker_report r[4];
+	uint64_t busy[4] = {0, 0, 0, 0}, idle[4] = {0, 0, SPAN, SPAN};
+	uint64_t over[4] = {0, 2 * SPAN, 0, 0};
+	struct kt_cgroup_evidence ev = {
+	    .cpu_idle_ns = busy, .nr_cpus = 4, .span_ns = SPAN};
+	struct kt_assert a = kt_assert_default_checks();
+	struct kt_result res;
+
+	(void)state;
+	/* oversubscribed: everyone waits, nobody idles */
+	for (int i = 0; i < 4; i++)
+		worker(&r[i], 10 + i, KT_MS(4500), 0, 4);
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_0", r, 4, &ev, &res);
+	assert_false(has_kind(&res, KT_DETAIL_CONSERVATION));
+	assert_int_equal(res.stats[0].idle_wait_ns, 0);
+	kt_result_free(&res);
+
+	/* the idle CPUs 2-3 are not theirs: pinned to cpu0-1 */
+	for (int i = 0; i < 4; i++)
+		worker(&r[i], 10 + i, KT_MS(2500), 0, 2);
+	ev.cpu_idle_ns = idle;
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_0", r, 4, &ev, &res);
+	assert_false(has_kind(&res, KT_DETAIL_CONSERVATION));
+	kt_result_free(&res);
+
+	/* theirs, but the placement changed mid-run / they are RT */
+	for (int i = 0; i < 4; i++)
+		worker(&r[i], 10 + i, KT_MS(2500), 0, 4);
+	ev.placement_changed = true;
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_0", r, 4, &ev, &res);
+	assert_false(has_kind(&res, KT_DETAIL_CONSERVATION));
+	kt_result_free(&res);
+	ev.placement_changed = false;
+	for (int i = 0; i < 4; i++)
+		r[i].policy = KT_POLICY_FIFO;
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_0", r, 4, &ev, &res);
+	assert_false(has_kind(&res, KT_DETAIL_CONSERVATION));
+	kt_result_free(&res);
+
+	/* idle counted at twice the span (emulated clocks) is capped: a
+	 * small run delay cannot turn into a violation */
+	for (int i = 0; i < 4; i++)
+		worker(&r[i], 10 + i, KT_MS(200), 0, 4);
+	ev.cpu_idle_ns = over;
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_0", r, 4, &ev, &res);
+	assert_false(has_kind(&res, KT_DETAIL_CONSERVATION));
+	assert_int_equal(res.stats[0].idle_wait_ns, 4 * KT_MS(200));
+	kt_result_free(&res);
+}
+
+static void test_coverage(void **state)
+{
+	struct kt_worker_report r[3];
+	struct kt_cgroup_evidence ev = {.ext_attached = true,
+					.ext_switch_all = 0};
+	struct kt_assert a = kt_assert_default_checks();
+	struct kt_result res;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		worker(&r[i], 10 + i, 0, 0, 1);
+		r[i].ext = 0;
+	}
+	r[2].ext = -1; /* never ran: does not count */
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_1", r, 3, &ev, &res);
+	assert_int_equal(res.verdict, KT_VERDICT_INCONCLUSIVE);
+	assert_non_null(strstr(msg_of(&res, KT_DETAIL_COVERAGE),
+			       "cg_1: the scheduler under test ran none of its "
+			       "2 workers: it is in partial mode"));
+	assert_non_null(strstr(msg_of(&res, KT_DETAIL_COVERAGE), "policy Ext"));
+	assert_int_equal(res.stats[0].ext_workers, 0);
+	assert_int_equal(res.stats[0].ext_eligible, 2);
+	kt_result_free(&res);
+
+	/* one of them in sched_ext: covered */
+	r[1].ext = 1;
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_1", r, 3, &ev, &res);
+	assert_int_equal(res.verdict, KT_VERDICT_PASS);
+	assert_int_equal(res.stats[0].ext_workers, 1);
+	kt_result_free(&res);
+
+	/* RT workers are not the scheduler's, EEVDF is not checked */
+	r[0].policy = r[1].policy = KT_POLICY_FIFO;
+	r[1].ext = 0;
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_1", r, 3, &ev, &res);
+	assert_int_equal(res.verdict, KT_VERDICT_PASS);
+	assert_int_equal(res.stats[0].ext_eligible, 0);
+	kt_result_free(&res);
+	r[0].policy = r[1].policy = KT_POLICY_NORMAL;
+	ev.ext_attached = false;
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_1", r, 3, &ev, &res);
+	assert_int_equal(res.verdict, KT_VERDICT_PASS);
+	kt_result_free(&res);
+
+	/* full mode and still none: the other message */
+	ev = (struct kt_cgroup_evidence){.ext_attached = true,
+					 .ext_switch_all = 1};
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_1", r, 3, &ev, &res);
+	assert_non_null(strstr(msg_of(&res, KT_DETAIL_COVERAGE),
+			       "ext.enabled was 0 at their start and end"));
+	kt_result_free(&res);
+}
+
+/* The report keeps its four longest gaps, longest first, and max_gap_*
+ * follows the longest. */
+static void test_longest_gaps(void **state)
+{
+	static const uint64_t lens[] = {5, 30, 10, 50, 20, 40, 1};
+	struct kt_worker_report r;
+	uint64_t t = KT_SEC(100);
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.gate_ns = t;
+	for (size_t i = 0; i < KT_ARRAY_SIZE(lens); i++) {
+		kt_report_note_gap(&r, t, t + KT_MS(lens[i]), (int)i,
+				   (int)i + 1);
+		t += KT_SEC(1);
+	}
+	assert_int_equal(r.gaps[0].len_ns, KT_MS(50));
+	assert_int_equal(r.gaps[1].len_ns, KT_MS(40));
+	assert_int_equal(r.gaps[2].len_ns, KT_MS(30));
+	assert_int_equal(r.gaps[3].len_ns, KT_MS(20));
+	assert_int_equal(r.gaps[0].cpu_from, 3);
+	assert_int_equal(r.gaps[0].cpu_to, 4);
+	assert_int_equal(r.gaps[0].at_ns, KT_SEC(3));
+	assert_int_equal(r.max_gap_ns, KT_MS(50));
+	assert_int_equal(r.max_gap_cpu, 4);
+	assert_int_equal(r.max_gap_at_ns, KT_SEC(3));
+}
+
+static void test_cpu_stat(void **state)
+{
+	char path[] = "/tmp/ktstr-cpustat-XXXXXX";
+	struct kt_cpu_stat *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	int fd = mkstemp(path);
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0 && a && b);
+	f = fdopen(fd, "w");
+	fputs("cpu  10 0 10 100 5 0 0 0 0 0\n"
+	      "cpu0 1 0 2 30 4 0 0 7 0 0\n"
+	      "cpu2 1 0 2 40 0 0 0 0 0 0\n"
+	      "intr 1 2 3\n",
+	      f);
+	fclose(f);
+	assert_int_equal(kt_cpu_stat_read(path, a), 0);
+	assert_int_equal(a->nr, 3);
+	assert_true(a->cpu[0].present && !a->cpu[1].present);
+	assert_int_equal(a->cpu[0].idle_ns, 34 * (KT_SEC(1) / (uint64_t)hz));
+	assert_int_equal(a->cpu[0].steal_ns, 7 * (KT_SEC(1) / (uint64_t)hz));
+	f = fopen(path, "w");
+	fputs("cpu0 1 0 2 80 4 0 0 9 0 0\ncpu2 1 0 2 40 0 0 0 0 0 0\n", f);
+	fclose(f);
+	assert_int_equal(kt_cpu_stat_read(path, b), 0);
+	assert_int_equal(kt_cpu_stat_idle_ns(a, b, 0),
+			 50 * (KT_SEC(1) / (uint64_t)hz));
+	assert_int_equal(kt_cpu_stat_steal_ns(a, b, 0),
+			 2 * (KT_SEC(1) / (uint64_t)hz));
+	assert_int_equal(kt_cpu_stat_idle_ns(a, b, 1), 0); /* absent */
+	assert_int_equal(kt_cpu_stat_idle_ns(a, b, 2), 0);
+	unlink(path);
+	assert_int_equal(kt_cpu_stat_read(path, b), -ENOENT);
+	free(a);
+	free(b);
+}
+
+/* ---- the probe, for real ---- */
+
+static volatile int hog_stop;
+
+/* A SCHED_FIFO 50 spinner on the probe's CPU for 300 ms: to a probe at
+ * priority 1 that is a vCPU that did not run. */
+static void *hog(void *arg)
+{
+	uint64_t end = kt_now_ns() + KT_MS(300);
+
+	(void)arg;
+	while (kt_now_ns() < end && !hog_stop)
+		;
+	return NULL;
+}
+
+static int run_hog(int cpu, uint64_t *from, uint64_t *to)
+{
+	struct sched_param sp = {.sched_priority = 50};
+	pthread_attr_t at;
+	pthread_t t;
+	cpu_set_t cs;
+	int err;
+
+	CPU_ZERO(&cs);
+	CPU_SET(cpu, &cs);
+	pthread_attr_init(&at);
+	pthread_attr_setaffinity_np(&at, sizeof(cs), &cs);
+	pthread_attr_setinheritsched(&at, PTHREAD_EXPLICIT_SCHED);
+	pthread_attr_setschedpolicy(&at, SCHED_FIFO);
+	pthread_attr_setschedparam(&at, &sp);
+	*from = kt_now_ns();
+	err = pthread_create(&t, &at, hog, NULL);
+	pthread_attr_destroy(&at);
+	if (err)
+		return err;
+	pthread_join(t, NULL);
+	*to = kt_now_ns();
+	return 0;
+}
+
+static void test_probe_and_gap(void **state)
+{
+	struct kt_probe_opts o = {
+	    .period_ns = KT_MS(2), .min_window_ns = KT_MS(20), .prio = 1};
+	struct kt_cpuset one;
+	struct kt_probe *p = NULL;
+	struct kt_probe_summary s;
+	struct kt_worker_report r;
+	struct kt_assert a = {.not_starved = KT_SET(true),
+			      .max_gap_ns = KT_SET(KT_MS(200))};
+	struct kt_result res;
+	uint64_t from = 0, to = 0, un;
+	int cpu = sched_getcpu() > 0 ? sched_getcpu() : 0;
+
+	(void)state;
+	kt_cpuset_zero(&one);
+	kt_cpuset_set(&one, cpu);
+	o.cpus = &one;
+	if (kt_probe_start(&o, &p)) {
+		print_message("no SCHED_FIFO here (%s)\n", kt_last_error());
+		skip();
+	}
+	assert_ptr_equal(kt_probe_current(), p);
+	kt_sleep(KT_MS(30));
+	if (run_hog(cpu, &from, &to)) {
+		kt_probe_stop(p);
+		skip();
+	}
+	kt_sleep(KT_MS(30));
+	un = kt_probe_unavailable_ns(p, cpu, from, to);
+	/* the hog held the CPU ~300 ms: the probe saw most of it */
+	assert_true(un >= KT_MS(200) && un <= to - from);
+	assert_int_equal(kt_probe_unavailable_ns(p, cpu + 1, from, to), 0);
+	kt_probe_summarize(p, from - KT_MS(1), to + KT_MS(1), &s);
+	assert_int_equal(s.cpus, 1);
+	assert_int_equal(s.longest_cpu, cpu);
+	assert_true(s.longest_ns >= KT_MS(200));
+
+	/* a worker's 350 ms gap over that window: 350 - ~300 is within the
+	 * 200 ms limit -> host stall, inconclusive */
+	memset(&r, 0, sizeof(r));
+	r.tid = 7;
+	r.work_units = 1;
+	r.wall_time_ns = KT_SEC(1);
+	r.gate_ns = from - KT_MS(25);
+	kt_hist_init(&r.wake_latency);
+	kt_report_note_gap(&r, from - KT_MS(25), from + KT_MS(325), cpu, cpu);
+	kt_result_init(&res);
+	kt_assert_cgroup(&a, "cg_0", &r, 1, NULL, &res);
+	assert_int_equal(res.verdict, KT_VERDICT_INCONCLUSIVE);
+	assert_non_null(
+	    strstr(msg_of(&res, KT_DETAIL_HOST_STALL), "(host stall)"));
+	kt_result_free(&res);
+
+	/* a 900 ms gap over it: 600 ms are the scheduler's -> stuck */
+	memset(&r.gaps, 0, sizeof(r.gaps));
+	r.max_gap_ns = 0;
+	kt_report_note_gap(&r, from - KT_MS(25), from + KT_MS(875), cpu, cpu);
+	kt_result_init(&res);
+	kt_assert_cgroup(&a, "cg_0", &r, 1, NULL, &res);
+	assert_int_equal(res.verdict, KT_VERDICT_FAIL);
+	assert_non_null(strstr(msg_of(&res, KT_DETAIL_STUCK),
+			       "(the vCPU was not running for"));
+	kt_result_free(&res);
+
+	kt_probe_stop(p);
+	assert_null(kt_probe_current());
+
+	/* without a probe the same gap counts whole */
+	kt_result_init(&res);
+	kt_assert_cgroup(&a, "cg_0", &r, 1, NULL, &res);
+	assert_true(has_kind(&res, KT_DETAIL_STUCK));
+	kt_result_free(&res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_conservation_fires),
+	    cmocka_unit_test(test_conservation_holds_back),
+	    cmocka_unit_test(test_coverage),
+	    cmocka_unit_test(test_longest_gaps),
+	    cmocka_unit_test(test_cpu_stat),
+	    cmocka_unit_test(test_probe_and_gap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
