@@ -36,8 +36,8 @@
 # TAP:
 #   ok NAME       "ok N - NAME"
 #   not_ok NAME [DETAIL...]
-#                 "not ok N - NAME", each DETAIL as a "# DETAIL" line, then
-#                 not_ok_dump: a hook the script may redefine (default:
+#                 "not ok N - NAME", each line of each DETAIL as a "# " line,
+#                 then not_ok_dump: a hook the script may redefine (default:
 #                 nothing), usually as a few dump lines
 #   dump FILE PREFIX CMD COUNT
 #                 the lines of $WORK/FILE, if any, each after PREFIX, cut
@@ -125,7 +125,8 @@ ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
 not_ok() {
 	n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
 	shift
-	for l in "$@"; do echo "# $l"; done
+	# a DETAIL of several lines becomes several comment lines
+	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/# /'; done
 	not_ok_dump
 }
 not_ok_dump() { :; }
