@@ -79,6 +79,7 @@ else
 	vmtest ops env KTSTR_BIN="$build"/ktstr tests/vm/run-ops-tests.sh
 	vmtest work-types env KTSTR_BIN="$build"/ktstr \
 		tests/vm/run-work-types-tests.sh
+	vmtest spin env KTSTR_BIN="$build"/ktstr tests/vm/run-spin-tests.sh
 	vmtest catalog env KTSTR_BIN="$build"/ktstr tests/vm/run-catalog-tests.sh
 	# The fixture scheduler needs the BPF toolchain (clang-22, libbpf and
 	# bpftool built from the kernel's source package) and the kernel BTF.
