@@ -9,11 +9,11 @@
  * ("let another CPU run"); in round-robin mode (thread=single, our
  * default) a pause spinner gave up its turn at every unit, ran up to
  * thousands of times slower than the loops beside it and looked stuck
- * while on the CPU. Under KVM a pause loop can cause pause-loop exits. A
- * loop of plain instructions runs at the same pace everywhere.
- * scripts/check-spin.sh fails `make test` when a work object contains such
- * an instruction again. docs/emulation.md has the measurements and why a
- * unit is 64 iterations.
+ * while on the CPU. Under KVM (AMD's pause filter) a pause loop causes
+ * exits too. A loop of plain instructions is treated like any other code.
+ * scripts/check-spin.sh fails `make test` when an object of ours contains
+ * such an instruction again. docs/emulation.md has the measurements and
+ * why a unit is 64 iterations.
  *
  * Out of line on purpose: the bare loop of bench/ and every work kind run
  * this one copy of the machine code (under TCG an unrolled copy of the
