@@ -142,6 +142,8 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(UNIT_HELPER_OBJS) $(OPTION_OBJS) $(O)/libkts
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(OPTION_OBJS) $(O)/libktstr-guest.a $(O)/libktstr.a $(LIBS) -lcmocka
 
+# Kept (not deleted as intermediates) so scripts/check-spin.sh sees them.
+.SECONDARY: $(BENCH_BINS:%=%.o)
 $(O)/bench/%: $(O)/bench/%.o $(O)/libktstr.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(O)/libktstr.a $(LIBS)

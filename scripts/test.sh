@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite: clang-format check, unit tests in the release and
-# the ASan+UBSan builds, then the VM tests (real QEMU guests; the default
-# kernel is fetched into the cache first). Closes with one total line.
+# the ASan+UBSan builds (each with the layer and spin-instruction checks),
+# then the VM tests (real QEMU guests; the default kernel is fetched into
+# the cache first). Closes with one total line.
 #   KTSTR_SKIP_VM=1  leave out the VM tests (they need the apt mirror for
 #                    the kernel and QEMU); the total line says so.
 #   O=DIR            the release build goes to DIR (default build) and the
@@ -46,6 +47,8 @@ for san in 0 1; do
 	if make -s -j"$jobs" O="$dir" SAN=$san all >"$log/build" 2>&1; then
 		# the folder order of src/lib (docs/architecture.md)
 		scripts/check-layers.sh "$dir" || failed=$((failed + 1))
+		# no pause & co. in our code (docs/emulation.md)
+		scripts/check-spin.sh "$dir" || failed=$((failed + 1))
 		make -s O="$dir" SAN=$san unit 2>&1 | tee "$log/unit$san"
 		tally "$log/unit$san" "unit tests (SAN=$san)"
 	else
@@ -76,6 +79,7 @@ else
 	vmtest ops env KTSTR_BIN="$build"/ktstr tests/vm/run-ops-tests.sh
 	vmtest work-types env KTSTR_BIN="$build"/ktstr \
 		tests/vm/run-work-types-tests.sh
+	vmtest spin env KTSTR_BIN="$build"/ktstr tests/vm/run-spin-tests.sh
 	vmtest catalog env KTSTR_BIN="$build"/ktstr tests/vm/run-catalog-tests.sh
 	# The fixture scheduler needs the BPF toolchain (clang-22, libbpf and
 	# bpftool built from the kernel's source package) and the kernel BTF.

@@ -50,7 +50,7 @@ static void check_argv(const char *topo, unsigned memory_mb, ...)
 	    "-initrd",
 	    "/t/initramfs.cpio",
 	    "-append",
-	    KT_VM_BASE_APPEND,
+	    KT_VM_BASE_APPEND " " KT_VM_TCG_APPEND,
 	};
 	char mem[16];
 	size_t i = 0;
@@ -165,6 +165,17 @@ static void test_accel_and_append(void **state)
 	o.accel = KT_ACCEL_TCG_MULTI;
 	assert_int_equal(kt_qemu_argv(&o, &a), 0);
 	assert_string_equal(a.v[4], "tcg,thread=multi");
+	assert_string_equal(a.v[a.nr - 1],
+			    KT_VM_BASE_APPEND " " KT_VM_TCG_APPEND " nokaslr");
+	kt_strv_free(&a);
+
+	/* AUTO reaches the command line only as TCG (no probing there) */
+	o.accel = KT_ACCEL_AUTO;
+	o.extra_append = "";
+	assert_int_equal(kt_qemu_argv(&o, &a), 0);
+	assert_string_equal(a.v[4], "tcg,thread=single");
+	assert_string_equal(a.v[a.nr - 1],
+			    KT_VM_BASE_APPEND " " KT_VM_TCG_APPEND);
 	kt_strv_free(&a);
 }
 

@@ -4,7 +4,8 @@
  * QEMU version: L3 is reported per socket), NUMA nodes covering whole
  * sockets, an Intel CPU model for SMT shapes (QEMU's default AMD-vendor
  * model reports L2 per thread and cannot present hyperthreads), console on
- * ttyS0, the host<->guest channel on a named virtio-serial port.
+ * ttyS0, the host<->guest channel on a named virtio-serial port, and under
+ * TCG a TSC the guest keeps as its clocksource (KT_VM_TCG_APPEND).
  */
 #include <errno.h>
 #include <string.h>
@@ -88,6 +89,8 @@ static int push_chardev_file(struct kt_strv *a, const char *path)
 int kt_qemu_argv(const struct kt_qemu_opts *o, struct kt_strv *a)
 {
 	const struct kt_topo_spec *t = &o->topo;
+	const char *tcg = o->accel == KT_ACCEL_KVM ? "" : " " KT_VM_TCG_APPEND;
+	const char *extra = o->extra_append ? o->extra_append : "";
 	unsigned cpus, memory_mb;
 	int err;
 
@@ -149,11 +152,8 @@ int kt_qemu_argv(const struct kt_qemu_opts *o, struct kt_strv *a)
 	err = err ?: kt_strv_push(a, "-initrd");
 	err = err ?: kt_strv_push(a, o->initrd);
 	err = err ?: kt_strv_push(a, "-append");
-	if (o->extra_append && *o->extra_append)
-		err = err
-			  ?: kt_strv_pushf(a, "%s %s", KT_VM_BASE_APPEND,
-					   o->extra_append);
-	else
-		err = err ?: kt_strv_push(a, KT_VM_BASE_APPEND);
+	err = err
+		  ?: kt_strv_pushf(a, "%s%s%s%s", KT_VM_BASE_APPEND, tcg,
+				   *extra ? " " : "", extra);
 	return err;
 }

@@ -26,6 +26,8 @@ struct kt_qemu_opts {
  * -numa node per node covering its llcs/numa sockets (memory split
  * evenly); with one node no -numa options are given (the guest then sees
  * one node holding every CPU and all memory, which is the same view).
+ * -append: KT_VM_BASE_APPEND, KT_VM_TCG_APPEND unless accel is KVM, then
+ * extra_append.
  */
 int kt_qemu_argv(const struct kt_qemu_opts *o, struct kt_strv *out);
 
@@ -33,5 +35,13 @@ int kt_qemu_argv(const struct kt_qemu_opts *o, struct kt_strv *out);
 #define KT_VM_BASE_APPEND                                                      \
 	"console=ttyS0 panic=-1 rdinit=/init loglevel=4 "                      \
 	"sysctl.kernel.sched_schedstats=1"
+/*
+ * Added after the base for TCG guests (not KVM): TCG gives every vCPU the
+ * same TSC (one host-tick counter), but a multi-socket guest with the
+ * default AMD-vendor CPU model marks it unstable and falls back to HPET,
+ * which the vDSO cannot read: every clock_gettime becomes a syscall plus
+ * an emulated HPET read (1.6 us against 0.15 us). docs/emulation.md.
+ */
+#define KT_VM_TCG_APPEND "tsc=reliable"
 
 #endif

@@ -15,9 +15,10 @@
  *   work_sequence.c  Sequence
  *   work_custom.c    Custom and the public kt_worker_* helpers
  *
- * work_run.c owns the run state's resources (init, scratch file, private
- * map, teardown), work_futex.c the futex words' wait/wake, work_kinds.c the
- * descriptor table and the generic code that asks it.
+ * work_spin.c owns the spin primitive, work_run.c the run state's
+ * resources (init, scratch file, private map, teardown), work_futex.c the
+ * futex words' wait/wake, work_kinds.c the descriptor table and the
+ * generic code that asks it.
  */
 #ifndef KTSTR_WORK_KINDS_H
 #define KTSTR_WORK_KINDS_H
@@ -36,33 +37,16 @@
 /* A wait on a group partner re-checks the stop flags this often, so a stop
  * signal that lands just before the wait cannot strand the worker. */
 #define KT_GROUP_WAIT_NS KT_MS(50)
-
-static inline void kt_cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#else
-	__asm__ __volatile__("" ::: "memory");
-#endif
-}
+/* Loop iterations per spin unit (work_spin.c). */
+#define KT_SPIN_ITERS 64
 
 /*
- * The spin primitive: n units of (counter++, CPU relax hint). The empty asm
- * keeps the compiler from folding the counter. Returns the units done.
+ * The spin primitive (work_spin.c): n spin units, each KT_SPIN_ITERS
+ * iterations of counter++ and nothing else: no `pause` or other CPU relax
+ * hint (docs/emulation.md says why). Out of line, so every caller runs the
+ * same machine code. Returns n.
  */
-static inline uint64_t kt_spin_units(uint64_t n)
-{
-	uint64_t c = 0;
-
-	while (c < n) {
-		c++;
-		__asm__ __volatile__("" : "+r"(c));
-		kt_cpu_relax();
-	}
-	return c;
-}
+uint64_t kt_spin_units(uint64_t n);
 
 /*
  * Futex words shared by one group of workers (one cache line per group in
