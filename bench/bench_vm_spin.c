@@ -8,8 +8,10 @@
  * the other half SpinWait workers, at the same time, then with the halves
  * swapped. Running both at once, on alternate vCPUs, lets a change in host
  * load hit both sides alike. It prints the units/s of both sides, their
- * ratio and the guest's clocksource. It never fails on speed: no kernel or
- * no QEMU is "skipped" with exit 0; exit 1 only if the VM could not run.
+ * ratio and the guest's clocksource. Then the vCPU probe's cost: SpinWait
+ * on every vCPU with the probe off and on, alternating, and the ratio of
+ * their rates. It never fails on speed: no kernel or no QEMU is "skipped"
+ * with exit 0; exit 1 only if the VM could not run.
  *
  * usage: bench_vm_spin [--topo SHAPE] [--seconds S] [--rounds N]
  * env: KTSTR_BIN (default ../ktstr next to this binary), KTSTR_KERNEL,
@@ -32,6 +34,7 @@
 #include <ktstr/kernel.h>
 #include <ktstr/workload.h>
 
+#include "probe/vcpu_probe.h"
 #include "work/work_kinds.h"
 
 #define CLOCKSOURCE                                                            \
@@ -157,6 +160,79 @@ static int run_placement(struct shared *sh, int ncpu, int bare_parity,
 	return 0;
 }
 
+/* SpinWait on every vCPU for ns: units/s per worker. */
+static double spinwait_rate(int ncpu, uint64_t ns)
+{
+	_cleanup_(kt_workload_freep) struct kt_workload *w = NULL;
+	struct kt_workload_config cfg = {.num_workers = (unsigned)ncpu,
+					 .work = KT_WORK(KT_WORK_SPIN_WAIT)};
+	const struct kt_worker_report *r;
+	double sum = 0;
+	size_t nr;
+
+	if (kt_workload_spawn(&cfg, &w))
+		return -1;
+	for (int i = 0; i < ncpu; i++) {
+		struct kt_cpuset cs = {0};
+
+		kt_cpuset_set(&cs, i);
+		if (kt_workload_set_affinity(w, (size_t)i, &cs))
+			return -1;
+	}
+	if (kt_workload_start(w))
+		return -1;
+	kt_sleep(ns);
+	if (kt_workload_stop_and_collect(w, &r, &nr))
+		return -1;
+	for (size_t i = 0; i < nr; i++)
+		if (r[i].wall_time_ns)
+			sum += r[i].work_units / (r[i].wall_time_ns / 1e9);
+	return nr ? sum / (double)nr : 0;
+}
+
+/* One phase of the probe's cost: SpinWait with the probe on or off. */
+static double probe_phase(int ncpu, uint64_t ns, bool on, bool shared)
+{
+	struct kt_probe *p = NULL;
+	double rate;
+
+	if (on && kt_probe_start(&(struct kt_probe_opts){.shared = shared}, &p))
+		return -1;
+	rate = spinwait_rate(ncpu, ns);
+	kt_probe_stop(p);
+	return rate;
+}
+
+/*
+ * The probe's cost: SpinWait on every vCPU with the probe off and on in
+ * short phases, ordered off-on-on-off so a drift of the host's load over
+ * a round hits both sides alike.
+ */
+static int probe_cost(int ncpu, double secs, unsigned rounds, bool shared)
+{
+	static const bool order[] = {false, true, true, false};
+	uint64_t ns = (uint64_t)(secs * 1e9 / 2);
+	double sum[2] = {0, 0};
+
+	for (unsigned i = 0; i < 2 * rounds; i++) {
+		for (size_t k = 0; k < KT_ARRAY_SIZE(order); k++) {
+			double r = probe_phase(ncpu, ns, order[k], shared);
+
+			if (r < 0)
+				return -1;
+			sum[order[k]] += r;
+		}
+	}
+	printf("vCPU probe (%s): SpinWait %.3g units/s per vCPU with it, "
+	       "%.3g without: with/without = %.1f%% (period %llu ms)\n",
+	       shared ? "one thread for all vCPUs, as under TCG"
+		      : "one thread per vCPU, as under KVM",
+	       sum[1] / (4 * rounds), sum[0] / (4 * rounds),
+	       sum[0] > 0 ? 100.0 * sum[1] / sum[0] : 0,
+	       (unsigned long long)(KT_PROBE_PERIOD_NS / 1000000));
+	return 0;
+}
+
 static int guest_main(double secs, unsigned rounds)
 {
 	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -204,6 +280,11 @@ static int guest_main(double secs, unsigned rounds)
 	       t.bare > 0 && t.nspin
 		   ? 100.0 * (t.spin / t.nspin) / (t.bare / t.nbare)
 		   : 0);
+	if (probe_cost(ncpu, secs, rounds, true) ||
+	    probe_cost(ncpu, secs, rounds, false)) {
+		fprintf(stderr, "bench_vm_spin: probe: %s\n", kt_last_error());
+		return 1;
+	}
 	return 0;
 }
 

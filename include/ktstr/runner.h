@@ -76,5 +76,12 @@ int kt_run_scenarios(const struct kt_run_opts *o, enum kt_verdict *worst);
  */
 void kt_harness_begin(FILE *warn);
 void kt_harness_end(void);
+/*
+ * Before kt_harness_begin: watch every vCPU with one probe thread instead
+ * of one per vCPU. For single-threaded TCG, where one host thread runs the
+ * vCPUs in turn (they stall together) and a wake costs its vCPU about a
+ * millisecond of emulation.
+ */
+void kt_harness_shared_probe(bool shared);
 
 #endif

@@ -126,6 +126,14 @@ static void on_result(const struct kt_result *r, void *arg)
 	send_msg(kt_msg_result(r));
 }
 
+/* The harness's footing (runner.h); one probe thread for every vCPU under
+ * single-threaded TCG, where they all stall together. */
+static void harness_begin(const struct kt_plan *p)
+{
+	kt_harness_shared_probe(p->accel && !strcmp(p->accel, "tcg"));
+	kt_harness_begin(stderr);
+}
+
 static _Noreturn void run_scenarios(const struct kt_plan *p,
 				    const char *setup_err)
 {
@@ -153,7 +161,7 @@ static _Noreturn void run_scenarios(const struct kt_plan *p,
 		fail("%s", setup_err);
 	/* SCHED_FIFO and the vCPU probe before the scheduler starts: its
 	 * monitor thread inherits the policy (runner.h) */
-	kt_harness_begin(stderr);
+	harness_begin(p);
 	/* Scenario files the host checked; one that does not load here is
 	 * an infrastructure failure (a truncated initramfs). */
 	if (p->nr_scenario_files) {
@@ -230,7 +238,7 @@ static _Noreturn void run_test(const struct kt_plan *p, const char *setup_err)
 	if (!t)
 		fail("test %s is not registered in this binary (%zu tests)",
 		     p->test, kt_test_count());
-	kt_harness_begin(stderr); /* before the scheduler: see run_scenarios */
+	harness_begin(p); /* before the scheduler: see run_scenarios */
 	sd = t->scheduler;
 	if (sd) {
 		env.sched_label = sd->name;

@@ -296,6 +296,8 @@ static int plan_from_json(json_t *root, const char *origin, struct kt_plan *p)
 	if (!err)
 		err = get_str(root, origin, "exec", &p->exec);
 	if (!err)
+		err = get_str(root, origin, "accel", &p->accel);
+	if (!err)
 		err = get_str(root, origin, "test", &p->test);
 	if (err)
 		return err;
@@ -365,6 +367,7 @@ void kt_plan_free(struct kt_plan *p)
 	free(p->topo);
 	free(p->exec);
 	free(p->test);
+	free(p->accel);
 	if (p->sched) {
 		for (size_t i = 0; i < p->sched->nr_args; i++)
 			free(p->sched->args[i]);

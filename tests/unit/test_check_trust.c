@@ -399,6 +399,50 @@ static void test_probe_and_gap(void **state)
 	kt_result_free(&res);
 }
 
+/* The shared probe (single-threaded TCG): one thread on the last CPU of
+ * its set, whose windows count for every CPU of the set. */
+static void test_shared_probe(void **state)
+{
+	struct kt_probe_opts o = {.period_ns = KT_MS(2),
+				  .min_window_ns = KT_MS(20),
+				  .prio = 1,
+				  .shared = true};
+	struct kt_probe *p = NULL;
+	struct kt_probe_summary s;
+	struct kt_cpuset two;
+	uint64_t from = 0, to = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	(void)state;
+	if (ncpu < 2)
+		skip();
+	kt_cpuset_zero(&two);
+	kt_cpuset_set(&two, 0);
+	kt_cpuset_set(&two, 1);
+	o.cpus = &two;
+	if (kt_probe_start(&o, &p)) {
+		print_message("no SCHED_FIFO here (%s)\n", kt_last_error());
+		skip();
+	}
+	kt_sleep(KT_MS(30));
+	if (run_hog(1, &from, &to)) { /* the thread's CPU */
+		kt_probe_stop(p);
+		skip();
+	}
+	kt_sleep(KT_MS(30));
+	assert_true(kt_probe_watches(p, 0) && kt_probe_watches(p, 1));
+	assert_false(kt_probe_watches(p, 2));
+	/* seen on cpu1, counted for cpu0 too */
+	assert_true(kt_probe_unavailable_ns(p, 0, from, to) >= KT_MS(200));
+	assert_int_equal(kt_probe_unavailable_ns(p, 0, from, to),
+			 kt_probe_unavailable_ns(p, 1, from, to));
+	kt_probe_summarize(p, from, to, &s);
+	assert_int_equal(s.cpus, 2);
+	assert_int_equal(s.unavailable_ns,
+			 2 * kt_probe_unavailable_ns(p, 1, from, to));
+	kt_probe_stop(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +452,7 @@ int main(void)
 	    cmocka_unit_test(test_longest_gaps),
 	    cmocka_unit_test(test_cpu_stat),
 	    cmocka_unit_test(test_probe_and_gap),
+	    cmocka_unit_test(test_shared_probe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

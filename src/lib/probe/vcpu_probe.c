@@ -44,6 +44,7 @@ struct cpu_ring {
 struct kt_probe {
 	uint64_t period_ns, min_window_ns;
 	atomic_bool stop;
+	bool shared; /* one ring, for every CPU of cpus */
 	int nr;
 	struct cpu_ring *rings;
 	struct kt_cpuset cpus;
@@ -155,7 +156,8 @@ int kt_probe_start(const struct kt_probe_opts *o, struct kt_probe **out)
 	p->min_window_ns =
 	    o->min_window_ns ? o->min_window_ns : KT_PROBE_MIN_WINDOW_NS;
 	err = o->cpus ? (p->cpus = *o->cpus, 0) : online_cpus(&p->cpus);
-	p->nr = (int)kt_cpuset_count(&p->cpus);
+	p->shared = o->shared;
+	p->nr = p->shared ? 1 : (int)kt_cpuset_count(&p->cpus);
 	if (!err && !p->nr)
 		err = kt_err(EINVAL, "vCPU probe: no CPU to watch");
 	if (!err) {
@@ -166,6 +168,8 @@ int kt_probe_start(const struct kt_probe_opts *o, struct kt_probe **out)
 	kt_cpuset_for_each (cpu, &p->cpus) {
 		if (err)
 			break;
+		if (p->shared && kt_cpuset_next(&p->cpus, cpu + 1) >= 0)
+			continue; /* the shared thread goes on the last CPU */
 		p->rings[i].p = p;
 		p->rings[i].cpu = cpu;
 		err = start_thread(&p->rings[i++],
@@ -202,6 +206,8 @@ struct kt_probe *kt_probe_current(void)
 
 static const struct cpu_ring *ring_of(const struct kt_probe *p, int cpu)
 {
+	if (p && p->shared)
+		return kt_cpuset_test(&p->cpus, cpu) ? &p->rings[0] : NULL;
 	for (int i = 0; p && i < p->nr; i++)
 		if (p->rings[i].cpu == cpu)
 			return &p->rings[i];
@@ -300,7 +306,7 @@ void kt_probe_summarize(const struct kt_probe *p, uint64_t from, uint64_t to,
 	s->longest_cpu = -1;
 	if (!p || to <= from)
 		return;
-	s->cpus = (unsigned)p->nr;
+	s->cpus = (unsigned)kt_cpuset_count(&p->cpus);
 	s->span_ns = to - from;
 	for (int i = 0; i < p->nr; i++) {
 		struct sum_arg a = {s, p->rings[i].cpu};
@@ -308,4 +314,6 @@ void kt_probe_summarize(const struct kt_probe *p, uint64_t from, uint64_t to,
 		if (!walk(&p->rings[i], from, to, add_window, &a))
 			s->truncated = true;
 	}
+	if (p->shared) /* its windows stand for every CPU */
+		s->unavailable_ns *= s->cpus;
 }

@@ -19,11 +19,17 @@
 
 #include <ktstr/cpuset.h>
 
-/* Wake period, and the lateness that counts as "the vCPU was not running":
+/*
+ * Wake period, and the lateness that counts as "the vCPU was not running":
  * under TCG round-robin a busy 4-vCPU guest wakes its probes 2-30 ms late
  * routinely (measured), so 50 ms separates a host stall from the normal
- * rotation of the emulator's vCPUs. */
-#define KT_PROBE_PERIOD_NS     KT_MS(10)
+ * rotation of the emulator's vCPUs. Each wake costs its vCPU about a
+ * millisecond under TCG (a wake and two context switches, emulated): a
+ * probe per vCPU every 10 ms cost SpinWait 8-15% of its rate and made
+ * identical spinners' rates differ by up to 2x; every 50 ms on one vCPU
+ * (the shared mode below) costs about 1% (bench_vm_spin).
+ */
+#define KT_PROBE_PERIOD_NS     KT_MS(50)
 #define KT_PROBE_MIN_WINDOW_NS KT_MS(50)
 /* FIFO priority: above any worker's (workers use 1..99, the harness 98). */
 #define KT_PROBE_PRIO 99
@@ -33,14 +39,20 @@ struct kt_probe_opts {
 	uint64_t min_window_ns;	      /* 0 = KT_PROBE_MIN_WINDOW_NS */
 	int prio;		      /* 0 = KT_PROBE_PRIO */
 	const struct kt_cpuset *cpus; /* NULL = every online CPU */
+	/*
+	 * One thread, on the last of cpus, whose windows count for every
+	 * CPU: for single-threaded TCG, where one host thread runs all the
+	 * vCPUs in turn, so a host stall stops them all at once.
+	 */
+	bool shared;
 };
 
 struct kt_probe;
 
 /*
- * Start one thread per CPU (pinned, SCHED_FIFO) and make the probe the
- * process's current one. Needs CAP_SYS_NICE; 0 or -errno with a message
- * (nothing left running on failure).
+ * Start one thread per CPU (pinned, SCHED_FIFO; one in all when shared)
+ * and make the probe the process's current one. Needs CAP_SYS_NICE; 0 or -errno
+ * with a message (nothing left running on failure).
  */
 int kt_probe_start(const struct kt_probe_opts *o, struct kt_probe **out);
 /* Stop and join the threads, free; no longer current. NULL is fine. */
@@ -48,7 +60,7 @@ void kt_probe_stop(struct kt_probe *p);
 /* The running probe, or NULL. */
 struct kt_probe *kt_probe_current(void);
 
-/* Is cpu watched by p? */
+/* Is cpu watched by p (by its own thread, or by the shared one)? */
 bool kt_probe_watches(const struct kt_probe *p, int cpu);
 
 /*

@@ -23,6 +23,12 @@
 
 static unsigned depth;
 static struct kt_probe *probe;
+static bool shared_probe;
+
+void kt_harness_shared_probe(bool shared)
+{
+	shared_probe = shared;
+}
 
 void kt_harness_begin(FILE *warn)
 {
@@ -39,7 +45,10 @@ void kt_harness_begin(FILE *warn)
 			"(SCHED_FIFO: %s): a scheduler that stops running "
 			"tasks stops it too\n",
 			strerror(errno));
-	if (!kt_probe_current() && kt_probe_start(NULL, &probe) && warn)
+	if (!kt_probe_current() &&
+	    kt_probe_start(&(struct kt_probe_opts){.shared = shared_probe},
+			   &probe) &&
+	    warn)
 		fprintf(warn,
 			"ktstr: warning: no vCPU probe (%s): gaps cannot be "
 			"told from host stalls\n",

@@ -177,9 +177,10 @@ static int make_dir(struct vm_run *v)
 	return 0;
 }
 
-static int write_initramfs(struct vm_run *v)
+static int write_initramfs(struct vm_run *v, enum kt_accel accel)
 {
 	const struct kt_vm_opts *o = v->o;
+	struct kt_vm_opts resolved = *o; /* the plan names the accelerator */
 	struct kt_initramfs_opts io = {
 	    .scheduler =
 		o->sched && o->sched->binary ? o->sched->binary : o->scheduler,
@@ -188,8 +189,11 @@ static int write_initramfs(struct vm_run *v)
 	    .scenario_files = o->scenario_files,
 	    .nr_scenario_files = o->nr_scenario_files,
 	};
-	char *plan = kt_vm_plan_json(o);
+	char *plan;
 	int err;
+
+	resolved.accel = accel;
+	plan = kt_vm_plan_json(&resolved);
 
 	if (!plan)
 		return -ENOMEM;
@@ -452,7 +456,7 @@ static int run(struct vm_run *v)
 
 	install_signals(v);
 	err = make_dir(v);
-	err = err ?: write_initramfs(v);
+	err = err ?: write_initramfs(v, q.accel);
 	if (!err && stop_signal)
 		err = kt_err(EINTR, "VM: interrupted while preparing");
 	if (err)

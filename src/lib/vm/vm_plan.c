@@ -113,6 +113,11 @@ char *kt_vm_plan_json(const struct kt_vm_opts *o)
 	ok = ok && !json_object_set_new(p, "workers", json_integer(o->workers));
 	if (o->keep_going)
 		ok = ok && !json_object_set_new(p, "keep_going", json_true());
+	/* how the guest's vCPUs run (the guest sizes its vCPU probe by it) */
+	if (o->accel != KT_ACCEL_AUTO)
+		ok = ok &&
+		     !json_object_set_new(p, "accel",
+					  json_string(kt_accel_name(o->accel)));
 	ok = ok && !json_object_set_new(p, "topo", json_string(topo));
 	if (o->test)
 		ok =
