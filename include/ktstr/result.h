@@ -68,7 +68,13 @@ struct kt_cgroup_stats {
 	unsigned cpus; /* distinct CPUs the workers ran on */
 	double min_off_cpu_pct;
 	double max_off_cpu_pct;
+	/* the share of their run workers sat runnable (schedstat run delay) */
+	double min_wait_pct;
+	double max_wait_pct;
+	/* what fairness was judged on: the spread of off-CPU%, or of wait%
+	 * when the cgroup's workers block by design (sleep, I/O, pipes) */
 	double spread_pct;
+	bool spread_on_wait;
 	uint64_t max_gap_ns;
 	uint64_t total_work_units;
 	uint64_t total_iterations;

@@ -443,6 +443,53 @@ static void test_shared_probe(void **state)
 	kt_probe_stop(p);
 }
 
+/* Workers that block by design are judged on their run delay, not on
+ * their off-CPU time (which is mostly their own sleeping). */
+static void test_fairness_of_blocking_kinds(void **state)
+{
+	struct kt_worker_report r[2];
+	struct kt_assert a = kt_assert_default_checks();
+	struct kt_result res;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		worker(&r[i], 10 + i, 0, i, 1);
+		r[i].kind = KT_WORK_IO_SYNC_WRITE;
+		r[i].sched_cpu_ns = KT_SEC(1);
+		r[i].run_delay_ns = KT_MS(100); /* both waited 2% */
+	}
+	r[0].cpu_time_ns = KT_SEC(4); /* off-CPU 20% and 70%: their I/O */
+	r[0].off_cpu_ns = KT_SEC(1);
+	r[1].cpu_time_ns = KT_MS(1500);
+	r[1].off_cpu_ns = KT_MS(3500);
+	kt_result_init(&res);
+	kt_assert_cgroup(&a, "cg_2", r, 2, NULL, &res);
+	assert_int_equal(res.verdict, KT_VERDICT_PASS);
+	assert_true(res.stats[0].spread_on_wait);
+	assert_true(res.stats[0].spread_pct < 0.01);
+	kt_result_free(&res);
+
+	/* one of them waited 40% of its run for a CPU: unfair */
+	r[1].run_delay_ns = KT_SEC(2);
+	kt_result_init(&res);
+	kt_assert_cgroup(&a, "cg_2", r, 2, NULL, &res);
+	assert_int_equal(res.verdict, KT_VERDICT_FAIL);
+	assert_string_equal(msg_of(&res, KT_DETAIL_UNFAIR),
+			    "unfair cgroup: spread=38% (2-40% of the run "
+			    "waiting to run) 2 workers on 2 cpus");
+	kt_result_free(&res);
+
+	/* without schedstat: back to off-CPU time */
+	r[0].sched_cpu_ns = 0;
+	kt_result_init(&res);
+	kt_assert_cgroup(&a, "cg_2", r, 2, NULL, &res);
+	assert_false(res.stats[0].spread_on_wait);
+	assert_string_equal(msg_of(&res, KT_DETAIL_UNFAIR),
+			    "unfair cgroup: spread=50% (20-70%) 2 workers on 2 "
+			    "cpus");
+	kt_result_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,6 +500,7 @@ int main(void)
 	    cmocka_unit_test(test_cpu_stat),
 	    cmocka_unit_test(test_probe_and_gap),
 	    cmocka_unit_test(test_shared_probe),
+	    cmocka_unit_test(test_fairness_of_blocking_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

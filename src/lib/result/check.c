@@ -82,6 +82,52 @@ static int check_exit(const struct kt_worker_report *r, struct kt_result *res)
 }
 
 /* Fill every stats field from the judged workers. */
+/* Share of a worker's run it spent runnable but waiting (schedstat). */
+static double wait_pct(const struct kt_worker_report *r)
+{
+	if (!r->wall_time_ns)
+		return 0.0;
+	return (double)r->run_delay_ns * 100.0 / (double)r->wall_time_ns;
+}
+
+/*
+ * What fairness is judged on. Off-CPU time (wall - CPU) is time waiting
+ * for a CPU only for workers that never block; for a kind that sleeps or
+ * waits on I/O it is mostly its own doing (a Bursty worker is off the CPU
+ * two thirds of the time by design, an IoSyncWrite worker as long as its
+ * fdatasync takes). So a cgroup with a blocking kind is judged on the
+ * share of time its workers sat runnable (schedstat's run delay), when
+ * every worker has it.
+ */
+static void fairness_metric(const struct kt_worker_report *reports, size_t nr,
+			    struct kt_cgroup_stats *st)
+{
+	bool blocks = false, schedstat = true, first = true;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (!kt_check_judged(&reports[i]))
+			continue;
+		blocks |= kt_work_kind_blocks(reports[i].kind);
+		schedstat &= reports[i].sched_cpu_ns > 0;
+	}
+	st->spread_on_wait = blocks && schedstat;
+	for (size_t i = 0; i < nr && st->spread_on_wait; i++) {
+		double w;
+
+		if (!kt_check_judged(&reports[i]))
+			continue;
+		w = wait_pct(&reports[i]);
+		if (first || w < st->min_wait_pct)
+			st->min_wait_pct = w;
+		if (first || w > st->max_wait_pct)
+			st->max_wait_pct = w;
+		first = false;
+	}
+	st->spread_pct = st->spread_on_wait
+			     ? st->max_wait_pct - st->min_wait_pct
+			     : st->max_off_cpu_pct - st->min_off_cpu_pct;
+}
+
 static void compute_stats(const struct kt_worker_report *reports, size_t nr,
 			  struct kt_cgroup_stats *st, struct kt_hist *wake)
 {
@@ -115,7 +161,7 @@ static void compute_stats(const struct kt_worker_report *reports, size_t nr,
 		sum += work_rate(r);
 	}
 	st->cpus = (unsigned int)kt_cpuset_count(&cpus);
-	st->spread_pct = st->max_off_cpu_pct - st->min_off_cpu_pct;
+	fairness_metric(reports, nr, st);
 	if (st->total_iterations)
 		st->migration_ratio =
 		    (double)st->total_migrations / (double)st->total_iterations;
@@ -161,10 +207,16 @@ static int check_not_starved(const struct kt_assert *a,
 	if (st->workers >= 2 && st->spread_pct > spread_limit) {
 		ret = kt_result_add(
 		    res, KT_DETAIL_UNFAIR,
-		    "unfair cgroup: spread=%ld%% (%ld-%ld%%) %u workers on %u "
+		    "unfair cgroup: spread=%ld%% (%ld-%ld%%%s) %u workers on "
+		    "%u "
 		    "cpus",
-		    lround(st->spread_pct), lround(st->min_off_cpu_pct),
-		    lround(st->max_off_cpu_pct), st->workers, st->cpus);
+		    lround(st->spread_pct),
+		    lround(st->spread_on_wait ? st->min_wait_pct
+					      : st->min_off_cpu_pct),
+		    lround(st->spread_on_wait ? st->max_wait_pct
+					      : st->max_off_cpu_pct),
+		    st->spread_on_wait ? " of the run waiting to run" : "",
+		    st->workers, st->cpus);
 		if (ret)
 			return ret;
 	}

@@ -30,7 +30,7 @@
 
 #include <ktstr/result.h>
 
-enum field_type { F_U32, F_U64, F_F64 };
+enum field_type { F_U32, F_U64, F_F64, F_BOOL };
 
 struct stats_field {
 	const char *key;
@@ -50,8 +50,9 @@ static const struct stats_field stats_fields[] = {
     SF(total_migrations, F_U64), SF(migration_ratio, F_F64),
     SF(throughput_cv, F_F64),	 SF(p99_wake_latency_ns, F_U64),
     SF(wake_samples, F_U64),	 SF(idle_wait_ns, F_U64),
-    SF(idle_wait_pct, F_F64),	 SF(ext_workers, F_U32),
-    SF(ext_eligible, F_U32),
+    SF(min_wait_pct, F_F64),	 SF(max_wait_pct, F_F64),
+    SF(spread_on_wait, F_BOOL),	 SF(idle_wait_pct, F_F64),
+    SF(ext_workers, F_U32),	 SF(ext_eligible, F_U32),
 };
 #undef SF
 
@@ -102,6 +103,8 @@ static json_t *stats_to_json(const struct kt_cgroup_stats *s)
 
 		if (f->type == F_U32)
 			v = json_integer(*(const unsigned int *)p);
+		else if (f->type == F_BOOL)
+			v = json_boolean(*(const bool *)p);
 		else if (f->type == F_U64)
 			v = u64_json(*(const uint64_t *)p);
 		else
@@ -365,6 +368,13 @@ static int parse_stats(const json_t *s, size_t idx, struct kt_result *out)
 		snprintf(key, sizeof(key), "stats[%zu].%s", idx, f->key);
 		if (f->type == F_F64) {
 			ret = get_f64(s, f->key, key, (double *)p);
+		} else if (f->type == F_BOOL) {
+			json_t *b = json_object_get(s, f->key);
+
+			if (b && !json_is_boolean(b))
+				return bad(key, "must be true or false");
+			*(bool *)p = b && json_is_true(b);
+			ret = 0;
 		} else if (f->type == F_U32) {
 			ret = get_u64(s, f->key, key, UINT_MAX, &u);
 			*(unsigned int *)p = (unsigned int)u;

@@ -62,16 +62,20 @@ static void print_header(const struct kt_result *r, FILE *f)
 
 static void print_stats(const struct kt_cgroup_stats *s, FILE *f)
 {
-	fprintf(
-	    f,
-	    "  %s: %u workers on %u cpus, off-cpu %ld-%ld%% (spread %ld%%), "
-	    "max gap %llums, %llu units, %llu migrations (ratio %.3f)",
-	    s->cgroup ? s->cgroup : "?", s->workers, s->cpus,
-	    lround(s->min_off_cpu_pct), lround(s->max_off_cpu_pct),
-	    lround(s->spread_pct),
-	    (unsigned long long)((s->max_gap_ns + 500000) / 1000000),
-	    (unsigned long long)s->total_work_units,
-	    (unsigned long long)s->total_migrations, s->migration_ratio);
+	fprintf(f, "  %s: %u workers on %u cpus, off-cpu %ld-%ld%%",
+		s->cgroup ? s->cgroup : "?", s->workers, s->cpus,
+		lround(s->min_off_cpu_pct), lround(s->max_off_cpu_pct));
+	/* the spread is of what fairness was judged on */
+	if (s->spread_on_wait)
+		fprintf(f, ", waiting %ld-%ld%%", lround(s->min_wait_pct),
+			lround(s->max_wait_pct));
+	fprintf(f,
+		" (spread %ld%%), max gap %llums, %llu units, %llu migrations "
+		"(ratio %.3f)",
+		lround(s->spread_pct),
+		(unsigned long long)((s->max_gap_ns + 500000) / 1000000),
+		(unsigned long long)s->total_work_units,
+		(unsigned long long)s->total_migrations, s->migration_ratio);
 	if (s->wake_samples) {
 		if (s->p99_wake_latency_ns >= KT_MS(1))
 			fprintf(f, ", p99 wake %.1fms",

@@ -77,11 +77,24 @@ int kt_scenario_oversubscribed(const struct kt_ctx *ctx, struct kt_result *res)
 	return kt_collect_all(h, &ctx->assert, res);
 }
 
+/*
+ * Heavy, bursty and I/O cgroups side by side. The fairness spread inside a
+ * cgroup is not judged here: which SpinWait worker shares its CPU with
+ * the bursty and I/O workers (they wake onto the CPU of whoever woke them,
+ * inside one LLC, and the periodic balance moves them later) is placement
+ * chance, not unfairness within the cgroup. Under EEVDF on 1n2l2c1t and
+ * 2n2l2c1t, in 36 runs of 3-5 s, the two spinners' off-CPU shares were up
+ * to 29 points apart and the I/O workers' run delays up to 19 points; the
+ * 15% limit failed a third of the 3 s runs. Starvation, gaps, work
+ * conservation and coverage are judged as everywhere.
+ */
 int kt_scenario_mixed_workloads(const struct kt_ctx *ctx, struct kt_result *res)
 {
 	static const char *const names[] = {"cg_0", "cg_1", "cg_2"};
 	_cleanup_(kt_cgroup_group_freep) struct kt_cgroup_group *guard = NULL;
 	_cleanup_(kt_handles_freep) struct kt_handles *h = NULL;
+	struct kt_assert a = kt_assert_merge(
+	    &ctx->assert, &(struct kt_assert){.max_spread_pct = KT_SET(100.0)});
 	int err;
 
 	/* Heavy (SpinWait), bursty (50 ms on / 100 ms off) and sync IO. */
@@ -93,5 +106,5 @@ int kt_scenario_mixed_workloads(const struct kt_ctx *ctx, struct kt_result *res)
 	if (err)
 		return err;
 	kt_hold_or_record(ctx, ctx->duration, res);
-	return kt_collect_all(h, &ctx->assert, res);
+	return kt_collect_all(h, &a, res);
 }
