@@ -9,6 +9,7 @@
 
 #include <ktstr/common.h>
 #include <ktstr/cpuset.h>
+#include <ktstr/topo.h>
 #include <ktstr/workload.h>
 
 struct kt_result;
@@ -142,6 +143,9 @@ struct kt_cgroup_evidence {
 	int nr_cpus;
 	uint64_t span_ns;
 	bool placement_changed; /* cpusets or affinities changed mid-run */
+	/* the machine's topology: idle CPUs on another NUMA node than where
+	 * a worker ran do not count against it (NULL: every allowed CPU) */
+	const struct kt_topo *topo;
 	/* coverage: a sched_ext scheduler is attached; switch_all is its
 	 * mode (1 all tasks, 0 only SCHED_EXT ones, -1 unknown) */
 	bool ext_attached;

@@ -159,6 +159,56 @@ static void test_conservation_holds_back(void **state)
 	kt_result_free(&res);
 }
 
+/* Idle CPUs on another NUMA node than the workers ran on do not count:
+ * EEVDF keeps small imbalances across nodes on purpose. */
+static void test_conservation_numa(void **state)
+{
+	struct kt_cpu_info cpus[4] = {
+	    {.node = 0}, {.node = 0}, {.node = 1}, {.node = 1}};
+	struct kt_node nodes[2] = {{.id = 0}, {.id = 1}};
+	struct kt_topo topo = {
+	    .max_cpu = 4, .cpus = cpus, .nr_nodes = 2, .nodes = nodes};
+	uint64_t idle[4] = {0, 0, SPAN, SPAN};
+	struct kt_cgroup_evidence ev = {
+	    .cpu_idle_ns = idle, .nr_cpus = 4, .span_ns = SPAN, .topo = &topo};
+	struct kt_assert a = kt_assert_default_checks();
+	struct kt_worker_report r[2];
+	struct kt_result res;
+
+	(void)state;
+	kt_cpuset_set_range(&nodes[0].cpus, 0, 1);
+	kt_cpuset_set_range(&nodes[1].cpus, 2, 3);
+	/* two spinners share cpu1, allowed cpu1-2, cpu2 idles on node 1 */
+	for (int i = 0; i < 2; i++) {
+		worker(&r[i], 10 + i, KT_MS(2500), 1, 2);
+		kt_cpuset_zero(&r[i].cpus_used);
+		kt_cpuset_set(&r[i].cpus_used, 1);
+	}
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_1", r, 2, &ev, &res);
+	assert_false(has_kind(&res, KT_DETAIL_CONSERVATION));
+	kt_result_free(&res);
+
+	/* the same without a topology: every allowed CPU counts */
+	ev.topo = NULL;
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_1", r, 2, &ev, &res);
+	assert_true(has_kind(&res, KT_DETAIL_CONSERVATION));
+	kt_result_free(&res);
+
+	/* an idle CPU on their own node counts */
+	ev.topo = &topo;
+	idle[0] = SPAN;
+	for (int i = 0; i < 2; i++)
+		kt_cpuset_set(&r[i].cpus_allowed, 0);
+	kt_result_init(&res);
+	kt_assert_cgroup_ev(&a, "cg_1", r, 2, &ev, &res);
+	assert_true(has_kind(&res, KT_DETAIL_CONSERVATION));
+	assert_non_null(strstr(msg_of(&res, KT_DETAIL_CONSERVATION),
+			       "while cpu0 was 100% idle"));
+	kt_result_free(&res);
+}
+
 static void test_coverage(void **state)
 {
 	struct kt_worker_report r[3];
@@ -495,6 +545,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_conservation_fires),
 	    cmocka_unit_test(test_conservation_holds_back),
+	    cmocka_unit_test(test_conservation_numa),
 	    cmocka_unit_test(test_coverage),
 	    cmocka_unit_test(test_longest_gaps),
 	    cmocka_unit_test(test_cpu_stat),

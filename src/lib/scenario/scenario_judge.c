@@ -12,6 +12,23 @@
 #include <ktstr/scenario.h>
 #include <ktstr/sched.h>
 
+/* This machine's topology, read once (NULL when sysfs cannot tell). */
+static const struct kt_topo *machine_topo(void)
+{
+	static struct kt_topo *topo;
+	static bool tried;
+	struct kt_err_saved e;
+
+	if (!tried) {
+		tried = true;
+		kt_err_save(&e);
+		if (kt_topo_from_sysfs("/", &topo))
+			topo = NULL;
+		kt_err_restore(&e);
+	}
+	return topo;
+}
+
 int kt_judge_workload(const struct kt_assert *a, const char *cgroup,
 		      struct kt_workload *w, const struct kt_cpuset *cpuset,
 		      struct kt_result *res)
@@ -34,6 +51,7 @@ int kt_judge_workload(const struct kt_assert *a, const char *cgroup,
 		ev.nr_cpus = KT_MAX_CPUS;
 	}
 	ev.placement_changed = kt_workload_placement_changed(w);
+	ev.topo = machine_topo();
 	ev.ext_attached = kt_scx_attached(NULL, &ev.ext_switch_all);
 	err = kt_assert_cgroup_ev(a, cgroup, reports, nr, &ev, res);
 	free(idle);
