@@ -149,6 +149,9 @@ static int loop_affinity_churn(struct kt_work_run *r)
 	uint64_t seed = seed_of_pid();
 	int n = 0, cpu, e;
 
+	/* pinned to one CPU after another: the end's affinity (restored
+	 * below) is not what held it, so say that it changed */
+	r->tel->rep->affinity_changed = true;
 	if (sched_getaffinity(0, sizeof(orig), &orig)) {
 		e = errno;
 		kt_work_error(r, "AffinityChurn: sched_getaffinity: %s",

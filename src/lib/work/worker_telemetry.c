@@ -260,7 +260,7 @@ void kt_tel_end(struct kt_tel *t)
 	if (ext > r->ext)
 		r->ext = ext;
 	read_affinity(&end_cpus);
-	r->affinity_changed = !kt_cpuset_equal(&end_cpus, &r->cpus_allowed);
+	r->affinity_changed |= !kt_cpuset_equal(&end_cpus, &r->cpus_allowed);
 	r->cpus_allowed = end_cpus;
 	kt_tel_read_schedstat(ss);
 	r->sched_cpu_ns = sat_sub(ss[0], t->ss0[0]);
