@@ -22,5 +22,13 @@ rc=0
 echo "== default scenarios in a VM under the scx-ktstr fixture scheduler"
 rc2=0
 "$build"/ktstr vm --scheduler "$build"/scx-ktstr "$@" || rc2=$?
-[ "$rc2" -gt "$rc" ] && rc=$rc2
+# The worse exit code by what it means, not by its number: pass 0, skip 4,
+# inconclusive 5, fail 1, usage 2, infrastructure 3, anything else.
+rank() {
+	case $1 in
+	0) echo 0 ;; 4) echo 1 ;; 5) echo 2 ;; 1) echo 3 ;; 2) echo 4 ;;
+	3) echo 5 ;; *) echo 6 ;;
+	esac
+}
+[ "$(rank "$rc2")" -gt "$(rank "$rc")" ] && rc=$rc2
 exit "$rc"
