@@ -37,18 +37,10 @@ static int parse_def(const struct sf_parse *p, const json_t *v,
 	if (err)
 		return err;
 	d->workers = (unsigned)workers;
-#define SUB(key, fn, field)                                                    \
-	do {                                                                   \
-		x = json_object_get(v, key);                                   \
-		kt_json_path_key(child, sizeof(child), path, key);             \
-		if (x && (err = fn(p, x, child, field)))                       \
-			return err;                                            \
-	} while (0)
-	SUB("cpuset", sf_parse_cpuset, &d->cpuset);
-	SUB("work", sf_parse_work, &d->work_type);
-	SUB("policy", sf_parse_policy, &d->sched_policy);
-	SUB("affinity", sf_parse_affinity, &d->affinity);
-#undef SUB
+	SF_PARSE_KEY(p, v, path, "cpuset", sf_parse_cpuset, &d->cpuset);
+	SF_PARSE_KEY(p, v, path, "work", sf_parse_work, &d->work_type);
+	SF_PARSE_KEY(p, v, path, "policy", sf_parse_policy, &d->sched_policy);
+	SF_PARSE_KEY(p, v, path, "affinity", sf_parse_affinity, &d->affinity);
 	return sf_get_bool(p, v, path, "swappable", &d->swappable, NULL);
 }
 

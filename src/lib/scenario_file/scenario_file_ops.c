@@ -112,18 +112,10 @@ static int op_args(const struct sf_parse *p, const json_t *v, const char *path,
 	json_t *x;
 	int err;
 
-#define ARG(key, fn, field)                                                    \
-	do {                                                                   \
-		x = json_object_get(v, key);                                   \
-		kt_json_path_key(child, sizeof(child), path, key);             \
-		if (x && (err = fn(p, x, child, field)))                       \
-			return err;                                            \
-	} while (0)
-	ARG("cpuset", sf_parse_cpuset, &op->cpuset);
-	ARG("affinity", sf_parse_affinity, &op->affinity);
-	ARG("work", sf_parse_work, &op->work.work);
-	ARG("policy", sf_parse_policy, &op->work.policy);
-#undef ARG
+	SF_PARSE_KEY(p, v, path, "cpuset", sf_parse_cpuset, &op->cpuset);
+	SF_PARSE_KEY(p, v, path, "affinity", sf_parse_affinity, &op->affinity);
+	SF_PARSE_KEY(p, v, path, "work", sf_parse_work, &op->work.work);
+	SF_PARSE_KEY(p, v, path, "policy", sf_parse_policy, &op->work.policy);
 	err = sf_get_uint(p, v, path, "workers", 1, SF_MAX_WORKERS, &workers,
 			  &has_workers);
 	if (err)

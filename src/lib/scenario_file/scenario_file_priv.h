@@ -113,4 +113,17 @@ int sf_parse_shorthand(const struct sf_parse *p, const json_t *v,
  * came from the top-level "cgroups", whose paths have no step prefix). */
 int sf_check_scope(const struct sf_parse *p, bool shorthand);
 
+/*
+ * In a parser with `json_t *x`, `char child[SF_PATH_MAX]` and `int err`:
+ * when object v has key, parse its value with fn(p, x, "path.key", field)
+ * and return the error of a bad one.
+ */
+#define SF_PARSE_KEY(p, v, path, key, fn, field)                               \
+	do {                                                                   \
+		x = json_object_get(v, key);                                   \
+		kt_json_path_key(child, sizeof(child), path, key);             \
+		if (x && (err = fn(p, x, child, field)))                       \
+			return err;                                            \
+	} while (0)
+
 #endif

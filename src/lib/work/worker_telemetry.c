@@ -28,6 +28,7 @@
 #include <ktstr/cpuset.h>
 #include <ktstr/hist.h>
 
+#include "core/small_file.h"
 #include "worker_telemetry.h"
 
 #define KT_TEL_PUBLISH_NS KT_MS(10)
@@ -155,16 +156,9 @@ static void restart_gap(struct kt_tel *t, uint64_t now)
 static int read_ext_enabled(void)
 {
 	char buf[4096], *p;
-	ssize_t n;
-	int fd = open("/proc/thread-self/sched", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (kt_read_small("/proc/thread-self/sched", buf, sizeof(buf)))
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	p = strstr(buf, "ext.enabled");
 	if (!p || !(p = strchr(p, ':')))
 		return -1;
