@@ -51,6 +51,16 @@ struct kt_cgroup_ops {
  * "cgroup ktstr/cg_0: write cpuset.cpus \"0-3\": Invalid argument".
  */
 int kt_cgroup_manager_new(const char *parent, struct kt_cgroup_ops **out);
+
+/*
+ * Defer the real manager's remove() (it succeeds at once and leaves the
+ * cgroup for cleanup_all), process-wide, while on. A run that ended at a
+ * stall turns it on: moving a task that the stalled scheduler does not run
+ * out of its cgroup blocks until the kernel ejects the scheduler, and the
+ * verdict must not wait for that. cleanup_all is never deferred.
+ */
+void kt_cgroup_defer_removal(bool on);
+bool kt_cgroup_removal_deferred(void);
 /* A double that records nothing and always succeeds. */
 int kt_cgroup_noop_new(struct kt_cgroup_ops **out);
 void kt_cgroup_ops_free(struct kt_cgroup_ops *ops);

@@ -105,6 +105,18 @@ static int mgr_create(const struct kt_cgroup_ops *ops, const char *name)
 	}
 }
 
+static bool removal_deferred;
+
+void kt_cgroup_defer_removal(bool on)
+{
+	removal_deferred = on;
+}
+
+bool kt_cgroup_removal_deferred(void)
+{
+	return removal_deferred;
+}
+
 static int mgr_remove(const struct kt_cgroup_ops *ops, const char *name)
 {
 	struct cg_mgr *m = to_mgr(ops);
@@ -113,6 +125,8 @@ static int mgr_remove(const struct kt_cgroup_ops *ops, const char *name)
 
 	if (err)
 		return err;
+	if (removal_deferred)
+		return 0; /* cleanup_all takes it with the rest */
 	if (!name[0])
 		return kt_err(EINVAL,
 			      "cgroup %s: remove needs a name below "

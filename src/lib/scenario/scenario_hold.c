@@ -52,6 +52,7 @@ void kt_scenario_begin(void)
 	scenario_t0 = kt_now_ns();
 	ended_by_stall = false;
 	kt_workload_quick_stop(false);
+	kt_cgroup_defer_removal(false);
 }
 
 bool kt_scenario_ended_by_stall(void)
@@ -91,6 +92,9 @@ static int stall_check(uint64_t now)
 			snprintf(where, sizeof(where), "on cpu%d", g[i].cpu);
 		ended_by_stall = true;
 		kt_workload_quick_stop(true);
+		/* the stuck workers' cgroups go at the end of the run: moving
+		 * them out now would wait for the scheduler's ejection */
+		kt_cgroup_defer_removal(true);
 		return kt_err(ETIME,
 			      "ended at the evidence, at +%.2fs: tid %d has "
 			      "made no progress for %llums %s (the %llums gap "
