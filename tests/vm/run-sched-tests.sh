@@ -147,7 +147,7 @@ if want fake_noexec; then
 fi
 
 # ---- scx-ktstr: baseline and fault knobs ----
-scx_tests="scx_baseline scx_stall scx_crash scx_starve scx_slow scx_scattershot
+scx_tests="scx_baseline scx_stall scx_stall_evidence scx_crash scx_starve scx_slow scx_scattershot
 	scx_single_cpu scx_partial scx_partial_ext scx_fail_verify"
 if [ -z "$SCX" ] || [ ! -x "$SCX" ]; then
 	for tn in $scx_tests; do
@@ -196,6 +196,26 @@ if scx_want scx_stall; then
 		steady mixed_workloads
 	ejected "--stall-after 1 -> SCHED runnable task stall, run ends early" \
 		'runnable task stall \(ktstr: .*(failed to run|failed to check in)'
+fi
+
+# The verdict at the evidence: with a watchdog (20 s) longer than the run,
+# the stall is seen by ktstr's own watch, and the scenario's result comes
+# within 1 s of the moment the gap limit passed (the note says when).
+if scx_want scx_stall_evidence; then
+	vm --duration 8 --scheduler "$SCX" --sched-arg=--stall-after \
+		--sched-arg=1 --sched-arg=--timeout-ms --sched-arg=20000 steady
+	note=$(jqr '.results[0].details[] | select(.kind == "note") | .msg' |
+		grep '^ended at the evidence')
+	passed=$(echo "$note" | sed -n 's/.*limit passed at +\([0-9.]*\)s.*/\1/p')
+	dur=$(jqr '.results[0].duration_ns')
+	good=1
+	[ $rc = 1 ] && [ "$(jqr '.results[0].verdict')" = fail ] &&
+		details 0 | grep -Eq '^stuck [0-9]+ms' && [ -n "$passed" ] &&
+		awk -v p="$passed" -v d="${dur:-0}" \
+			'BEGIN { exit !(d / 1e9 - p <= 1.0 && p > 0) }' &&
+		good=0
+	check "--stall-after 1, 20 s watchdog -> FAIL stuck at the evidence: limit passed at +${passed:-?}s, result at +$(awk -v d="${dur:-0}" 'BEGIN { printf "%.2f", d / 1e9 }')s" \
+		"$good" "$(state)" "note: $note"
 fi
 
 if scx_want scx_crash; then
