@@ -75,20 +75,34 @@ static uint64_t diff(uint64_t a, uint64_t b)
 	return b > a ? b - a : 0;
 }
 
-uint64_t kt_cpu_stat_idle_ns(const struct kt_cpu_stat *a,
-			     const struct kt_cpu_stat *b, int cpu)
+/* The growth of one field of cpu's times from a to b. */
+static uint64_t delta(const struct kt_cpu_stat *a, const struct kt_cpu_stat *b,
+		      int cpu, uint64_t (*field)(const struct kt_cpu_times *))
 {
 	if (cpu < 0 || cpu >= KT_CPU_STAT_MAX || !a->cpu[cpu].present ||
 	    !b->cpu[cpu].present)
 		return 0;
-	return diff(a->cpu[cpu].idle_ns, b->cpu[cpu].idle_ns);
+	return diff(field(&a->cpu[cpu]), field(&b->cpu[cpu]));
+}
+
+static uint64_t idle_of(const struct kt_cpu_times *t)
+{
+	return t->idle_ns;
+}
+
+static uint64_t steal_of(const struct kt_cpu_times *t)
+{
+	return t->steal_ns;
+}
+
+uint64_t kt_cpu_stat_idle_ns(const struct kt_cpu_stat *a,
+			     const struct kt_cpu_stat *b, int cpu)
+{
+	return delta(a, b, cpu, idle_of);
 }
 
 uint64_t kt_cpu_stat_steal_ns(const struct kt_cpu_stat *a,
 			      const struct kt_cpu_stat *b, int cpu)
 {
-	if (cpu < 0 || cpu >= KT_CPU_STAT_MAX || !a->cpu[cpu].present ||
-	    !b->cpu[cpu].present)
-		return 0;
-	return diff(a->cpu[cpu].steal_ns, b->cpu[cpu].steal_ns);
+	return delta(a, b, cpu, steal_of);
 }
