@@ -21,6 +21,17 @@ struct kt_result;
  * percent in every catalog scenario (measured); a scheduler that leaves
  * CPUs idle under load goes far above. */
 #define KT_DEFAULT_MAX_IDLE_WAIT_PCT 25.0
+/*
+ * The platform's own delay in putting a woken task on an idle CPU: the
+ * IPI to the idle CPU and its wakeup. Microseconds on hardware and under
+ * KVM (0.5 ms leaves room for a busy host); under QEMU's TCG an IPI took
+ * 2.4 ms to land (median, p90 4.2 ms, ftrace in a 4-vCPU guest), and a
+ * sched_ext scheduler that enqueues a wakee on the idle CPU at once (no
+ * SCX_OPS_ALLOW_QUEUED_WAKEUP) has it runnable, with that CPU idle, for
+ * that long every time.
+ */
+#define KT_WAKE_ALLOWANCE_NS	 KT_US(500)
+#define KT_WAKE_ALLOWANCE_TCG_NS KT_MS(5)
 
 /*
  * The assert fields, one row each. This list is the only one: the struct
@@ -141,6 +152,10 @@ struct kt_cgroup_evidence {
 	 * (indexed by CPU, nr_cpus entries) and that run's length */
 	const uint64_t *cpu_idle_ns;
 	int nr_cpus;
+	/* the wait each time a worker was put on a CPU that the platform
+	 * itself takes (a wakeup's IPI reaching an idle vCPU): that much of
+	 * its run delay per run does not count (0: KT_WAKE_ALLOWANCE_NS) */
+	uint64_t wake_allowance_ns;
 	uint64_t span_ns;
 	bool placement_changed; /* cpusets or affinities changed mid-run */
 	/* the machine's topology: idle CPUs on another NUMA node than where

@@ -110,6 +110,10 @@ bool kt_scenario_ended_by_stall(void);
 int kt_judge_workload(const struct kt_assert *a, const char *cgroup,
 		      struct kt_workload *w, const struct kt_cpuset *cpuset,
 		      struct kt_result *res);
+/* The platform's delay per wakeup that work conservation forgives
+ * (kt_cgroup_evidence.wake_allowance_ns), process-wide; 0 = the default.
+ * A guest under TCG sets KT_WAKE_ALLOWANCE_TCG_NS. */
+void kt_set_wake_allowance(uint64_t ns);
 /* Watch w's workers with a's gap limit while they run (not when a's
  * not_starved is off): see kt_ctx_hold. */
 void kt_watch_workload(const struct kt_assert *a, struct kt_workload *w);

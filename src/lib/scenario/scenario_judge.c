@@ -12,6 +12,13 @@
 #include <ktstr/scenario.h>
 #include <ktstr/sched.h>
 
+static uint64_t wake_allowance;
+
+void kt_set_wake_allowance(uint64_t ns)
+{
+	wake_allowance = ns;
+}
+
 /* This machine's topology, read once (NULL when sysfs cannot tell). */
 static const struct kt_topo *machine_topo(void)
 {
@@ -52,6 +59,7 @@ int kt_judge_workload(const struct kt_assert *a, const char *cgroup,
 	}
 	ev.placement_changed = kt_workload_placement_changed(w);
 	ev.topo = machine_topo();
+	ev.wake_allowance_ns = wake_allowance;
 	ev.ext_attached = kt_scx_attached(NULL, &ev.ext_switch_all);
 	err = kt_assert_cgroup_ev(a, cgroup, reports, nr, &ev, res);
 	free(idle);
