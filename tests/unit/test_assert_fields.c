@@ -2,10 +2,11 @@
 /*
  * Unit tests that walk the kt_assert field table (KT_ASSERT_FIELDS): every
  * field round-trips C -> JSON -> C through both readers (the scheduler
- * definition / plan reader and the scenario-file reader), a scenario file
- * accepts exactly the row's range, the merge honours set and unset for
+ * definition / plan reader and the scenario-file reader), both readers
+ * accept exactly the row's range, the merge honours set and unset for
  * every field, and the default layer sets what the rows say.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -135,17 +136,42 @@ static void test_every_field_round_trips(void **state)
 	round_trip(&(struct kt_assert){0});
 }
 
-/* `"assert": {"KEY": text}` in a scenario file: accepted? */
-static bool file_accepts(const struct kt_assert_field *f, const char *text)
+/*
+ * `"assert": {"KEY": text}` in a scenario file and in a scheduler
+ * definition (the reader the guest's plan goes through too): both must
+ * agree with `want`, and a refusal names the key.
+ */
+static void readers_say(const struct kt_assert_field *f, const char *text,
+			bool want)
 {
-	char json[256];
+	char json[256], def[320];
 	struct kt_assert a;
+	struct kt_sched_def d;
+	int err;
 
 	snprintf(json, sizeof(json), "{\"%s\": %s}", f->key, text);
-	return parse_in_file(json, &a) == 0;
+	err = parse_in_file(json, &a);
+	if ((err == 0) != want)
+		fail_msg("scenario file, %s: %s", json,
+			 err ? kt_last_error() : "accepted");
+	if (err && !strstr(kt_last_error(), f->key))
+		fail_msg("scenario file, %s: the message does not name the "
+			 "key: %s",
+			 json, kt_last_error());
+	snprintf(def, sizeof(def), "{\"name\": \"x\", \"assert\": %s}", json);
+	err = kt_sched_def_parse(def, "x.json", NULL, &d);
+	if ((err == 0) != want)
+		fail_msg("scheduler definition, %s: %s", json,
+			 err ? kt_last_error() : "accepted");
+	if (err && !strstr(kt_last_error(), f->key))
+		fail_msg("scheduler definition, %s: the message does not name "
+			 "the key: %s",
+			 json, kt_last_error());
+	if (!err)
+		kt_sched_def_free(&d);
 }
 
-static void test_file_accepts_the_row_range(void **state)
+static void test_readers_accept_the_row_range(void **state)
 {
 	char v[64];
 
@@ -155,37 +181,60 @@ static void test_file_accepts_the_row_range(void **state)
 
 		switch (f->kind) {
 		case KT_ASSERT_BOOL:
-			assert_true(file_accepts(f, "true"));
-			assert_true(file_accepts(f, "false"));
-			assert_false(file_accepts(f, "1"));
+			readers_say(f, "true", true);
+			readers_say(f, "false", true);
+			readers_say(f, "1", false);
 			break;
 		case KT_ASSERT_F64:
 			snprintf(v, sizeof(v), "%.17g", f->lo);
-			assert_true(file_accepts(f, v));
+			readers_say(f, v, true);
 			snprintf(v, sizeof(v), "%.17g", f->hi);
-			assert_true(file_accepts(f, v));
+			readers_say(f, v, true);
 			snprintf(v, sizeof(v), "%.17g", f->lo - 1);
-			assert_false(file_accepts(f, v));
+			readers_say(f, v, false);
 			snprintf(v, sizeof(v), "%.17g", f->hi * 2);
-			assert_false(file_accepts(f, v));
+			readers_say(f, v, false);
+			readers_say(f, "\"5\"", false);
 			break;
 		case KT_ASSERT_U64:
 			snprintf(v, sizeof(v), "%llu",
 				 (unsigned long long)f->ulo);
-			assert_true(file_accepts(f, v));
+			readers_say(f, v, true);
 			snprintf(v, sizeof(v), "%llu",
 				 (unsigned long long)f->uhi);
-			assert_true(file_accepts(f, v));
-			snprintf(v, sizeof(v), "%llu",
-				 (unsigned long long)f->ulo - 1);
-			assert_false(file_accepts(f, v));
+			readers_say(f, v, true);
+			snprintf(v, sizeof(v), "%lld",
+				 (long long)f->ulo - 1); /* -1 when 0 */
+			readers_say(f, v, false);
 			snprintf(v, sizeof(v), "%llu",
 				 (unsigned long long)f->uhi + 1);
-			assert_false(file_accepts(f, v));
-			assert_false(file_accepts(f, "1.5"));
+			readers_say(f, v, false);
+			readers_say(f, "1.5", false);
 			break;
 		}
 	}
+}
+
+/* The definition reader's message names the range and the value. */
+static void test_definition_names_the_range(void **state)
+{
+	struct kt_sched_def d;
+
+	(void)state;
+	assert_int_equal(kt_sched_def_parse("{\"name\": \"x\", \"assert\": "
+					    "{\"max_spread_pct\": 150}}",
+					    "x.json", NULL, &d),
+			 -EINVAL);
+	assert_non_null(strstr(kt_last_error(),
+			       "\"max_spread_pct\" must be a number in 0..100, "
+			       "not 150"));
+	assert_int_equal(kt_sched_def_parse("{\"name\": \"x\", \"assert\": "
+					    "{\"max_gap_ms\": 0}}",
+					    "x.json", NULL, &d),
+			 -EINVAL);
+	assert_non_null(strstr(kt_last_error(),
+			       "\"max_gap_ms\" must be an integer in "
+			       "1..86400000, not 0"));
 }
 
 /* For each field: set in over wins, unset in over keeps base. */
@@ -255,7 +304,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_field_round_trips),
-	    cmocka_unit_test(test_file_accepts_the_row_range),
+	    cmocka_unit_test(test_readers_accept_the_row_range),
+	    cmocka_unit_test(test_definition_names_the_range),
 	    cmocka_unit_test(test_merge_every_field),
 	    cmocka_unit_test(test_defaults_and_roles),
 	};

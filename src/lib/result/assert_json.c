@@ -2,12 +2,13 @@
 /*
  * The JSON form of a kt_assert layer as scheduler definitions and the
  * guest's run plan carry it: the writer, and the reader with its messages
- * ("WHERE: key \"K\" must be a number >= 0, not a string"). Keys, kinds and
- * scales come from the field table (assert_fields.c). This reader checks
- * only the sign of a number; scenario files check the table's ranges.
+ * ("WHERE: key \"K\" must be a number in 0..100, not 150"). Keys, kinds,
+ * scales and ranges come from the field table (assert_fields.c), the same
+ * rows the scenario-file reader checks against.
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 
 #include <ktstr/result.h>
 
@@ -20,13 +21,36 @@ static const char *type_name(const json_t *v)
 	return json_is_real(v) ? "a number" : kt_json_type_name(v);
 }
 
+/* "a number in 0..100" / "an integer in 1..86400000" (the row's range) */
+static void want_range(const struct kt_assert_field *f, char *buf, size_t sz)
+{
+	if (f->kind == KT_ASSERT_F64)
+		snprintf(buf, sz, "a number in %g..%g", f->lo, f->hi);
+	else
+		snprintf(buf, sz, "an integer in %llu..%llu",
+			 (unsigned long long)f->ulo,
+			 (unsigned long long)f->uhi);
+}
+
+/* What v is, for the message: its type, or the number itself. */
+static void got_text(const json_t *v, char *buf, size_t sz)
+{
+	if (json_is_integer(v))
+		snprintf(buf, sz, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(buf, sz, "%g", json_real_value(v));
+	else
+		snprintf(buf, sz, "%s", type_name(v));
+}
+
 static int get_value(void *ctx, const json_t *obj,
 		     const struct kt_assert_field *f,
 		     union kt_assert_value *out, bool *present)
 {
 	const char *where = ctx;
 	json_t *v = json_object_get(obj, f->key);
-	const char *want = NULL;
+	char want[64], got[64];
+	bool good = true;
 	json_int_t n = 0;
 
 	*present = v != NULL;
@@ -35,26 +59,25 @@ static int get_value(void *ctx, const json_t *obj,
 	switch (f->kind) {
 	case KT_ASSERT_BOOL:
 		if (!json_is_boolean(v))
-			want = "a boolean";
+			return kt_json_bad_type(NULL, where, f->key,
+						"a boolean", type_name(v));
 		out->b = json_is_true(v);
-		break;
+		return 0;
 	case KT_ASSERT_F64:
-		if (!json_is_number(v) || json_number_value(v) < 0 ||
-		    !isfinite(json_number_value(v)))
-			want = "a number >= 0";
 		out->f = json_number_value(v);
+		good = json_is_number(v) && isfinite(out->f) &&
+		       out->f >= f->lo && out->f <= f->hi;
 		break;
 	case KT_ASSERT_U64:
-		if (kt_json_uint(v, 0, UINT64_MAX / f->scale, &n) !=
-		    KT_JSON_UINT_OK)
-			want = "an integer >= 0";
+		good = kt_json_uint(v, f->ulo, f->uhi, &n) == KT_JSON_UINT_OK;
 		out->u = (uint64_t)n;
 		break;
 	}
-	if (want)
-		return kt_json_bad_type(NULL, where, f->key, want,
-					type_name(v));
-	return 0;
+	if (good)
+		return 0;
+	want_range(f, want, sizeof(want));
+	got_text(v, got, sizeof(got));
+	return kt_json_bad_type(NULL, where, f->key, want, got);
 }
 
 int kt_assert_from_json(const json_t *j, const char *where,
