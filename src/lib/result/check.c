@@ -81,7 +81,6 @@ static int check_exit(const struct kt_worker_report *r, struct kt_result *res)
 			     (int)r->exit);
 }
 
-/* Fill every stats field from the judged workers. */
 /* Share of a worker's run it spent runnable but waiting (schedstat). */
 static double wait_pct(const struct kt_worker_report *r)
 {
@@ -128,6 +127,7 @@ static void fairness_metric(const struct kt_worker_report *reports, size_t nr,
 			     : st->max_off_cpu_pct - st->min_off_cpu_pct;
 }
 
+/* Fill every stats field from the judged workers. */
 static void compute_stats(const struct kt_worker_report *reports, size_t nr,
 			  struct kt_cgroup_stats *st, struct kt_hist *wake)
 {
@@ -208,8 +208,7 @@ static int check_not_starved(const struct kt_assert *a,
 		ret = kt_result_add(
 		    res, KT_DETAIL_UNFAIR,
 		    "unfair cgroup: spread=%ld%% (%ld-%ld%%%s) %u workers on "
-		    "%u "
-		    "cpus",
+		    "%u cpus",
 		    lround(st->spread_pct),
 		    lround(st->spread_on_wait ? st->min_wait_pct
 					      : st->min_off_cpu_pct),

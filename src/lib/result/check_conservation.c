@@ -107,6 +107,8 @@ static uint64_t total_bound(const struct kt_worker_report *reports, size_t nr,
 			    const struct kt_cgroup_evidence *ev, int *best_cpu,
 			    uint64_t *delay)
 {
+	uint64_t allowance = ev->wake_allowance_ns ? ev->wake_allowance_ns
+						   : KT_WAKE_ALLOWANCE_NS;
 	uint64_t total = 0, best = 0;
 	int cpu;
 
@@ -115,14 +117,11 @@ static uint64_t total_bound(const struct kt_worker_report *reports, size_t nr,
 	for (size_t i = 0; i < nr; i++) {
 		const struct kt_worker_report *r = &reports[i];
 		struct kt_cpuset near;
-		uint64_t mine = 0;
-
-		uint64_t d =
-		    delay_of(r, ev->wake_allowance_ns ? ev->wake_allowance_ns
-						      : KT_WAKE_ALLOWANCE_NS);
+		uint64_t mine = 0, d;
 
 		if (!counted(r))
 			continue;
+		d = delay_of(r, allowance);
 		*delay += r->run_delay_ns;
 		near_cpus(r, ev->topo, &near);
 		kt_cpuset_for_each (cpu, &near) {
