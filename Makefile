@@ -22,7 +22,7 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
 	  -Iinclude -Isrc/lib -D_GNU_SOURCE $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LIBS := -ljansson -lzstd -lm -lpthread
+LIBS := -ljansson -lzstd -lnettle -lm -lpthread
 
 # The ktstr binary is static in the release build so it can be a guest's
 # /init with nothing else in the initramfs.

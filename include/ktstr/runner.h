@@ -13,6 +13,8 @@
 #include <ktstr/check.h>
 #include <ktstr/result.h>
 
+struct kt_work_type;
+
 struct kt_sched_run;
 struct kt_scenario_file;
 
@@ -53,6 +55,9 @@ struct kt_run_opts {
 	void (*on_result)(const struct kt_result *r, void *arg);
 	void *arg;
 	bool keep_going; /* run every scenario its full duration */
+	/* ctx.work_type_override: replaces the work of swappable cgroups
+	 * (the gauntlet's work-type dimension); NULL = none */
+	const struct kt_work_type *work_type;
 };
 
 /*

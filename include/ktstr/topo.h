@@ -25,14 +25,30 @@ struct kt_topo_spec {
 	((struct kt_topo_spec){                                                \
 	    .numa = (n), .llcs = (l), .cores = (c), .threads = (t)})
 
-/* Parse "1n2l4c1t". Rejects zeros, llcs % numa != 0, garbage, and shapes
- * over KT_MAX_CPUS, with the offending text in kt_last_error(); -EINVAL. */
+/* Parse "1n2l4c1t" or a preset name ("llc", see below). Rejects zeros,
+ * llcs % numa != 0, garbage, and shapes over KT_MAX_CPUS, with the
+ * offending text in kt_last_error(); -EINVAL. */
 int kt_topo_spec_parse(const char *s, struct kt_topo_spec *out);
 /* Validate a spec built in code (same rules as parse). */
 int kt_topo_spec_validate(const struct kt_topo_spec *spec);
 /* "1n2l4c1t" */
 int kt_topo_spec_name(const struct kt_topo_spec *spec, char *buf, size_t len);
 unsigned kt_topo_spec_cpus(const struct kt_topo_spec *spec);
+
+/* A named shape: `tiny` 1n1l2c1t, `smt` 1n1l2c2t, `llc` 1n2l2c1t, `llc4`
+ * 1n4l2c1t, `numa` 2n2l2c1t, `numa-smt` 2n2l1c2t, `wide` 1n1l8c1t, `big`
+ * 2n4l2c2t. */
+struct kt_topo_preset {
+	const char *name;
+	const char *shape; /* NnNlNcNt */
+	const char *about;
+};
+/* Every preset, in the order above. */
+const struct kt_topo_preset *kt_topo_presets(size_t *nr);
+/* The preset called name, or NULL. */
+const struct kt_topo_preset *kt_topo_preset_find(const char *name);
+/* The preset whose shape is spec, or NULL. */
+const struct kt_topo_preset *kt_topo_preset_of(const struct kt_topo_spec *spec);
 
 struct kt_cpu_info {
 	bool online;

@@ -93,8 +93,10 @@ struct kt_vm_opts {
 	unsigned workers;     /* per cgroup; 0 = default */
 	bool keep_going;      /* scenarios run their full duration even when
 			       * a worker stalls (no end at the evidence) */
-	const char *exec;     /* shell: one command; NULL = interactive */
-	const char *test;     /* test mode: the registered test's name */
+	const char *work_type; /* work kind for swappable cgroups (the
+				* gauntlet's override); NULL = none */
+	const char *exec;      /* shell: one command; NULL = interactive */
+	const char *test;      /* test mode: the registered test's name */
 	const char *const *includes; /* files -> /include/ */
 	size_t nr_includes;
 	const char *scheduler; /* binary -> /ktstr/scheduler (optional) */

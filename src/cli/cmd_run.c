@@ -68,6 +68,10 @@ int kt_cmd_run(int argc, char **argv)
 	o.workers = a.run.workers;
 	o.keep_going = a.run.keep_going;
 	o.cgroup_root = a.cgroup_root;
+	if (kt_cli_run_resolve("run", &a.run))
+		return KT_EXIT_USAGE;
+	if (a.run.work_type)
+		o.work_type = &a.run.work;
 	rc = kt_cli_scenarios_load("run", &argv[1], (size_t)nr, &sc);
 	if (rc) {
 		kt_cli_scenarios_free(&sc);

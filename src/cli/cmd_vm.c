@@ -175,7 +175,7 @@ int kt_cmd_vm(int argc, char **argv)
 	    {0},
 	};
 	struct kt_vm_opts o = {.mode = KT_VM_RUN};
-	struct kt_cli_scenarios sc;
+	struct kt_cli_scenarios sc = {0};
 	int nr, rc;
 
 	if (!kt_cli_args(&vm_cmd, binds, argc, argv, &nr, &rc)) {
@@ -186,11 +186,13 @@ int kt_cmd_vm(int argc, char **argv)
 	o.duration_ns = a.run.duration_ns;
 	o.workers = a.run.workers;
 	o.keep_going = a.run.keep_going;
+	o.work_type = a.run.work_type;
 	o.boot_timeout_ns = a.boot_timeout_ns;
 	if (a.guest_panic)
 		o.mode = KT_VM_PANIC;
 	/* Names and scenario files are checked before anything boots. */
-	rc = kt_cli_scenarios_load("vm", &argv[1], (size_t)nr, &sc);
+	rc = kt_cli_run_resolve("vm", &a.run);
+	rc = rc ?: kt_cli_scenarios_load("vm", &argv[1], (size_t)nr, &sc);
 	if (!rc)
 		rc = vm_checked(&o, &a.sched, &sc, a.vm.topo, a.vm.kernel,
 				a.json_path);

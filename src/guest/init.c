@@ -21,6 +21,7 @@
 #include <ktstr/sched.h>
 #include <ktstr/test.h>
 #include <ktstr/topo.h>
+#include <ktstr/workload.h>
 
 #include "core/small_file.h"
 #include "channel.h"
@@ -157,6 +158,7 @@ static _Noreturn void run_scenarios(const struct kt_plan *p,
 	};
 
 	struct kt_sched_run *sr = NULL;
+	struct kt_work_type work = {0};
 	bool exit_sent = false;
 	int err;
 
@@ -178,6 +180,11 @@ static _Noreturn void run_scenarios(const struct kt_plan *p,
 				fail("%s", kt_last_error());
 		o.files = (const struct kt_scenario_file *const *)f;
 		o.nr_files = p->nr_scenario_files;
+	}
+	if (p->work_type) {
+		if (kt_work_kind_parse(p->work_type, &work.kind))
+			fail("plan: work_type: %s", kt_last_error());
+		o.work_type = &work;
 	}
 	if (p->sched) {
 		err = kt_guest_sched_start(p->sched, send_msg, &sr);

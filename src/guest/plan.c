@@ -294,6 +294,8 @@ static int plan_from_json(json_t *root, const char *origin, struct kt_plan *p)
 	p->workers = (unsigned)workers;
 	err = get_str(root, origin, "topo", &p->topo);
 	if (!err)
+		err = get_str(root, origin, "work_type", &p->work_type);
+	if (!err)
 		err = get_str(root, origin, "exec", &p->exec);
 	if (!err)
 		err = get_str(root, origin, "accel", &p->accel);
@@ -365,6 +367,7 @@ void kt_plan_free(struct kt_plan *p)
 		free(p->scenario_files[i]);
 	free(p->scenario_files);
 	free(p->topo);
+	free(p->work_type);
 	free(p->exec);
 	free(p->test);
 	free(p->accel);

@@ -43,6 +43,7 @@ struct kt_plan {
 	uint64_t duration_ns; /* 0 = the runner's default */
 	unsigned workers;     /* per cgroup; 0 = the runner's default */
 	bool keep_going;      /* no end at the evidence: full durations */
+	char *work_type;      /* swappable cgroups' work kind; NULL = theirs */
 	char *accel;	      /* "tcg", "tcg-multi", "kvm"; NULL = unknown */
 	char *topo;	      /* label for reports; NULL = read from sysfs */
 	char *exec; /* shell mode: one-shot command; NULL = interactive */

@@ -136,6 +136,39 @@ static void test_validate(void **state)
 	assert_true(kt_topo_spec_cpus(&sp) > KT_MAX_CPUS);
 }
 
+/* Every preset parses to its shape, names itself back, and is found by
+ * its shape; a word that is no preset is refused naming the list. */
+static void test_presets(void **state)
+{
+	static const char *const want[][2] = {
+	    {"tiny", "1n1l2c1t"}, {"smt", "1n1l2c2t"},
+	    {"llc", "1n2l2c1t"},  {"llc4", "1n4l2c1t"},
+	    {"numa", "2n2l2c1t"}, {"numa-smt", "2n2l1c2t"},
+	    {"wide", "1n1l8c1t"}, {"big", "2n4l2c2t"},
+	};
+	const struct kt_topo_preset *p;
+	struct kt_topo_spec sp;
+	char name[64];
+	size_t nr;
+
+	(void)state;
+	p = kt_topo_presets(&nr);
+	assert_int_equal(nr, KT_ARRAY_SIZE(want));
+	for (size_t i = 0; i < nr; i++) {
+		assert_string_equal(p[i].name, want[i][0]);
+		assert_string_equal(p[i].shape, want[i][1]);
+		assert_int_equal(kt_topo_spec_parse(want[i][0], &sp), 0);
+		assert_true(kt_topo_spec_name(&sp, name, sizeof(name)) > 0);
+		assert_string_equal(name, want[i][1]);
+		assert_ptr_equal(kt_topo_preset_of(&sp), &p[i]);
+	}
+	sp = KT_TOPO(1, 1, 3, 1);
+	assert_null(kt_topo_preset_of(&sp));
+	assert_null(kt_topo_preset_find("LLC"));
+	assert_int_equal(kt_topo_spec_parse("huge", &sp), -EINVAL);
+	assert_err_has("\"huge\": not a preset (`ktstr topo --presets`");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +176,7 @@ int main(void)
 	    cmocka_unit_test(test_name),
 	    cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_validate),
+	    cmocka_unit_test(test_presets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

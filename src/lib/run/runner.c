@@ -101,6 +101,7 @@ static struct kt_ctx scenario_ctx(struct run *r,
 	    .assert = r->base,
 	    .current_step = &r->step,
 	    .keep_going = o->keep_going,
+	    .work_type_override = o->work_type,
 	};
 
 	if (f && !o->duration_ns && f->duration_ns)

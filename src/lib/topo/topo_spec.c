@@ -119,11 +119,20 @@ static int parse_field(const char *text, const char **p, char suffix,
 int kt_topo_spec_parse(const char *s, struct kt_topo_spec *out)
 {
 	struct kt_topo_spec spec;
-	const char *p = s;
+	const char *p;
 	int r;
 
 	if (!s || !*s)
 		return kt_err(EINVAL, "topology \"\": empty; " SPEC_EXPECT);
+	if (kt_topo_preset_find(s))
+		s = kt_topo_preset_find(s)->shape;
+	else if (*s < '0' || *s > '9')
+		return kt_err(
+		    EINVAL,
+		    "topology \"%s\": not a preset (`ktstr topo "
+		    "--presets` lists them) nor a shape; " SPEC_EXPECT,
+		    s);
+	p = s;
 	if ((r = parse_field(s, &p, 'n', &spec.numa)) ||
 	    (r = parse_field(s, &p, 'l', &spec.llcs)) ||
 	    (r = parse_field(s, &p, 'c', &spec.cores)) ||

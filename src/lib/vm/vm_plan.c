@@ -119,6 +119,9 @@ char *kt_vm_plan_json(const struct kt_vm_opts *o)
 		     !json_object_set_new(p, "accel",
 					  json_string(kt_accel_name(o->accel)));
 	ok = ok && !json_object_set_new(p, "topo", json_string(topo));
+	if (o->work_type)
+		ok = ok && !json_object_set_new(p, "work_type",
+						json_string(o->work_type));
 	if (o->test)
 		ok =
 		    ok && !json_object_set_new(p, "test", json_string(o->test));
