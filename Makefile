@@ -225,7 +225,13 @@ $(error make scheds: no kernel BTF in $(KT_CACHE)/kernels: run build/ktstr kerne
 endif
 endif
 
-scheds: $(O)/scx-ktstr
+scheds: $(O)/scx-ktstr $(O)/scx-ktstr.json
+
+# The fixture's definition (docs/scheduler.md) with two flag profiles,
+# next to the binary it names: `--scheduler build/scx-ktstr.json`.
+$(O)/scx-ktstr.json: scheds/scx-ktstr/scx-ktstr.json
+	@mkdir -p $(dir $@)
+	cp $< $@
 
 $(SCX_OUT)/vmlinux.h: $(VMLINUX_BTF)
 	@mkdir -p $(dir $@)

@@ -100,4 +100,38 @@ bool kt_gauntlet_covers(const struct kt_variant *v, size_t nr,
 			const size_t nr_values[KT_DIM__COUNT],
 			enum kt_gauntlet_dim *dim, unsigned *value);
 
+/* ---- running ---- */
+
+/* One child process of the pool. */
+struct kt_pool_job {
+	char *const *argv; /* argv[0] is the program */
+	const char *log;   /* its stdout and stderr (created / truncated) */
+	double estimate_s; /* its expected wall time */
+	/* filled by kt_pool_run */
+	bool started;
+	int exit_code; /* its exit status, 128 + signal when killed */
+	double seconds;
+};
+
+struct kt_pool_opts {
+	unsigned jobs;	 /* at once; 0 = 1 */
+	double budget_s; /* 0 = none; else no job starts that would, at
+			  * its estimate scaled by how the finished jobs
+			  * fared against theirs, end past the budget */
+	/* after each job ends (may be NULL) */
+	void (*on_done)(struct kt_pool_job *job, size_t i, void *arg);
+	void *arg;
+};
+
+/*
+ * Run the jobs in order, o->jobs at a time. Stops starting jobs at the
+ * first that does not fit the budget (the rest keep started = false).
+ * SIGINT or SIGTERM stops starting jobs, passes SIGINT to the running
+ * ones and waits for them: *interrupted is then set. 0, or -errno when a
+ * job could not be started at all (its log or the spawn failed; the
+ * running ones are still waited for).
+ */
+int kt_pool_run(struct kt_pool_job *jobs, size_t nr,
+		const struct kt_pool_opts *o, bool *interrupted);
+
 #endif

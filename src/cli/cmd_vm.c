@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ktstr/results.h>
 #include <ktstr/scenario.h>
 #include <ktstr/vm.h>
 
@@ -13,11 +14,13 @@
 #include "scenario_args.h"
 #include "sched_args.h"
 #include "vm_args.h"
+#include "vm_replay.h"
 
 #define DEFAULT_TOPO "1n2l2c1t"
 
 struct vm_args {
 	const char *json_path;
+	const char *results;
 	uint64_t boot_timeout_ns;
 	bool guest_panic;
 	struct kt_cli_vm_args vm;
@@ -30,6 +33,10 @@ static const struct kt_cli_opt vm_opts[] = {
 		  "VM topology (default " DEFAULT_TOPO ")"),
     KT_CLI_STRING("json", 0, "FILE", struct vm_args, json_path,
 		  "write the VM report (results, guest topology) as JSON"),
+    KT_CLI_STRING("results", 0, "DIR", struct vm_args, results,
+		  "also write the run's sidecar (results, metrics, variant, "
+		  "host, replay arguments) into DIR, for ktstr stats, compare "
+		  "and replay"),
     KT_CLI_DURATION("boot-timeout", 0, "S", struct vm_args, boot_timeout_ns,
 		    "seconds to wait for the guest to boot (default 60+)"),
     KT_CLI_FLAG("guest-panic", 0, struct vm_args, guest_panic,
@@ -103,12 +110,52 @@ static int skip_all(const struct kt_cli_sched *sched,
 	return rc;
 }
 
+/* The run's sidecar into dir; prints where it went (or why not). */
+static int write_sidecar(const char *dir, const struct kt_vm_opts *o,
+			 const struct kt_cli_sched *sched,
+			 const struct kt_vm_result *res,
+			 const struct timespec *started)
+{
+	const struct kt_topo_preset *preset = kt_topo_preset_of(&o->topo);
+	struct kt_cli_argv replay = {0};
+	struct kt_sidecar_opts so = {
+	    .preset = preset ? preset->name : NULL,
+	    .work_type = o->work_type,
+	    .kernel = o->kernel,
+	    .sched = sched->has_def ? &sched->def : NULL,
+	    .sched_flags = sched->mask,
+	    .sched_extra_args = o->sched_extra_args,
+	    .duration_ns = o->duration_ns,
+	    .started = *started,
+	};
+	char topo[64], path[4096];
+	int err;
+
+	kt_topo_spec_name(&o->topo, topo, sizeof(topo));
+	so.topo = topo;
+	clock_gettime(CLOCK_REALTIME, &so.finished);
+	err = kt_cli_vm_replay_args(o, sched, &replay);
+	so.replay_args = (const char *const *)replay.v;
+	so.nr_replay_args = replay.nr;
+	err = err ?: kt_sidecar_write(dir, &so, res, path, sizeof(path));
+	kt_cli_argv_free(&replay);
+	if (err) {
+		fprintf(stderr, "ktstr vm: --results: %s\n", kt_last_error());
+		return KT_EXIT_INFRA;
+	}
+	if (!o->quiet)
+		fprintf(stderr, "ktstr vm: sidecar %s\n", path);
+	return 0;
+}
+
 static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 		      const struct kt_cli_scenarios *sc, const char *topo,
-		      const char *kernel_arg, const char *json_path)
+		      const char *kernel_arg, const struct vm_args *a)
 {
+	const char *json_path = a->json_path;
 	struct kt_vm_opts o = *op;
 	struct kt_vm_result res;
+	struct timespec started;
 	char kernel[4096], why[512];
 	int err, rc;
 
@@ -139,6 +186,7 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 		o.run_timeout_ns =
 		    kt_cli_scenarios_run_timeout(sc, o.duration_ns);
 
+	clock_gettime(CLOCK_REALTIME, &started);
 	err = kt_vm_run(&o, &res);
 	if (err)
 		return kt_cli_vm_setup_error("vm", err);
@@ -160,6 +208,9 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 			rc = rc ? rc : KT_EXIT_INFRA;
 		json_decref(j);
 	}
+	if (a->results && res.end != KT_VM_END_INTERRUPTED &&
+	    write_sidecar(a->results, &o, sched, &res, &started))
+		rc = rc ? rc : KT_EXIT_INFRA;
 	kt_vm_result_free(&res);
 	return rc;
 }
@@ -194,8 +245,7 @@ int kt_cmd_vm(int argc, char **argv)
 	rc = kt_cli_run_resolve("vm", &a.run);
 	rc = rc ?: kt_cli_scenarios_load("vm", &argv[1], (size_t)nr, &sc);
 	if (!rc)
-		rc = vm_checked(&o, &a.sched, &sc, a.vm.topo, a.vm.kernel,
-				a.json_path);
+		rc = vm_checked(&o, &a.sched, &sc, a.vm.topo, a.vm.kernel, &a);
 	kt_cli_scenarios_free(&sc);
 	kt_cli_sched_free(&a.sched);
 	return rc;

@@ -16,5 +16,9 @@ int kt_cmd_vm(int argc, char **argv);
 int kt_cmd_shell(int argc, char **argv);
 int kt_cmd_kernel(int argc, char **argv);
 int kt_cmd_version(int argc, char **argv);
+int kt_cmd_gauntlet(int argc, char **argv);
+int kt_cmd_stats(int argc, char **argv);
+int kt_cmd_compare(int argc, char **argv);
+int kt_cmd_replay(int argc, char **argv);
 
 #endif

@@ -90,6 +90,10 @@ static int parse_duration(const struct kt_cli_opt *o, const char *text,
 		goto bad;
 	if (!strcmp(end, "ms"))
 		scale = 1e6;
+	else if (!strcmp(end, "m"))
+		scale = 60e9;
+	else if (!strcmp(end, "h"))
+		scale = 3600e9;
 	else if (*end && strcmp(end, "s"))
 		goto bad;
 	v *= scale;
@@ -100,7 +104,7 @@ static int parse_duration(const struct kt_cli_opt *o, const char *text,
 bad:
 	return kt_err(EINVAL,
 		      "--%s '%s': expected a duration in seconds between "
-		      "0.001 and 86400 (e.g. 2, 0.5, 500ms)",
+		      "0.001 and 86400 (e.g. 2, 0.5, 500ms, 30m, 1h)",
 		      o->name, text);
 }
 

@@ -24,7 +24,8 @@ enum kt_cli_opt_type {
 	KT_CLI_OPT_STRING,   /* const char *: the value (the last one wins) */
 	KT_CLI_OPT_STRINGS,  /* struct kt_cli_strings: every value, in order */
 	KT_CLI_OPT_UINT,     /* unsigned: a whole number in [min, max] */
-	KT_CLI_OPT_DURATION, /* uint64_t ns: "2", "0.5", "1.5s", "500ms" */
+	KT_CLI_OPT_DURATION, /* uint64_t ns: "2", "0.5", "1.5s", "500ms", "30m",
+				"1h" */
 	KT_CLI_OPT_CALL,     /* call(value, target) decides */
 };
 

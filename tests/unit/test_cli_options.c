@@ -211,14 +211,17 @@ static void test_errors(void **state)
 	assert_error("--workers '-1': expected a whole number from 1 to 1024",
 		     "--workers=-1");
 	assert_error("--duration 'soon': expected a duration in seconds "
-		     "between 0.001 and 86400 (e.g. 2, 0.5, 500ms)",
+		     "between 0.001 and 86400 (e.g. 2, 0.5, 500ms, 30m, 1h)",
 		     "--duration", "soon");
 	assert_error("--duration '0': expected a duration in seconds between "
-		     "0.001 and 86400 (e.g. 2, 0.5, 500ms)",
+		     "0.001 and 86400 (e.g. 2, 0.5, 500ms, 30m, 1h)",
 		     "--duration=0");
-	assert_error("--duration '2h': expected a duration in seconds "
-		     "between 0.001 and 86400 (e.g. 2, 0.5, 500ms)",
-		     "--duration", "2h");
+	assert_error("--duration '2d': expected a duration in seconds "
+		     "between 0.001 and 86400 (e.g. 2, 0.5, 500ms, 30m, 1h)",
+		     "--duration", "2d");
+	assert_error("--duration '25h': expected a duration in seconds "
+		     "between 0.001 and 86400 (e.g. 2, 0.5, 500ms, 30m, 1h)",
+		     "--duration", "25h");
 	assert_error("--color: 'green' is not red or blue", "--color", "green");
 }
 
