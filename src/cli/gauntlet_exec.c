@@ -200,6 +200,17 @@ static int build_jobs(struct exec *e)
 	return 0;
 }
 
+/* The first detail of a result, or its skip reason (malloc'd, or NULL). */
+static char *first_evidence(const json_t *r)
+{
+	const char *msg = json_string_value(json_object_get(
+	    json_array_get(json_object_get(r, "details"), 0), "msg"));
+
+	if (!msg)
+		msg = json_string_value(json_object_get(r, "skip_reason"));
+	return msg ? strdup(msg) : NULL;
+}
+
 /* One JUnit case per scenario result of each sidecar. */
 static int write_junit(const struct exec *e, const char *file)
 {
@@ -231,7 +242,7 @@ static int write_junit(const struct exec *e, const char *file)
 			recs[nr++] = (struct kt_test_record){
 			    .name = strdup(name),
 			    .verdict = v < 0 ? KT_VERDICT_INFRA : v,
-			    .reason = NULL,
+			    .reason = first_evidence(r),
 			    .seconds = json_number_value(
 					   json_object_get(r, "duration_ns")) /
 				       1e9,
@@ -242,8 +253,10 @@ static int write_junit(const struct exec *e, const char *file)
 	err = f ? kt_junit_write(f, "ktstr gauntlet", recs, nr) : -errno;
 	if (f && fclose(f))
 		err = -errno;
-	for (size_t i = 0; i < nr; i++)
+	for (size_t i = 0; i < nr; i++) {
 		free((char *)recs[i].name);
+		free(recs[i].reason);
+	}
 	free(recs);
 	if (err)
 		fprintf(stderr, "ktstr gauntlet: --junit %s: %s\n", file,
