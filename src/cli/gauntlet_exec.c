@@ -128,6 +128,8 @@ static void on_done(struct kt_pool_job *j, size_t i, void *arg)
 			kt_sidecar_free(&s);
 		}
 	}
+	if (j->exit_code == 130)
+		verdict = "interrupted";
 	if (v < 0 || j->exit_code == 2 || j->exit_code >= 128)
 		v = KT_VERDICT_INFRA;
 	e->worst =
@@ -283,11 +285,11 @@ static int finish(struct exec *e, bool interrupted)
 	for (size_t i = 0; i < e->nr; i++)
 		not_run += !e->jobs[i].started;
 	if (not_run)
-		fprintf(
-		    stderr,
-		    "ktstr gauntlet: %zu VM(s) not started: the budget "
-		    "ran out (the measured VMs were slower than estimated)\n",
-		    not_run);
+		fprintf(stderr, "ktstr gauntlet: %zu VM(s) not started: %s\n",
+			not_run,
+			interrupted ? "interrupted"
+				    : "the budget ran out (the measured VMs "
+				      "were slower than estimated)");
 	if (e->res.nr) {
 		printf("\n");
 		kt_results_print_matrix(&e->res, stdout);
