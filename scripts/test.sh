@@ -87,6 +87,9 @@ else
 		make -s O="$build" SAN=0 scheds >>"$log/toolchain" 2>&1; then
 		vmtest sched env KTSTR_BIN="$build"/ktstr \
 			KTSTR_SCX="$build"/scx-ktstr tests/vm/run-sched-tests.sh
+		vmtest gauntlet env KTSTR_BIN="$build"/ktstr \
+			KTSTR_SCX="$build"/scx-ktstr \
+			tests/vm/run-gauntlet-tests.sh
 	else
 		tail -n 30 "$log/toolchain"
 		echo "test.sh: building the BPF toolchain or scx-ktstr failed" >&2
