@@ -8,10 +8,13 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "topo_presets.h"
 
 struct topo_args {
-	bool json;
+	bool json, presets;
 	const char *root;
+	uint64_t budget_ns;
+	struct kt_cli_sched sched;
 };
 
 static const struct kt_cli_opt topo_opts[] = {
@@ -20,6 +23,13 @@ static const struct kt_cli_opt topo_opts[] = {
     KT_CLI_STRING("sysfs", 0, "ROOT", struct topo_args, root,
 		  "read ROOT/sys/devices/system instead of /sys (recorded "
 		  "trees)"),
+    KT_CLI_FLAG("presets", 0, struct topo_args, presets,
+		"list the topology presets `--topo` takes by name, with what "
+		"one VM costs here and whether --scheduler and --budget allow "
+		"it"),
+    KT_CLI_DURATION("budget", 0, "T", struct topo_args, budget_ns,
+		    "with --presets: the gauntlet budget to weigh a VM "
+		    "against (default 30m)"),
     {0},
 };
 
@@ -127,12 +137,25 @@ static void topo_text(const struct kt_topo *t)
 int kt_cmd_topo(int argc, char **argv)
 {
 	_cleanup_(kt_topo_freep) struct kt_topo *t = NULL;
-	struct topo_args a = {.root = "/"};
-	const struct kt_cli_bind binds[] = {{&topo_group, &a}, {0}};
+	struct topo_args a = {.root = "/", .budget_ns = KT_SEC(30 * 60)};
+	const struct kt_cli_bind binds[] = {
+	    {&topo_group, &a},
+	    {&kt_cli_sched_group, &a.sched},
+	    {0},
+	};
 	int nr_operands, rc;
 
 	if (!kt_cli_args(&topo_cmd, binds, argc, argv, &nr_operands, &rc))
 		return rc;
+	if (a.presets || a.sched.arg) {
+		rc = a.presets
+			 ? kt_cli_sched_resolve("topo", &a.sched)
+			 : kt_cli_usage_error("topo", "--scheduler "
+						      "goes with --presets");
+		rc = rc ?: kt_cli_topo_presets(a.json, &a.sched, a.budget_ns);
+		kt_cli_sched_free(&a.sched);
+		return rc;
+	}
 	if (kt_topo_from_sysfs(a.root, &t)) {
 		fprintf(stderr, "ktstr topo: %s\n", kt_last_error());
 		return KT_EXIT_USAGE;
