@@ -31,8 +31,8 @@ allowed() {
 	run) echo "core topo probe cgroup work result sched scenario ops catalog scenario_file" ;;
 	kernel) echo "core" ;;
 	vm) echo "core topo result sched kernel" ;;
-	results) echo "core topo probe work result sched kernel vm" ;;
-	gauntlet) echo "core topo kernel" ;;
+	results) echo "core topo result sched kernel vm" ;;
+	gauntlet) echo "core" ;;
 	*) echo "?" ;;
 	esac
 }

@@ -70,6 +70,34 @@ if want shards; then
 			echo 0 || echo 1)" "all=$all union=$(wc -l <"$WORK/union")"
 fi
 
+# docs/ci/ktstr-gauntlet.yml: its GAUNTLET_ARGS make a valid plan, and its
+# four shards partition it.
+if want ci_workflow; then
+	if [ ! -f "$SCX.json" ]; then
+		skipped "docs/ci workflow's gauntlet arguments" "no $SCX.json (make scheds)"
+	else
+		args=$(awk '/^  GAUNTLET_ARGS: >-$/ {on = 1; next}
+			on && /^    / {printf "%s ", $0; next} {on = 0}' \
+			"$(dirname "$0")/../../docs/ci/ktstr-gauntlet.yml" |
+			sed "s|build/scx-ktstr.json|$SCX.json|")
+		# shellcheck disable=SC2086 # word splitting wanted
+		kt gauntlet -n $args
+		grep '^  run ' "$WORK/out" | sort >"$WORK/all"
+		good=$rc
+		: >"$WORK/union"
+		for k in 1 2 3 4; do
+			# shellcheck disable=SC2086
+			kt gauntlet -n $args --shard $k/4
+			[ $rc = 0 ] || good=1
+			grep '^  run ' "$WORK/out" >>"$WORK/union"
+		done
+		sort "$WORK/union" | cmp -s - "$WORK/all" || good=1
+		[ -s "$WORK/all" ] || good=1
+		check "docs/ci workflow: GAUNTLET_ARGS plan, 4 shards partition it ($(wc -l <"$WORK/all") variants)" \
+			"$good" "args: $args"
+	fi
+fi
+
 G=$WORK/g
 if want gauntlet_eevdf || want stats || want replay || want compare_self; then
 	kt gauntlet steady --presets tiny,llc --duration 1 --budget 10m \
