@@ -133,17 +133,34 @@ struct kt_compare_opts {
 	FILE *out;	     /* the report (NULL = stdout) */
 	struct json_t *json; /* if non-NULL, an array the rows go into */
 };
+/* The host's load, as the share of a VM's wall time its QEMU threads
+ * waited for a host CPU, may differ by this many points between the
+ * sides of a group before its metrics say more about the host than about
+ * the scheduler (under TCG the guest runs only while QEMU does: a VM
+ * that waited 5% more did about 5% less work, half compare's 10% gate
+ * on work_rate). */
+#define KT_COMPARE_HOST_WAIT_PTS 5.0
+
+struct kt_compare_outcome {
+	size_t regressions;
+	/* groups whose metrics were not judged: the host's load on the VMs
+	 * differed by more than KT_COMPARE_HOST_WAIT_PTS */
+	size_t inconclusive;
+};
+
 /*
  * Compare new against base, scenario by scenario and variant by
  * variant. Variant parts that take one value on each side and differ
  * (the A/B under test: profile default vs slow, kernel A vs B) are not
- * matched on. Prints a row per scenario, variant and metric, and one
+ * matched on. Prints a row per scenario, variant and metric, one
  * `REGRESSION` line per significant regression naming the metric, the
- * scenario, the variant, both means and the p-value. *regressions gets
- * their count. 0, or -errno when nothing could be matched.
+ * scenario, the variant, both means and the p-value, and one
+ * `INCONCLUSIVE` line per group whose VMs the host loaded differently.
+ * 0, or -errno when nothing could be matched.
  */
 int kt_results_compare(const struct kt_results *base,
 		       const struct kt_results *nw,
-		       const struct kt_compare_opts *o, size_t *regressions);
+		       const struct kt_compare_opts *o,
+		       struct kt_compare_outcome *out);
 
 #endif

@@ -158,8 +158,12 @@ struct kt_vm_result {
 	char *console_excerpt; /* crash excerpt or console tail, or NULL */
 	int signo;	       /* INTERRUPTED: the signal */
 	bool booted;
-	uint64_t boot_ms;     /* host: QEMU start -> `boot` message */
-	uint64_t wall_ms;     /* host: QEMU start -> end */
+	uint64_t boot_ms; /* host: QEMU start -> `boot` message */
+	uint64_t wall_ms; /* host: QEMU start -> end */
+	/* host: how long QEMU's threads sat runnable without a host CPU
+	 * (schedstat run delay, sampled every 200 ms): the host's load on
+	 * this VM, which compare weighs (docs/gauntlet.md) */
+	uint64_t host_wait_ms;
 	char *kernel_release; /* from `boot` */
 	unsigned guest_cpus;
 	bool has_topo;

@@ -70,7 +70,9 @@ static const struct kt_cli_cmd compare_cmd = {
 	     "3` or several `ktstr vm --results DIR`. With one run a side "
 	     "there is no test, only the verdicts.",
     .exit = "0 no regression, 1 a significant regression (named on "
-	    "stdout), 2 usage or unreadable results",
+	    "stdout), 2 usage or unreadable results, 5 no regression but a "
+	    "group could not be judged (the host loaded the two sides' VMs "
+	    "differently)",
 };
 
 static int parse_gates(const struct compare_args *a, struct kt_compare_opts *o)
@@ -106,7 +108,7 @@ int kt_cmd_compare(int argc, char **argv)
 	const struct kt_cli_bind binds[] = {{&compare_group, &a}, {0}};
 	struct kt_compare_opts o = {0};
 	struct kt_results base = {0}, nw = {0};
-	size_t regressions = 0;
+	struct kt_compare_outcome res = {0};
 	int nr, rc;
 
 	if (!kt_cli_args(&compare_cmd, binds, argc, argv, &nr, &rc))
@@ -123,12 +125,15 @@ int kt_cmd_compare(int argc, char **argv)
 	o.alpha = a.alpha;
 	o.mann_whitney = a.mann_whitney;
 	o.json = a.json_path ? json_array() : NULL;
-	if (kt_results_compare(&base, &nw, &o, &regressions))
+	if (kt_results_compare(&base, &nw, &o, &res))
 		rc = kt_cli_usage_error("compare", "%s", kt_last_error());
+	else if (res.regressions)
+		rc = KT_EXIT_FAIL;
 	else
-		rc = regressions ? KT_EXIT_FAIL : 0;
-	if (!rc || rc == KT_EXIT_FAIL)
-		printf("%zu regression(s)\n", regressions);
+		rc = res.inconclusive ? KT_EXIT_INCONCLUSIVE : 0;
+	if (rc != KT_EXIT_USAGE)
+		printf("%zu regression(s), %zu inconclusive group(s)\n",
+		       res.regressions, res.inconclusive);
 	if (o.json && kt_cli_write_json(a.json_path, o.json) && !rc)
 		rc = KT_EXIT_INFRA;
 	json_decref(o.json);

@@ -82,8 +82,9 @@ static json_t *result(const char *scenario, const char *verdict, double units,
 	    (json_int_t)(p99_us > 0 ? 100 : 0));
 }
 
+/* wait_pct < 0: no host_wait_ms in the report (an older sidecar) */
 static void write_sidecar(const char *dir, int n, const char *sched,
-			  json_t *results)
+			  json_t *results, int wait_pct)
 {
 	char path[256];
 	json_t *j = json_pack("{s:i, s:{s:s, s:s, s:s, s:n, s:{s:s}}, s:{s:o}}",
@@ -91,6 +92,13 @@ static void write_sidecar(const char *dir, int n, const char *sched,
 			      "1n2l2c1t", "sched", sched, "work_type", "kernel",
 			      "release", "7.2", "report", "results", results);
 
+	if (wait_pct >= 0) {
+		json_t *rep = json_object_get(j, "report");
+
+		json_object_set_new(rep, "wall_ms", json_integer(10000));
+		json_object_set_new(rep, "host_wait_ms",
+				    json_integer(100 * wait_pct));
+	}
 	snprintf(path, sizeof(path), "%s/s%d.json", dir, n);
 	mkdir(dir, 0755);
 	assert_int_equal(json_dump_file(j, path, 0), 0);
@@ -193,26 +201,37 @@ static void test_load_errors(void **state)
 	assert_non_null(strstr(kt_last_error(), "broken.json"));
 }
 
-/* Three runs a side of one scenario; units per run given. */
-static void sides(struct fx *f, const char *sched_b, const double *b,
-		  const char *sched_n, const double *n, const char *verdict_n)
+/* Three runs a side of one scenario; units per run given; the host
+ * wait of each side's VMs in percent (-1: not recorded). */
+static void sides_waited(struct fx *f, const char *sched_b, const double *b,
+			 const char *sched_n, const double *n,
+			 const char *verdict_n, int wait_b, int wait_n)
 {
 	for (int i = 0; i < 3; i++) {
 		write_sidecar(
 		    f->base, i, sched_b,
-		    json_pack("[o]", result("steady", "pass", b[i], 30, 0)));
+		    json_pack("[o]", result("steady", "pass", b[i], 30, 0)),
+		    wait_b);
 		write_sidecar(
 		    f->nw, i, sched_n,
-		    json_pack("[o]", result("steady", verdict_n, n[i], 30, 0)));
+		    json_pack("[o]", result("steady", verdict_n, n[i], 30, 0)),
+		    wait_n);
 	}
 }
 
-static size_t compare(struct fx *f, char *out, size_t len)
+static void sides(struct fx *f, const char *sched_b, const double *b,
+		  const char *sched_n, const double *n, const char *verdict_n)
+{
+	sides_waited(f, sched_b, b, sched_n, n, verdict_n, 2, 4);
+}
+
+static struct kt_compare_outcome compare_outcome(struct fx *f, char *out,
+						 size_t len)
 {
 	const char *b[] = {f->base}, *n[] = {f->nw};
 	struct kt_results rb, rn;
 	struct kt_compare_opts o = {.out = fmemopen(out, len, "w")};
-	size_t reg = 99;
+	struct kt_compare_outcome reg;
 
 	for (int m = 0; m < KT_METRIC__COUNT; m++)
 		o.min_change_pct[m] = -1;
@@ -223,6 +242,11 @@ static size_t compare(struct fx *f, char *out, size_t len)
 	kt_results_free(&rb);
 	kt_results_free(&rn);
 	return reg;
+}
+
+static size_t compare(struct fx *f, char *out, size_t len)
+{
+	return compare_outcome(f, out, len).regressions;
 }
 
 static void test_compare_flags_a_drop(void **state)
@@ -275,6 +299,33 @@ static void test_compare_verdict(void **state)
 				    "SCHED, none of 3 in BASE"));
 }
 
+/* Half the work, but the NEW VMs waited 40% of their time for a host
+ * CPU against 2% in BASE: not judged, INCONCLUSIVE, no regression. A
+ * FAIL in NEW is still one: verdicts rest on their own evidence. */
+static void test_compare_host_differs(void **state)
+{
+	const double b[] = {2.00e7, 2.02e7, 1.98e7},
+		     n[] = {1.0e7, 1.01e7, 0.99e7};
+	struct kt_compare_outcome r;
+	char out[8192];
+
+	sides_waited(*state, "scx", b, "scx", n, "pass", 2, 40);
+	r = compare_outcome(*state, out, sizeof(out));
+	assert_int_equal(r.regressions, 0);
+	assert_int_equal(r.inconclusive, 1);
+	assert_non_null(strstr(out, "INCONCLUSIVE: the VMs waited for a host "
+				    "CPU 2.0% of their time in BASE and 40.0% "
+				    "in NEW"));
+	sides_waited(*state, "scx", b, "scx", n, "fail", 2, 40);
+	r = compare_outcome(*state, out, sizeof(out));
+	assert_int_equal(r.regressions, 1);
+	/* sidecars without the measure are compared as before */
+	sides_waited(*state, "scx", b, "scx", n, "pass", -1, -1);
+	r = compare_outcome(*state, out, sizeof(out));
+	assert_int_equal(r.regressions, 1);
+	assert_int_equal(r.inconclusive, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +339,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_compare_gate, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_compare_verdict, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_compare_host_differs, setup,
 					    teardown),
 	};
 

@@ -21,8 +21,9 @@ struct row {
 	const struct kt_group *b, *n;
 	enum kt_metric m;
 	struct kt_sample_summary sb, sn;
-	double p;   /* NAN: no test (fewer than 2 runs a side) */
-	bool worse; /* in the bad direction, beyond the gate */
+	double p;	   /* NAN: no test (fewer than 2 runs a side) */
+	bool worse;	   /* in the bad direction, beyond the gate */
+	bool host_differs; /* the group is not judged (see results.h) */
 	bool flagged;
 };
 
@@ -112,7 +113,7 @@ static void holm(struct row *rows, size_t nr, double alpha, double *limit)
 	size_t m = 0;
 
 	for (size_t i = 0; t && i < nr; i++)
-		if (!isnan(rows[i].p))
+		if (!isnan(rows[i].p) && !rows[i].host_differs)
 			t[m++] = &rows[i];
 	if (t)
 		qsort(t, m, sizeof(*t), cmp_p);
@@ -143,7 +144,13 @@ static int build_rows(const struct kt_groups *gb, const struct kt_groups *gn,
 		    kt_groups_find(gb, g->scenario, g->variant);
 
 		for (int m = 0; b && !err && m < KT_METRIC__COUNT; m++) {
+			double hb = kt_group_host_wait_pct(b);
+			double hn = kt_group_host_wait_pct(g);
+
 			rows[n] = (struct row){.b = b, .n = g, .m = m};
+			rows[n].host_differs =
+			    hb >= 0 && hn >= 0 &&
+			    fabs(hb - hn) > KT_COMPARE_HOST_WAIT_PTS;
 			err = test_row(&rows[n], o);
 			if (!err && rows[n].sb.n && rows[n].sn.n)
 				n++;
@@ -185,18 +192,37 @@ static void print_row(FILE *f, const struct row *r, double limit)
 
 static json_t *row_json(const struct row *r)
 {
-	return json_pack("{s:s, s:s, s:s, s:f, s:f, s:I, s:I, s:o, s:b}",
+	return json_pack("{s:s, s:s, s:s, s:f, s:f, s:I, s:I, s:o, s:b, s:b}",
 			 "scenario", r->n->scenario, "variant", r->n->variant,
 			 "metric", kt_metric_desc(r->m)->name, "base_mean",
 			 r->sb.mean, "new_mean", r->sn.mean, "base_runs",
 			 (json_int_t)r->sb.n, "new_runs", (json_int_t)r->sn.n,
 			 "p", isnan(r->p) ? json_null() : json_real(r->p),
-			 "regression", r->flagged);
+			 "regression", r->flagged, "host_differs",
+			 r->host_differs);
 }
 
-static size_t report(const struct kt_groups *gb, const struct kt_groups *gn,
-		     const struct row *rows, size_t nr, const double *limit,
-		     const struct kt_compare_opts *o, FILE *f)
+/* The group's INCONCLUSIVE line when the host loaded its sides apart. */
+static bool host_differs(const struct kt_group *b, const struct kt_group *n,
+			 FILE *f)
+{
+	double hb = kt_group_host_wait_pct(b), hn = kt_group_host_wait_pct(n);
+
+	if (hb < 0 || hn < 0 || fabs(hb - hn) <= KT_COMPARE_HOST_WAIT_PTS)
+		return false;
+	fprintf(f,
+		"  INCONCLUSIVE: the VMs waited for a host CPU %.1f%% of their "
+		"time in BASE and %.1f%% in NEW (more than %.0f points apart): "
+		"the metrics say more about the host than the scheduler; rerun "
+		"on a quieter host\n",
+		hb, hn, KT_COMPARE_HOST_WAIT_PTS);
+	return true;
+}
+
+static void report(const struct kt_groups *gb, const struct kt_groups *gn,
+		   const struct row *rows, size_t nr, const double *limit,
+		   const struct kt_compare_opts *o, FILE *f,
+		   struct kt_compare_outcome *out)
 {
 	size_t flagged = 0;
 
@@ -207,6 +233,8 @@ static size_t report(const struct kt_groups *gb, const struct kt_groups *gn,
 
 		fprintf(f, "%s [%s]%s\n", g->scenario, g->variant,
 			b ? "" : ": not in BASE");
+		if (b && host_differs(b, g, f))
+			out->inconclusive++;
 		if (b && verdict_regressed(b, g)) {
 			flagged++;
 			fprintf(f,
@@ -236,12 +264,13 @@ static size_t report(const struct kt_groups *gb, const struct kt_groups *gn,
 			kt_metric_desc(r->m)->unit, r->sb.n, r->sn.n,
 			o->mann_whitney ? "Mann-Whitney" : "Welch", r->p);
 	}
-	return flagged;
+	out->regressions = flagged;
 }
 
 int kt_results_compare(const struct kt_results *base,
 		       const struct kt_results *nw,
-		       const struct kt_compare_opts *o, size_t *regressions)
+		       const struct kt_compare_opts *o,
+		       struct kt_compare_outcome *out)
 {
 	FILE *f = o->out ? o->out : stdout;
 	struct kt_groups gb, gn;
@@ -251,7 +280,7 @@ int kt_results_compare(const struct kt_results *base,
 	bool use[4];
 	int err;
 
-	*regressions = 0;
+	memset(out, 0, sizeof(*out));
 	ab_parts(base, nw, use, f);
 	err = kt_groups_build(base, use, &gb);
 	if (err)
@@ -271,7 +300,7 @@ int kt_results_compare(const struct kt_results *base,
 			     "A/B part)");
 	if (!err) {
 		holm(rows, nr, o->alpha > 0 ? o->alpha : 0.05, limit);
-		*regressions = report(&gb, &gn, rows, nr, limit, o, f);
+		report(&gb, &gn, rows, nr, limit, o, f, out);
 	}
 	free(rows);
 	free(limit);

@@ -61,7 +61,8 @@ static struct kt_group *group_of(struct kt_groups *gs, long sc, long va)
 	return g;
 }
 
-static int add_result(struct kt_groups *gs, long va, const json_t *r)
+static int add_result(struct kt_groups *gs, long va, const json_t *r,
+		      double host_wait_pct)
 {
 	long sc = intern(&gs->scenarios, &gs->nr_scenarios,
 			 kt_sidecar_str(r, "scenario"));
@@ -76,6 +77,10 @@ static int add_result(struct kt_groups *gs, long va, const json_t *r)
 		return -ENOMEM;
 	g->results = grown;
 	g->results[g->nr++] = r;
+	if (host_wait_pct >= 0) {
+		g->host_wait_pct_sum += host_wait_pct;
+		g->host_wait_n++;
+	}
 	v = kt_verdict_parse(kt_sidecar_str(r, "verdict"));
 	g->verdicts[v < 0 ? KT_VERDICT_INFRA : v]++;
 	return 0;
@@ -88,6 +93,13 @@ int kt_groups_build(const struct kt_results *r, const bool *use_part,
 	for (size_t i = 0; i < r->nr; i++) {
 		json_t *results = json_object_get(
 		    json_object_get(r->s[i].root, "report"), "results");
+		json_t *rep = json_object_get(r->s[i].root, "report");
+		json_t *hw = json_object_get(rep, "host_wait_ms");
+		double wall =
+		    json_number_value(json_object_get(rep, "wall_ms"));
+		double pct = json_is_integer(hw) && wall > 0
+				 ? 100.0 * json_number_value(hw) / wall
+				 : -1;
 		char key[1024];
 		json_t *res;
 		size_t k;
@@ -97,8 +109,11 @@ int kt_groups_build(const struct kt_results *r, const bool *use_part,
 		va = intern(&out->variants, &out->nr_variants, key);
 		if (va < 0)
 			goto oom;
-		json_array_foreach(results, k,
-				   res) if (add_result(out, va, res)) goto oom;
+		json_array_foreach(results, k, res)
+		{
+			if (add_result(out, va, res, pct))
+				goto oom;
+		}
 	}
 	return 0;
 oom:
@@ -128,6 +143,11 @@ const struct kt_group *kt_groups_find(const struct kt_groups *gs,
 		    !strcmp(gs->g[i].variant, variant))
 			return &gs->g[i];
 	return NULL;
+}
+
+double kt_group_host_wait_pct(const struct kt_group *g)
+{
+	return g->host_wait_n ? g->host_wait_pct_sum / g->host_wait_n : -1;
 }
 
 size_t kt_group_values(const struct kt_group *g, enum kt_metric m, double *out)

@@ -18,7 +18,14 @@ struct kt_group {
 	size_t nr;		/* runs: one result object each */
 	const json_t **results; /* borrowed from the sidecars */
 	unsigned verdicts[KT_VERDICT__COUNT];
+	/* the host's load on the VMs of the runs: the share of their wall
+	 * time QEMU's threads waited for a host CPU, summed over the runs
+	 * whose sidecar has it */
+	double host_wait_pct_sum;
+	size_t host_wait_n;
 };
+/* Mean host wait of g's runs in percent, or -1 when none has it. */
+double kt_group_host_wait_pct(const struct kt_group *g);
 
 struct kt_groups {
 	struct kt_group *g;

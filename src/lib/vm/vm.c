@@ -24,6 +24,7 @@
 #include <ktstr/runner.h>
 #include <ktstr/sched.h>
 
+#include "core/proc_run_delay.h"
 #include "initramfs.h"
 #include "qemu_cmd.h"
 #include "strv.h"
@@ -32,8 +33,9 @@
 
 extern char **environ;
 
-#define POLL_NS	      KT_MS(50)
-#define EXIT_GRACE_NS KT_SEC(15)
+#define POLL_NS		   KT_MS(50)
+#define EXIT_GRACE_NS	   KT_SEC(15)
+#define RUN_DELAY_EVERY_NS KT_MS(200)
 
 static volatile sig_atomic_t stop_signal;
 
@@ -55,6 +57,8 @@ struct vm_run {
 	int status;
 	bool exited;
 	struct kt_vm_chan ch;
+	uint64_t run_delay_ns; /* QEMU's threads, as last sampled */
+	uint64_t sampled_ns;
 };
 
 static void install_signals(struct vm_run *v)
@@ -338,6 +342,20 @@ static void progress(struct vm_run *v, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* How long QEMU's threads have waited for a host CPU so far (sampled
+ * every RUN_DELAY_EVERY_NS: the last sample before QEMU exits is what the
+ * result reports; a thread that ended takes its share with it). */
+static void sample_run_delay(struct vm_run *v, uint64_t now)
+{
+	uint64_t ns;
+
+	if (now - v->sampled_ns < RUN_DELAY_EVERY_NS)
+		return;
+	v->sampled_ns = now;
+	if (!kt_proc_run_delay_ns(v->pid, &ns) && ns > v->run_delay_ns)
+		v->run_delay_ns = ns;
+}
+
 /* Poll until QEMU ends, a watchdog fires or a signal arrives. */
 static int supervise(struct vm_run *v)
 {
@@ -365,6 +383,7 @@ static int supervise(struct vm_run *v)
 		}
 		if (ended)
 			break;
+		sample_run_delay(v, now);
 		if (stop_signal)
 			break;
 		if (res->has_exit && !exit_at)
@@ -386,6 +405,7 @@ static int supervise(struct vm_run *v)
 	}
 	kill_qemu(v);
 	res->wall_ms = (kt_now_ns() - t0) / 1000000;
+	res->host_wait_ms = v->run_delay_ns / 1000000;
 	/* QEMU is gone: whatever it wrote last is in the file now. */
 	if (!err)
 		err = kt_vm_chan_poll(&v->ch, res);

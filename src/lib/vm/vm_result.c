@@ -117,6 +117,8 @@ json_t *kt_vm_result_to_json(const struct kt_vm_result *r)
 	json_object_set_new(j, "booted", json_boolean(r->booted));
 	json_object_set_new(j, "boot_ms", json_integer((json_int_t)r->boot_ms));
 	json_object_set_new(j, "wall_ms", json_integer((json_int_t)r->wall_ms));
+	json_object_set_new(j, "host_wait_ms",
+			    json_integer((json_int_t)r->host_wait_ms));
 	json_object_set_new(j, "kernel", str_or_null(r->kernel_release));
 	json_object_set_new(j, "guest_cpus", json_integer(r->guest_cpus));
 	json_object_set_new(j, "guest_topo", topo ? topo : json_null());
