@@ -21,6 +21,7 @@
 struct vm_args {
 	const char *json_path;
 	const char *results;
+	unsigned runs;
 	uint64_t boot_timeout_ns;
 	bool guest_panic;
 	struct kt_cli_vm_args vm;
@@ -37,6 +38,9 @@ static const struct kt_cli_opt vm_opts[] = {
 		  "also write the run's sidecar (results, metrics, variant, "
 		  "host, replay arguments) into DIR, for ktstr stats, compare "
 		  "and replay"),
+    KT_CLI_UINT("runs", 0, "N", struct vm_args, runs, 1, 100,
+		"boot N VMs one after the other, each with its sidecar "
+		"(needs --results; repeated runs for ktstr compare)"),
     KT_CLI_DURATION("boot-timeout", 0, "S", struct vm_args, boot_timeout_ns,
 		    "seconds to wait for the guest to boot (default 60+)"),
     KT_CLI_FLAG("guest-panic", 0, struct vm_args, guest_panic,
@@ -148,43 +152,32 @@ static int write_sidecar(const char *dir, const struct kt_vm_opts *o,
 	return 0;
 }
 
-static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
-		      const struct kt_cli_scenarios *sc, const char *topo,
-		      const char *kernel_arg, const struct vm_args *a)
+/* Which of two exit codes of runs tells more: INFRA, then FAIL, then
+ * INCONCLUSIVE, then SKIP, then PASS. */
+static int worse_exit(int a, int b)
+{
+	static const int rank[] = {[KT_EXIT_PASS] = 0,
+				   [KT_EXIT_UNSUPPORTED] = 1,
+				   [KT_EXIT_INCONCLUSIVE] = 2,
+				   [KT_EXIT_FAIL] = 3,
+				   [KT_EXIT_INFRA] = 4};
+
+	if (a < 0 || a > KT_EXIT_INCONCLUSIVE || a == KT_EXIT_USAGE)
+		return a;
+	if (b < 0 || b > KT_EXIT_INCONCLUSIVE || b == KT_EXIT_USAGE)
+		return b;
+	return rank[b] > rank[a] ? b : a;
+}
+
+/* Boot one VM of o and report it (text, --json, --results). */
+static int run_once(const struct kt_vm_opts *op,
+		    const struct kt_cli_sched *sched, const struct vm_args *a)
 {
 	const char *json_path = a->json_path;
-	struct kt_vm_opts o = *op;
+	const struct kt_vm_opts o = *op;
 	struct kt_vm_result res;
 	struct timespec started;
-	char kernel[4096], why[512];
 	int err, rc;
-
-	/* Everything is checked before anything boots. */
-	if (kt_cli_vm_topo("vm", topo, &o.topo))
-		return KT_EXIT_USAGE;
-	if (kt_cli_sched_resolve("vm", sched))
-		return KT_EXIT_USAGE;
-	if (sched->has_def &&
-	    !kt_sched_topo_ok(&sched->def, &o.topo, why, sizeof(why))) {
-		size_t nr;
-		const char **names = kt_cli_scenarios_all_names(sc, &nr);
-
-		rc = names ? skip_all(sched, &o, why, json_path, names, nr)
-			   : KT_EXIT_INFRA;
-		free(names);
-		return rc;
-	}
-	if (kt_cli_vm_kernel("vm", kernel_arg, kernel, sizeof(kernel)))
-		return KT_EXIT_USAGE;
-	kt_cli_sched_apply(sched, &o);
-	o.kernel = kernel;
-	o.scenarios = sc->names;
-	o.nr_scenarios = sc->nr_names;
-	o.scenario_files = sc->paths;
-	o.nr_scenario_files = sc->nr_files;
-	if (sc->nr_files && !o.run_timeout_ns)
-		o.run_timeout_ns =
-		    kt_cli_scenarios_run_timeout(sc, o.duration_ns);
 
 	clock_gettime(CLOCK_REALTIME, &started);
 	err = kt_vm_run(&o, &res);
@@ -212,6 +205,58 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 	    write_sidecar(a->results, &o, sched, &res, &started))
 		rc = rc ? rc : KT_EXIT_INFRA;
 	kt_vm_result_free(&res);
+	return rc;
+}
+
+static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
+		      const struct kt_cli_scenarios *sc, const char *topo,
+		      const char *kernel_arg, const struct vm_args *a)
+{
+	const char *json_path = a->json_path;
+	struct kt_vm_opts o = *op;
+	char kernel[4096], why[512];
+	int rc = 0;
+
+	/* Everything is checked before anything boots. */
+	if (a->runs > 1 && (!a->results || json_path))
+		return kt_cli_usage_error(
+		    "vm",
+		    "--runs %u needs --results DIR (and --json holds "
+		    "one VM's report: leave it out)",
+		    a->runs);
+	if (kt_cli_vm_topo("vm", topo, &o.topo))
+		return KT_EXIT_USAGE;
+	if (kt_cli_sched_resolve("vm", sched))
+		return KT_EXIT_USAGE;
+	if (sched->has_def &&
+	    !kt_sched_topo_ok(&sched->def, &o.topo, why, sizeof(why))) {
+		size_t nr;
+		const char **names = kt_cli_scenarios_all_names(sc, &nr);
+
+		rc = names ? skip_all(sched, &o, why, json_path, names, nr)
+			   : KT_EXIT_INFRA;
+		free(names);
+		return rc;
+	}
+	if (kt_cli_vm_kernel("vm", kernel_arg, kernel, sizeof(kernel)))
+		return KT_EXIT_USAGE;
+	kt_cli_sched_apply(sched, &o);
+	o.kernel = kernel;
+	o.scenarios = sc->names;
+	o.nr_scenarios = sc->nr_names;
+	o.scenario_files = sc->paths;
+	o.nr_scenario_files = sc->nr_files;
+	if (sc->nr_files && !o.run_timeout_ns)
+		o.run_timeout_ns =
+		    kt_cli_scenarios_run_timeout(sc, o.duration_ns);
+
+	for (unsigned i = 0; i < (a->runs ? a->runs : 1); i++) {
+		int one = run_once(&o, sched, a);
+
+		if (one == 130 || one == KT_EXIT_USAGE)
+			return one;
+		rc = i ? worse_exit(rc, one) : one;
+	}
 	return rc;
 }
 
