@@ -138,6 +138,24 @@ static void harness_begin(const struct kt_plan *p)
 	kt_harness_begin(stderr);
 }
 
+/* Scenario files the host checked; one that does not load here is an
+ * infrastructure failure (a truncated initramfs). */
+static void load_files(const struct kt_plan *p, struct kt_run_opts *o)
+{
+	struct kt_scenario_file **f;
+
+	if (!p->nr_scenario_files)
+		return;
+	f = calloc(p->nr_scenario_files, sizeof(*f));
+	if (!f)
+		fail("scenario files: out of memory");
+	for (size_t i = 0; i < p->nr_scenario_files; i++)
+		if (kt_scenario_file_load(p->scenario_files[i], &f[i]))
+			fail("%s", kt_last_error());
+	o->files = (const struct kt_scenario_file *const *)f;
+	o->nr_files = p->nr_scenario_files;
+}
+
 static _Noreturn void run_scenarios(const struct kt_plan *p,
 				    const char *setup_err)
 {
@@ -167,20 +185,7 @@ static _Noreturn void run_scenarios(const struct kt_plan *p,
 	/* SCHED_FIFO and the vCPU probe before the scheduler starts: its
 	 * monitor thread inherits the policy (runner.h) */
 	harness_begin(p);
-	/* Scenario files the host checked; one that does not load here is
-	 * an infrastructure failure (a truncated initramfs). */
-	if (p->nr_scenario_files) {
-		struct kt_scenario_file **f =
-		    calloc(p->nr_scenario_files, sizeof(*f));
-
-		if (!f)
-			fail("scenario files: out of memory");
-		for (size_t i = 0; i < p->nr_scenario_files; i++)
-			if (kt_scenario_file_load(p->scenario_files[i], &f[i]))
-				fail("%s", kt_last_error());
-		o.files = (const struct kt_scenario_file *const *)f;
-		o.nr_files = p->nr_scenario_files;
-	}
+	load_files(p, &o);
 	if (p->work_type) {
 		if (kt_work_kind_parse(p->work_type, &work.kind))
 			fail("plan: work_type: %s", kt_last_error());

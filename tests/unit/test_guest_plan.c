@@ -316,10 +316,35 @@ static void test_test_mode(void **state)
 	free(text);
 }
 
+/* The work-type override goes from the host's options through the plan
+ * to the guest's plan; absent by default. */
+static void test_work_type(void **state)
+{
+	struct kt_vm_opts o = {.topo = KT_TOPO(1, 1, 2, 1),
+			       .work_type = "Mixed"};
+	struct kt_plan p;
+	char *text;
+
+	(void)state;
+	text = kt_vm_plan_json(&o);
+	assert_non_null(text);
+	assert_int_equal(kt_plan_parse(text, NULL, &p), 0);
+	assert_string_equal(p.work_type, "Mixed");
+	kt_plan_free(&p);
+	free(text);
+	o.work_type = NULL;
+	text = kt_vm_plan_json(&o);
+	assert_int_equal(kt_plan_parse(text, NULL, &p), 0);
+	assert_null(p.work_type);
+	kt_plan_free(&p);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_full_plan),
+	    cmocka_unit_test(test_work_type),
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_sched_plan),
 	    cmocka_unit_test(test_shell_and_panic),
