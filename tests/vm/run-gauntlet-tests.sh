@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # VM tests of the gauntlet and of results directories: bad input is exit 2
-# before anything boots; the shards of a plan partition it; a small
+# before anything boots; the shards of a plan (and of docs/ci's workflow)
+# partition it; --work-type reaches the guest's workers; a small
 # gauntlet under EEVDF writes a sidecar per VM, the matrix and a JUnit
 # file; stats reads the directory; replay reruns one sidecar and refuses
 # one whose kernel changed; compare finds nothing between a directory and
@@ -99,7 +100,8 @@ if want ci_workflow; then
 fi
 
 G=$WORK/g
-if want gauntlet_eevdf || want stats || want replay || want compare_self; then
+if want gauntlet_eevdf || want stats || want replay || want compare_self ||
+	want work_type; then
 	kt gauntlet steady --presets tiny,llc --duration 1 --budget 10m \
 		--results "$G" --junit "$WORK/g.xml"
 	sidecars=$(ls "$G"/*.json 2>/dev/null | wc -l)
@@ -111,6 +113,21 @@ if want gauntlet_eevdf || want stats || want replay || want compare_self; then
 		[ "$(ls "$G"/logs/*.log | wc -l)" = 2 ] && good=0
 	check "gauntlet steady --presets tiny,llc: 2 sidecars, matrix, JUnit (rc=$rc, ${t}s)" \
 		"$good"
+fi
+
+# --work-type reaches the guest: steady's SpinWait workers never sleep
+# (no wake samples in the gauntlet's tiny sidecar); as Bursty (50 ms on,
+# 100 ms asleep) they do.
+if want work_type; then
+	kt vm --topo tiny --duration 1 --quiet --json "$WORK/r.json" \
+		--work-type Bursty steady
+	spin=$(jq '[.report.results[0].stats[].wake_samples] | max' \
+		"$G"/tiny.*.r1.json 2>/dev/null)
+	good=1
+	[ $rc = 0 ] && [ "$(jqr '[.results[0].stats[].wake_samples] | min')" -gt 0 ] &&
+		[ "$spin" = 0 ] && good=0
+	check "vm --work-type Bursty: steady's workers sleep and wake (rc=$rc)" \
+		"$good" "wake samples: $(jqr '[.results[0].stats[].wake_samples]'), without the override: $spin"
 fi
 
 if want stats; then
