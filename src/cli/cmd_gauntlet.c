@@ -9,15 +9,9 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "gauntlet_plan.h"
+#include "vm_args.h"
 
 #define DEFAULT_BUDGET_NS KT_SEC(30 * 60)
-
-static int set_accel(const char *value, void *target)
-{
-	if (kt_accel_parse(value, target))
-		return kt_err_wrap(EINVAL, "--accel");
-	return 0;
-}
 
 static const struct kt_cli_opt g_opts[] = {
     KT_CLI_STRING("presets", 0, "A,B|all", struct g_args, presets,
@@ -51,7 +45,7 @@ static const struct kt_cli_opt g_opts[] = {
 		"workers per cgroup"),
     KT_CLI_UINT("memory", 0, "MB", struct g_args, memory_mb, 64, 1048576,
 		"guest memory (default from the topology)"),
-    KT_CLI_CALL("accel", 0, "A", struct g_args, accel, set_accel,
+    KT_CLI_CALL("accel", 0, "A", struct g_args, accel, kt_cli_set_accel,
 		"auto, tcg, tcg-multi or kvm (default auto)"),
     KT_CLI_FLAG("keep-going", 0, struct g_args, keep_going,
 		"run every scenario its full duration"),

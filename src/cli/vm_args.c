@@ -8,8 +8,7 @@
 #include "cli_util.h"
 #include "vm_args.h"
 
-/* --accel: "--accel: " and the library's reason. */
-static int set_accel(const char *value, void *target)
+int kt_cli_set_accel(const char *value, void *target)
 {
 	if (kt_accel_parse(value, target))
 		return kt_err_wrap(EINVAL, "--accel");
@@ -22,7 +21,7 @@ static const struct kt_cli_opt vm_opts[] = {
 		  "(default $KTSTR_KERNEL, then the newest cached kernel)"),
     KT_CLI_UINT("memory", 0, "MB", struct kt_cli_vm_args, memory_mb, 128,
 		1 << 20, "guest memory (default max(512, 256 + 64 per vCPU))"),
-    KT_CLI_CALL("accel", 0, "A", struct kt_cli_vm_args, accel, set_accel,
+    KT_CLI_CALL("accel", 0, "A", struct kt_cli_vm_args, accel, kt_cli_set_accel,
 		"auto (default), tcg, tcg-multi or kvm; also $KTSTR_ACCEL"),
     KT_CLI_FLAG("quiet", 0, struct kt_cli_vm_args, quiet, "no progress lines"),
     {0},

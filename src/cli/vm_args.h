@@ -26,6 +26,9 @@ struct kt_cli_vm_args {
 /* --kernel, --memory, --accel, --quiet; binds to a struct kt_cli_vm_args. */
 extern const struct kt_cli_group kt_cli_vm_group;
 
+/* The --accel option's parser (KT_CLI_CALL): "--accel: " and the
+ * library's reason. */
+int kt_cli_set_accel(const char *value, void *target);
 /* Copy memory, accel and quiet into o. */
 void kt_cli_vm_apply(const struct kt_cli_vm_args *a, struct kt_vm_opts *o);
 /* Parse --topo text; prints the error and returns KT_EXIT_USAGE, or 0. */
