@@ -25,8 +25,9 @@ struct kt_kernel_fetch_opts {
 
 /*
  * Fetch the current kernel of the metapackage from the suite through the
- * machine's configured Debian mirror and install vmlinuz, config, btf and
- * metadata.json atomically under <cache>/kernels/<release>/. An existing
+ * machine's configured Debian mirror and install vmlinuz, config, btf,
+ * vmlinux (the uncompressed ELF, for PVH boots) and metadata.json
+ * atomically under <cache>/kernels/<release>/. An existing
  * complete entry is kept. *release (may be NULL) gets a malloc'd release
  * string. SIGINT/SIGTERM during the fetch remove the temp dirs and make
  * it fail with -EINTR.
@@ -68,6 +69,17 @@ int kt_kernel_cache_list(const char *root, struct kt_kernel_entry **entries,
  */
 int kt_kernel_cache_path(const char *root, const char *release, char *buf,
 			 size_t len);
+
+/*
+ * The uncompressed vmlinux ELF inside the bzImage at path (what a VM boots
+ * through the PVH entry), extracted once and kept: <entry>/vmlinux for
+ * the vmlinuz of a cache entry, else <root>/vmlinux/<key> (the key hashes
+ * the image's size, mtime and first 64 KiB; the 3 most recently used such
+ * files are kept). The file appears atomically (temp file + rename), so
+ * concurrent callers never see half of it. out gets its path; -errno with
+ * a message when the image cannot be decompressed or the file written.
+ */
+int kt_kernel_vmlinux(const char *path, char *out, size_t len);
 
 /*
  * Remove all but the keep newest intact entries, every corrupt entry, and

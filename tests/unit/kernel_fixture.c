@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Fabricated kernel images for unit tests: ELF64 with .BTF, bzImages. */
+/* Fabricated kernel images for unit tests: ELF64 with .BTF or with
+ * program headers and notes, bzImages. */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -69,6 +70,57 @@ size_t kt_fx_elf(unsigned char *buf, size_t cap, const void *btf, size_t len)
 	eh->e_shnum = (uint16_t)nsec;
 	eh->e_shstrndx = (uint16_t)i;
 	return sh_off + (size_t)nsec * sizeof(Elf64_Shdr);
+}
+
+size_t kt_fx_elf_notes(unsigned char *buf, size_t cap, uint64_t load_paddr,
+		       uint64_t load_memsz, const struct kt_fx_note *notes,
+		       size_t nr)
+{
+	size_t off = sizeof(Elf64_Ehdr) + 2 * sizeof(Elf64_Phdr), start;
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(buf + sizeof(*eh));
+
+	if (cap < off + 16)
+		return 0;
+	memset(buf, 0, cap);
+	memcpy(buf + off, "\x90\x90\xc3", 3); /* the "image" */
+	off += 16;
+	start = off;
+	for (size_t i = 0; i < nr; i++) {
+		uint32_t nsz = (uint32_t)strlen(notes[i].name) + 1;
+		size_t need =
+		    12 + ((nsz + 3u) & ~3u) + ((notes[i].desc_len + 3u) & ~3u);
+
+		if (off + need > cap)
+			return 0;
+		memcpy(buf + off, &nsz, 4);
+		memcpy(buf + off + 4, &notes[i].desc_len, 4);
+		memcpy(buf + off + 8, &notes[i].type, 4);
+		memcpy(buf + off + 12, notes[i].name, nsz);
+		memcpy(buf + off + 12 + ((nsz + 3u) & ~3u), notes[i].desc,
+		       notes[i].desc_len);
+		off += need;
+	}
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_EXEC;
+	eh->e_machine = EM_X86_64;
+	eh->e_version = EV_CURRENT;
+	eh->e_ehsize = sizeof(Elf64_Ehdr);
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(Elf64_Phdr);
+	eh->e_phnum = nr ? 2 : 1;
+	ph[0].p_type = PT_LOAD;
+	ph[0].p_offset = sizeof(*eh) + 2 * sizeof(Elf64_Phdr);
+	ph[0].p_paddr = load_paddr;
+	ph[0].p_filesz = 16;
+	ph[0].p_memsz = load_memsz;
+	ph[1].p_type = PT_NOTE;
+	ph[1].p_offset = start;
+	ph[1].p_filesz = off - start;
+	return off;
 }
 
 static void put16(unsigned char *p, uint16_t v)

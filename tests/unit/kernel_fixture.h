@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Fabricated kernel images for unit tests: ELF64 with .BTF, bzImages. */
+/* Fabricated kernel images for unit tests: ELF64 with .BTF or with
+ * program headers and notes, bzImages. */
 #ifndef KTSTR_TEST_KERNEL_FIXTURE_H
 #define KTSTR_TEST_KERNEL_FIXTURE_H
 
@@ -15,6 +16,23 @@ extern const unsigned char kt_fx_btf[64];
  * none if btf is NULL, .shstrtab. Returns its length (0 if cap is short).
  */
 size_t kt_fx_elf(unsigned char *buf, size_t cap, const void *btf, size_t len);
+
+/* One ELF note: owner name, type, descriptor. */
+struct kt_fx_note {
+	const char *name;
+	uint32_t type;
+	const void *desc;
+	uint32_t desc_len;
+};
+
+/*
+ * Build an ELF64 x86-64 image with program headers in buf: a PT_LOAD of
+ * load_memsz bytes at physical load_paddr and, when nr > 0, a PT_NOTE
+ * holding the notes. Returns its length (0 if cap is short).
+ */
+size_t kt_fx_elf_notes(unsigned char *buf, size_t cap, uint64_t load_paddr,
+		       uint64_t load_memsz, const struct kt_fx_note *notes,
+		       size_t nr);
 
 struct kt_fx_bz {
 	const char *release; /* in the kernel_version string, or NULL */

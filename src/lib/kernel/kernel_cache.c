@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The kernel cache (<root>/kernels/<release>/{vmlinuz,config,btf,
- * metadata.json}): listing, newest entry, cleaning, and resolving which
- * kernel a command boots (--kernel, $KTSTR_KERNEL, or the cache).
+ * metadata.json} and vmlinux, which entries fetched before PVH boots get
+ * on first use, see vmlinux_cache.c): listing, newest entry, cleaning,
+ * and resolving which kernel a command boots (--kernel, $KTSTR_KERNEL, or
+ * the cache).
  */
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Installing a fetched kernel into the cache: vmlinuz, config, the BTF
- * extracted from the vmlinux and metadata.json go into a temp dir
+ * extracted from the vmlinux, the vmlinux itself (the PVH boot image) and
+ * metadata.json go into a temp dir
  * <root>/kernels/.tmp-XXXXXX (with an owner file while it fills), which
  * is then renamed into place; a complete entry that is already there (a
  * parallel fetch) wins, a broken one is moved aside first.
@@ -127,6 +128,12 @@ int kt_fetch_install(struct kt_fetch *f, const char *vmlinuz,
 				  vmlinuz);
 		kt_fetch_fmt(p, sizeof(p), "%s/btf", f->stage);
 		err = kt_bzimage_extract_btf(vmlinuz, p);
+	}
+	if (!err) {
+		/* What a VM boots through the PVH entry (vmlinux_cache.c). */
+		kt_fetch_progress(f, "extracting the vmlinux for PVH boots");
+		kt_fetch_fmt(p, sizeof(p), "%s/vmlinux", f->stage);
+		err = kt_bzimage_extract_vmlinux(vmlinuz, p);
 	}
 	if (!err) {
 		kt_fetch_fmt(p, sizeof(p), "%s/metadata.json", f->stage);
