@@ -71,15 +71,39 @@ enum kt_vm_mode {
 	KT_VM_TEST,    /* run one KTSTR_TEST of the init binary (o->test) */
 };
 
-/* max(512, 256 + 64 * cpus) MB, rounded up to a multiple of the node
- * count so every NUMA node gets the same share: the memory of a VM whose
- * options leave memory_mb at 0. */
-unsigned kt_vm_default_memory_mb(const struct kt_topo_spec *spec);
+/*
+ * The guest RAM of a VM whose options leave memory_mb at 0, in MB:
+ *
+ *   max(256, 128 * nodes, 192 + 16 * cpus + 8 * (workers - 2 if above 2))
+ *
+ * rounded up to a multiple of the node count so every NUMA node gets the
+ * same share. Measured with the 7.2 cloud kernel at 4 vCPUs and 256 MB:
+ * the booted kernel leaves 173 MB available and the default set's
+ * largest scenario (oversubscribed, 64 workers) takes 16 MB of it (0.25
+ * MB a worker); it, page_fault_churn, fan_out_compute and fork_exit_churn
+ * also ran at 128 MB. So: 192 MB for the kernel (its loaded image is 72
+ * MB, whether booted from the bzImage or the PVH vmlinux) and the
+ * initramfs; 16 MB per vCPU for the kernel's per-CPU data and the workers
+ * that scenarios size by CPU count; 256 MB at least (1-4 vCPUs); 128 MB
+ * per node, so node 0 holds the kernel image; and, with more workers per
+ * cgroup than the default 2 (workers, 0 = default), 1 MB for each further
+ * worker in up to 8 cgroups. 1-4 vCPUs get 256 MB, 8 get 320 MB, 16 get
+ * 448 MB.
+ */
+unsigned kt_vm_default_memory_mb(const struct kt_topo_spec *spec,
+				 unsigned workers);
+#define KT_VM_MEM_MIN_MB	256
+#define KT_VM_MEM_NODE_MIN_MB	128
+#define KT_VM_MEM_BASE_MB	192
+#define KT_VM_MEM_PER_CPU_MB	16
+#define KT_VM_MEM_PER_WORKER_MB 1
+#define KT_VM_MEM_CGROUPS	8
+#define KT_VM_MEM_DFL_WORKERS	2
 
 struct kt_vm_opts {
 	struct kt_topo_spec topo;
 	const char *kernel;  /* required */
-	unsigned memory_mb;  /* 0 = default */
+	unsigned memory_mb;  /* 0 = kt_vm_default_memory_mb(topo, workers) */
 	enum kt_accel accel; /* AUTO = kt_accel_detect() */
 	enum kt_vm_mode mode;
 	const char *const *scenarios; /* none = the guest's default set */

@@ -20,7 +20,9 @@ static const struct kt_cli_opt vm_opts[] = {
 		  "bzImage, cache entry dir, source tree or cached release "
 		  "(default $KTSTR_KERNEL, then the newest cached kernel)"),
     KT_CLI_UINT("memory", 0, "MB", struct kt_cli_vm_args, memory_mb, 128,
-		1 << 20, "guest memory (default max(512, 256 + 64 per vCPU))"),
+		1 << 20,
+		"guest memory (default max(256, 192 + 16 per vCPU), at least "
+		"128 per NUMA node, more with --workers above 2)"),
     KT_CLI_CALL("accel", 0, "A", struct kt_cli_vm_args, accel, kt_cli_set_accel,
 		"auto (default), tcg, tcg-multi or kvm; also $KTSTR_ACCEL"),
     KT_CLI_FLAG("quiet", 0, struct kt_cli_vm_args, quiet, "no progress lines"),

@@ -65,7 +65,7 @@ static void check_argv(const char *topo, unsigned memory_mb, ...)
 	}
 	/* the -m value */
 	snprintf(mem, sizeof(mem), "%u",
-		 memory_mb ? memory_mb : kt_vm_default_memory_mb(&o.topo));
+		 memory_mb ? memory_mb : kt_vm_default_memory_mb(&o.topo, 0));
 	assert_string_equal(a.v[i++], mem);
 	va_start(ap, memory_mb);
 	for (const char *w = va_arg(ap, const char *); w;
@@ -100,9 +100,9 @@ static void test_2n2l1c1t(void **state)
 {
 	(void)state;
 	check_argv("2n2l1c1t", 0, "-smp", "2,sockets=2,cores=1,threads=1",
-		   "-object", "memory-backend-ram,id=m0,size=256M", "-numa",
+		   "-object", "memory-backend-ram,id=m0,size=128M", "-numa",
 		   "node,nodeid=0,cpus=0,memdev=m0", "-object",
-		   "memory-backend-ram,id=m1,size=256M", "-numa",
+		   "memory-backend-ram,id=m1,size=128M", "-numa",
 		   "node,nodeid=1,cpus=1,memdev=m1", END);
 }
 
@@ -117,13 +117,13 @@ static void test_1n1l2c2t(void **state)
 static void test_2n4l2c2t_ranges_and_split(void **state)
 {
 	(void)state;
-	/* 16 vCPUs: 256 + 64*16 = 1280 MB, 640 per node; node 0 holds
+	/* 16 vCPUs: 192 + 16*16 = 448 MB, 224 per node; node 0 holds
 	 * sockets 0-1 (cpus 0-7), node 1 sockets 2-3 (cpus 8-15) */
 	check_argv("2n4l2c2t", 0, "-smp", "16,sockets=4,cores=2,threads=2",
 		   "-cpu", "Skylake-Client", "-object",
-		   "memory-backend-ram,id=m0,size=640M", "-numa",
+		   "memory-backend-ram,id=m0,size=224M", "-numa",
 		   "node,nodeid=0,cpus=0-7,memdev=m0", "-object",
-		   "memory-backend-ram,id=m1,size=640M", "-numa",
+		   "memory-backend-ram,id=m1,size=224M", "-numa",
 		   "node,nodeid=1,cpus=8-15,memdev=m1", END);
 	check_argv("2n2l1c1t", 2048, "-smp", "2,sockets=2,cores=1,threads=1",
 		   "-object", "memory-backend-ram,id=m0,size=1024M", "-numa",
@@ -132,18 +132,37 @@ static void test_2n4l2c2t_ranges_and_split(void **state)
 		   "node,nodeid=1,cpus=1,memdev=m1", END);
 }
 
-static void test_default_memory(void **state)
+static unsigned dfl_mb(const char *topo, unsigned workers)
 {
 	struct kt_topo_spec s;
 
+	assert_int_equal(kt_topo_spec_parse(topo, &s), 0);
+	return kt_vm_default_memory_mb(&s, workers);
+}
+
+static void test_default_memory(void **state)
+{
 	(void)state;
-	assert_int_equal(kt_topo_spec_parse("1n1l1c1t", &s), 0);
-	assert_int_equal(kt_vm_default_memory_mb(&s), 512);
-	assert_int_equal(kt_topo_spec_parse("1n2l4c1t", &s), 0);
-	assert_int_equal(kt_vm_default_memory_mb(&s), 768);
-	/* 3 nodes x 1 cpu: 512 rounds up to 513 so each node gets 171 */
-	assert_int_equal(kt_topo_spec_parse("3n3l1c1t", &s), 0);
-	assert_int_equal(kt_vm_default_memory_mb(&s), 513);
+	/* 256 at least: 1-4 vCPUs (a 4-vCPU default set runs in 256) */
+	assert_int_equal(dfl_mb("1n1l1c1t", 0), 256);
+	assert_int_equal(dfl_mb("1n1l2c1t", 0), 256);
+	assert_int_equal(dfl_mb("1n2l2c1t", 0), 256);
+	assert_int_equal(dfl_mb("2n2l2c1t", 0), 256); /* 128 per node */
+	/* then 192 + 16 per vCPU */
+	assert_int_equal(dfl_mb("1n2l4c1t", 0), 320);
+	assert_int_equal(dfl_mb("2n4l2c2t", 0), 448);
+	/* 128 per node at least: 3 nodes x 1 CPU get 384 */
+	assert_int_equal(dfl_mb("3n3l1c1t", 0), 384);
+	/* 5 nodes x 8 CPUs: 192 + 640 = 832 rounds up to 835 (167 each) */
+	assert_int_equal(dfl_mb("5n5l8c1t", 0), 835);
+	assert_int_equal(835 % 5, 0);
+	/* workers per cgroup: the default (0 or 2) adds nothing, each one
+	 * above it 1 MB in up to 8 cgroups */
+	assert_int_equal(dfl_mb("1n2l2c1t", 2), 256);
+	assert_int_equal(dfl_mb("1n2l2c1t", 3), 264);
+	assert_int_equal(dfl_mb("1n2l2c1t", 32), 256 + 8 * 30);
+	/* the node split stays even with workers */
+	assert_int_equal(dfl_mb("3n3l3c1t", 7) % 3, 0);
 }
 
 static void test_accel_and_append(void **state)

@@ -15,14 +15,20 @@
 
 #define KT_QEMU_DEFAULT "qemu-system-x86_64"
 
-unsigned kt_vm_default_memory_mb(const struct kt_topo_spec *spec)
+unsigned kt_vm_default_memory_mb(const struct kt_topo_spec *spec,
+				 unsigned workers)
 {
 	unsigned cpus = kt_topo_spec_cpus(spec);
 	unsigned numa = spec->numa ? spec->numa : 1;
-	unsigned mb = 256 + 64 * cpus;
+	unsigned mb = KT_VM_MEM_BASE_MB + KT_VM_MEM_PER_CPU_MB * cpus;
 
-	if (mb < 512)
-		mb = 512;
+	if (workers > KT_VM_MEM_DFL_WORKERS)
+		mb += KT_VM_MEM_PER_WORKER_MB * KT_VM_MEM_CGROUPS *
+		      (workers - KT_VM_MEM_DFL_WORKERS);
+	if (mb < KT_VM_MEM_MIN_MB)
+		mb = KT_VM_MEM_MIN_MB;
+	if (mb < KT_VM_MEM_NODE_MIN_MB * numa)
+		mb = KT_VM_MEM_NODE_MIN_MB * numa;
 	return (mb + numa - 1) / numa * numa;
 }
 
@@ -106,7 +112,7 @@ int kt_qemu_argv(const struct kt_qemu_opts *o, struct kt_strv *a)
 		return kt_err(EINVAL, "qemu command: no channel path");
 
 	cpus = kt_topo_spec_cpus(t);
-	memory_mb = o->memory_mb ? o->memory_mb : kt_vm_default_memory_mb(t);
+	memory_mb = o->memory_mb ? o->memory_mb : kt_vm_default_memory_mb(t, 0);
 	if (memory_mb % t->numa)
 		return kt_err(EINVAL,
 			      "qemu command: memory %u MB does not split "

@@ -452,7 +452,9 @@ static int run(struct vm_run *v)
 	    .topo = o->topo,
 	    .kernel = o->kernel,
 	    .initrd = v->initrd,
-	    .memory_mb = o->memory_mb,
+	    .memory_mb = o->memory_mb
+			     ? o->memory_mb
+			     : kt_vm_default_memory_mb(&o->topo, o->workers),
 	    .console_path = v->console,
 	    .console_stdio = o->mode == KT_VM_SHELL && !o->exec,
 	    .channel_path = v->channel,
