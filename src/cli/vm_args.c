@@ -15,6 +15,14 @@ int kt_cli_set_accel(const char *value, void *target)
 	return 0;
 }
 
+/* --boot: "--boot: " and the library's reason. */
+static int set_boot(const char *value, void *target)
+{
+	if (kt_vm_boot_parse(value, target))
+		return kt_err_wrap(EINVAL, "--boot");
+	return 0;
+}
+
 static const struct kt_cli_opt vm_opts[] = {
     KT_CLI_STRING("kernel", 0, "K", struct kt_cli_vm_args, kernel,
 		  "bzImage, cache entry dir, source tree or cached release "
@@ -25,6 +33,10 @@ static const struct kt_cli_opt vm_opts[] = {
 		"128 per NUMA node, more with --workers above 2)"),
     KT_CLI_CALL("accel", 0, "A", struct kt_cli_vm_args, accel, kt_cli_set_accel,
 		"auto (default), tcg, tcg-multi or kvm; also $KTSTR_ACCEL"),
+    KT_CLI_CALL("boot", 0, "B", struct kt_cli_vm_args, boot, set_boot,
+		"auto (default: pvh when the kernel allows it), pvh (the "
+		"uncompressed vmlinux through its PVH entry) or bzimage; also "
+		"$KTSTR_BOOT"),
     KT_CLI_FLAG("quiet", 0, struct kt_cli_vm_args, quiet, "no progress lines"),
     {0},
 };
@@ -38,6 +50,7 @@ void kt_cli_vm_apply(const struct kt_cli_vm_args *a, struct kt_vm_opts *o)
 {
 	o->memory_mb = a->memory_mb;
 	o->accel = a->accel;
+	o->boot = a->boot;
 	o->quiet = a->quiet;
 }
 

@@ -20,16 +20,18 @@ struct kt_cli_vm_args {
 	const char *kernel;
 	unsigned memory_mb; /* 0 = kt_vm_default_memory_mb */
 	enum kt_accel accel;
+	enum kt_vm_boot boot;
 	bool quiet;
 };
 
-/* --kernel, --memory, --accel, --quiet; binds to a struct kt_cli_vm_args. */
+/* --kernel, --memory, --accel, --boot, --quiet; binds to a struct
+ * kt_cli_vm_args. */
 extern const struct kt_cli_group kt_cli_vm_group;
 
 /* The --accel option's parser (KT_CLI_CALL): "--accel: " and the
  * library's reason. */
 int kt_cli_set_accel(const char *value, void *target);
-/* Copy memory, accel and quiet into o. */
+/* Copy memory, accel, boot and quiet into o. */
 void kt_cli_vm_apply(const struct kt_cli_vm_args *a, struct kt_vm_opts *o);
 /* Parse --topo text; prints the error and returns KT_EXIT_USAGE, or 0. */
 int kt_cli_vm_topo(const char *cmd, const char *text, struct kt_topo_spec *out);

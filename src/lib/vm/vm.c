@@ -24,6 +24,7 @@
 #include <ktstr/runner.h>
 #include <ktstr/sched.h>
 
+#include "boot_image.h"
 #include "core/proc_run_delay.h"
 #include "initramfs.h"
 #include "qemu_cmd.h"
@@ -50,6 +51,7 @@ struct vm_run {
 	char dir[4096];
 	char initrd[4200], console[4200], channel[4200], qlog[4200];
 	char qemu[4096];
+	char image[4200]; /* what -kernel names: the vmlinux or bzImage */
 	char topo[64];
 	struct sigaction old_int, old_term;
 	bool signals_set;
@@ -443,6 +445,16 @@ static int sched_append(const struct kt_vm_opts *o, char **out)
 	return 0;
 }
 
+/* The image QEMU boots (boot_image.c), with the initramfs written. */
+static void choose_image(struct vm_run *v, unsigned memory_mb)
+{
+	struct stat st;
+	uint64_t initrd = stat(v->initrd, &st) ? 0 : (uint64_t)st.st_size;
+
+	kt_vm_boot_image(v->o->kernel, v->o->boot, memory_mb, initrd, v->image,
+			 sizeof(v->image), &v->res->boot);
+}
+
 static int run(struct vm_run *v)
 {
 	const struct kt_vm_opts *o = v->o;
@@ -450,7 +462,7 @@ static int run(struct vm_run *v)
 	char *append = NULL;
 	struct kt_qemu_opts q = {
 	    .topo = o->topo,
-	    .kernel = o->kernel,
+	    .kernel = v->image,
 	    .initrd = v->initrd,
 	    .memory_mb = o->memory_mb
 			     ? o->memory_mb
@@ -483,6 +495,8 @@ static int run(struct vm_run *v)
 		err = kt_err(EINTR, "VM: interrupted while preparing");
 	if (err)
 		return err;
+	choose_image(v, q.memory_mb);
+	v->res->memory_mb = q.memory_mb;
 	v->ch.fd =
 	    open(v->channel, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (v->ch.fd < 0)
@@ -497,8 +511,9 @@ static int run(struct vm_run *v)
 		kt_strv_free(&argv);
 		return err;
 	}
-	progress(v, "booting %s (%u vCPUs, %s) ...", v->topo,
-		 kt_topo_spec_cpus(&o->topo), kt_accel_name(q.accel));
+	progress(v, "booting %s (%u vCPUs, %s, %u MB, %s %s) ...", v->topo,
+		 kt_topo_spec_cpus(&o->topo), kt_accel_name(q.accel),
+		 q.memory_mb, kt_vm_boot_name(v->res->boot), v->image);
 	v->ch.t0_ns = kt_now_ns();
 	err = spawn(v, argv.v);
 	kt_strv_free(&argv);

@@ -114,6 +114,10 @@ json_t *kt_vm_result_to_json(const struct kt_vm_result *r)
 	json_object_set_new(j, "exit_code", json_integer(r->exit_code));
 	json_object_set_new(j, "reason", str_or_null(r->reason));
 	json_object_set_new(j, "accel", str_or_null(r->accel));
+	json_object_set_new(j, "boot",
+			    r->boot ? json_string(kt_vm_boot_name(r->boot))
+				    : json_null());
+	json_object_set_new(j, "memory_mb", json_integer(r->memory_mb));
 	json_object_set_new(j, "booted", json_boolean(r->booted));
 	json_object_set_new(j, "boot_ms", json_integer((json_int_t)r->boot_ms));
 	json_object_set_new(j, "wall_ms", json_integer((json_int_t)r->wall_ms));
