@@ -3,17 +3,24 @@
  * Benchmark: what `ktstr vm` costs on top of a bare kernel boot. Each run
  * (1) boots the kernel with bare_init (a static /init that powers off at
  * once, built next to this binary) in a cpio from the same writer, with
- * the same QEMU argv builder, topology and accelerator as `ktstr vm`,
- * timed from QEMU spawn to QEMU exit; and (2) runs `ktstr vm --topo T
- * --duration D steady`, timed around the whole command. It prints every
- * run, the medians and overhead = (ktstr - D) / bare - 1 against the aim
- * of at most 15% (context, not a verdict). It never fails on speed: no
- * kernel or no QEMU is "skipped" with exit 0; exit 1 only if a boot could
- * not run at all.
+ * the same QEMU argv builder, topology, memory and accelerator as `ktstr
+ * vm`, timed from QEMU spawn to QEMU exit: once from the bzImage and,
+ * when the kernel has a PVH vmlinux (kt_vm_boot_image), once through the
+ * PVH entry; and (2) runs `ktstr vm --topo T --duration D steady`, timed
+ * around the whole command. The three alternate within each run, so a
+ * change in host load hits them alike. It prints every run, the medians,
+ * overhead = (ktstr - D) / bare bzImage - 1 against the aim of at most
+ * 15%, and the ratio (ktstr - the scenario's own time from the --json
+ * report) / bare boot, against the bare bzImage boot (the aim: at most
+ * 0.9) and against the bare PVH boot (what is left to win on the same
+ * boot path). Context, not verdicts: it never fails on speed; no kernel
+ * or no QEMU is "skipped" with exit 0; exit 1 only if a boot could not
+ * run at all.
  *
  * usage: bench_vm_boot [-n RUNS] [--topo SHAPE] [--duration S]
  * env: KTSTR_BENCH_RUNS (default 3), KTSTR_BIN (default ../ktstr next to
- * this binary), KTSTR_KERNEL, KTSTR_QEMU, KTSTR_ACCEL as for ktstr.
+ * this binary), KTSTR_KERNEL, KTSTR_QEMU, KTSTR_ACCEL, KTSTR_BOOT as for
+ * ktstr.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -34,6 +41,7 @@
 #include <ktstr/kernel.h>
 #include <ktstr/vm.h>
 
+#include "vm/boot_image.h"
 #include "vm/console_scan.h"
 #include "vm/cpio.h"
 #include "vm/qemu_cmd.h"
@@ -41,6 +49,7 @@
 
 #define MAX_RUNS     50
 #define AIM_PCT	     15.0
+#define AIM_RATIO    0.9
 #define BARE_TIMEOUT KT_SEC(120)
 #define POLL_NS	     KT_MS(1)
 
@@ -53,6 +62,7 @@ struct bench {
 	unsigned runs;
 	enum kt_accel accel;
 	char kernel[PATH_MAX], config[PATH_MAX], qemu[PATH_MAX];
+	char vmlinux[PATH_MAX]; /* the PVH vmlinux, or "" */
 	char ktstr[PATH_MAX], init[PATH_MAX];
 	char dir[512]; /* mkdtemp; "" when none */
 };
@@ -62,6 +72,8 @@ struct ktstr_run {
 	double total_s; /* around the command */
 	double boot_s;	/* QEMU start -> guest `boot` message */
 	double wall_s;	/* QEMU start -> QEMU end */
+	double scen_s;	/* the scenarios' own time (results' duration_ns) */
+	char boot[16];	/* "pvh" or "bzimage", as the report says */
 	int rc;
 };
 
@@ -274,15 +286,15 @@ static int write_bare_initrd(const struct bench *b, const char *out)
 	return err;
 }
 
-/* One bare boot: seconds from QEMU spawn to exit, or < 0. */
-static double bare_boot(const struct bench *b)
+/* One bare boot of image: seconds from QEMU spawn to exit, or < 0. */
+static double bare_boot(const struct bench *b, const char *image)
 {
 	char initrd[PATH_MAX], console[PATH_MAX], channel[PATH_MAX];
 	char log[PATH_MAX];
 	struct kt_qemu_opts q = {
 	    .topo = b->topo,
 	    .qemu = b->qemu,
-	    .kernel = b->kernel,
+	    .kernel = image,
 	    .initrd = initrd,
 	    .console_path = console,
 	    .channel_path = channel,
@@ -341,15 +353,24 @@ static double bare_boot(const struct bench *b)
 	return secs(t1 - t0);
 }
 
-/* boot_ms and wall_ms from ktstr's --json report; 0 when missing. */
+/* boot_ms, wall_ms, the boot image and the scenarios' time from ktstr's
+ * --json report; 0 or "?" when missing. */
 static void read_report(const char *path, struct ktstr_run *r)
 {
-	json_t *j = json_load_file(path, 0, NULL);
+	json_t *j = json_load_file(path, 0, NULL), *res;
+	const char *boot;
+	size_t i;
 
+	snprintf(r->boot, sizeof(r->boot), "?");
 	if (!j)
 		return;
 	r->boot_s = json_integer_value(json_object_get(j, "boot_ms")) / 1e3;
 	r->wall_s = json_integer_value(json_object_get(j, "wall_ms")) / 1e3;
+	boot = json_string_value(json_object_get(j, "boot"));
+	if (boot)
+		snprintf(r->boot, sizeof(r->boot), "%s", boot);
+	json_array_foreach(json_object_get(j, "results"), i, res) r->scen_s +=
+	    json_integer_value(json_object_get(res, "duration_ns")) / 1e9;
 	json_decref(j);
 }
 
@@ -459,6 +480,19 @@ usage:
 	return -EINVAL;
 }
 
+/* The PVH vmlinux `ktstr vm` would boot at this memory, or "" (with a
+ * line saying why). */
+static void find_vmlinux(struct bench *b)
+{
+	unsigned mb = kt_vm_default_memory_mb(&b->topo, 0);
+	enum kt_vm_boot chosen;
+
+	kt_vm_boot_image(b->kernel, KT_VM_BOOT_PVH, mb, 0, b->vmlinux,
+			 sizeof(b->vmlinux), &chosen);
+	if (chosen != KT_VM_BOOT_PVH)
+		b->vmlinux[0] = '\0';
+}
+
 /* Everything a run needs, or a "skipped" line (returns 1). */
 static int prepare(struct bench *b)
 {
@@ -483,6 +517,7 @@ static int prepare(struct bench *b)
 		return 1;
 	}
 	b->accel = kt_accel_detect();
+	find_vmlinux(b);
 	snprintf(b->dir, sizeof(b->dir), "%s/ktstr-bench.XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(b->dir)) {
@@ -510,19 +545,42 @@ static void print_host(void)
 	       load);
 }
 
-static void report(const struct bench *b, const double *bare, const double *kt,
-		   const struct ktstr_run *runs)
+/* The bare boots of every run, by image. */
+struct bare {
+	double bz[MAX_RUNS];
+	double pvh[MAX_RUNS]; /* 0 without a PVH vmlinux */
+};
+
+static void print_ratio(const char *what, double num, double den, bool aim)
 {
-	double boot[MAX_RUNS], qemu[MAX_RUNS], setup[MAX_RUNS];
-	double mb = median(bare, b->runs), mk = median(kt, b->runs);
+	double r = den > 0 ? num / den : 0;
+
+	printf("ratio to bare %-7s %6.3f  = %.3f / %.3f", what, r, num, den);
+	if (aim)
+		printf(" (aim: at most %.1f; %s)", AIM_RATIO,
+		       r <= AIM_RATIO ? "within" : "above");
+	printf("\n");
+}
+
+static void report(const struct bench *b, const struct bare *bare,
+		   const double *kt, const struct ktstr_run *runs)
+{
+	double boot[MAX_RUNS], qemu[MAX_RUNS], setup[MAX_RUNS], net[MAX_RUNS];
+	double mb = median(bare->bz, b->runs), mk = median(kt, b->runs);
 	double over = mb > 0 ? ((mk - b->duration_s) / mb - 1) * 100 : 0;
+	double mnet;
 
 	for (unsigned i = 0; i < b->runs; i++) {
 		boot[i] = runs[i].boot_s;
 		qemu[i] = runs[i].wall_s;
 		setup[i] = runs[i].total_s - runs[i].wall_s;
+		net[i] = runs[i].total_s - runs[i].scen_s;
 	}
-	printf("median bare boot    %7.3f s\n", mb);
+	mnet = median(net, b->runs);
+	printf("median bare boot    %7.3f s  (bzImage)\n", mb);
+	if (b->vmlinux[0])
+		printf("median bare PVH     %7.3f s\n",
+		       median(bare->pvh, b->runs));
 	printf("median ktstr vm     %7.3f s  (before QEMU %.3f s, guest up "
 	       "%.3f s, QEMU total %.3f s)\n",
 	       mk, median(setup, b->runs), median(boot, b->runs),
@@ -531,12 +589,42 @@ static void report(const struct bench *b, const double *bare, const double *kt,
 	       "(aim: at most %.0f%%; %s)\n",
 	       over, mk, b->duration_s, mb, AIM_PCT,
 	       over <= AIM_PCT ? "within" : "above");
+	printf("median ktstr vm minus its scenario time %.3f s (booted %s)\n",
+	       mnet, runs[0].boot);
+	print_ratio("bzImage", mnet, mb, true);
+	if (b->vmlinux[0])
+		print_ratio("PVH", mnet, median(bare->pvh, b->runs), false);
+}
+
+/* One round: bare bzImage, bare PVH, ktstr; false if one failed. */
+static bool one_round(struct bench *b, unsigned i, struct bare *bare,
+		      struct ktstr_run *run)
+{
+	bare->bz[i] = bare_boot(b, b->kernel);
+	if (bare->bz[i] < 0)
+		return false;
+	bare->pvh[i] = 0;
+	if (b->vmlinux[0]) {
+		bare->pvh[i] = bare_boot(b, b->vmlinux);
+		if (bare->pvh[i] < 0)
+			return false;
+	}
+	if (!ktstr_run(b, run))
+		return false;
+	printf("run %u: bare bzImage %6.3f s | bare PVH %6.3f s | ktstr vm "
+	       "%6.3f s (%s, guest up %.3f s, QEMU total %.3f s, scenario "
+	       "%.3f s%s)\n",
+	       i + 1, bare->bz[i], bare->pvh[i], run->total_s, run->boot,
+	       run->boot_s, run->wall_s, run->scen_s,
+	       run->rc ? ", verdict FAIL" : "");
+	return true;
 }
 
 int main(int argc, char **argv)
 {
 	struct bench b = {0};
-	double bare[MAX_RUNS], kt[MAX_RUNS];
+	struct bare bare;
+	double kt[MAX_RUNS];
 	struct ktstr_run runs[MAX_RUNS];
 	struct sigaction sa = {.sa_handler = on_signal};
 	int err;
@@ -550,25 +638,21 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	printf("bench_vm_boot: topo %s, %s, scenario steady %g s, %u runs\n"
-	       "  kernel %s\n  ktstr  %s\n",
-	       b.topo_name, kt_accel_name(b.accel), b.duration_s, b.runs,
-	       b.kernel, b.ktstr);
+	printf("bench_vm_boot: topo %s, %s, %u MB, scenario steady %g s, %u "
+	       "runs\n  kernel %s\n  PVH    %s\n  ktstr  %s\n",
+	       b.topo_name, kt_accel_name(b.accel),
+	       kt_vm_default_memory_mb(&b.topo, 0), b.duration_s, b.runs,
+	       b.kernel, b.vmlinux[0] ? b.vmlinux : "(none)", b.ktstr);
 	print_host();
-	/* Interleaved, so a change in host load hits both sides alike. */
+	/* Interleaved, so a change in host load hits every side alike. */
 	for (unsigned i = 0; i < b.runs; i++) {
-		bare[i] = bare_boot(&b);
-		if (bare[i] < 0 || !ktstr_run(&b, &runs[i])) {
+		if (!one_round(&b, i, &bare, &runs[i])) {
 			remove_dir(&b);
 			return stop_signal ? 130 : 1;
 		}
 		kt[i] = runs[i].total_s;
-		printf("run %u: bare boot %7.3f s | ktstr vm %7.3f s (guest up "
-		       "%.3f s, QEMU total %.3f s%s)\n",
-		       i + 1, bare[i], kt[i], runs[i].boot_s, runs[i].wall_s,
-		       runs[i].rc ? ", verdict FAIL" : "");
 	}
-	report(&b, bare, kt, runs);
+	report(&b, &bare, kt, runs);
 	remove_dir(&b);
 	return 0;
 }
