@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # VM tests of the host side: boot real VMs with `ktstr vm` / `ktstr shell`
-# and check the guest's topology view, crash/timeout/kill classification,
-# bad-input exits, and that no QEMU process or temp dir of ours remains.
+# and check the boot image (the PVH vmlinux by default, the bzImage on
+# request or as the fallback), the guest's topology view, crash/timeout/kill
+# classification, bad-input exits, and that no QEMU process or temp dir of
+# ours remains.
 # Prints TAP lines and a final "N passed, N failed" line; exit 1 on failure.
 #   KTSTR_BIN     the ktstr binary (default ${O:-build}/ktstr)
 #   KTSTR_KERNEL  the guest kernel (else ktstr's own resolution)
@@ -56,6 +58,40 @@ if want steady; then
 		good=0
 	check "1n1l2c1t steady and mixed_workloads pass under EEVDF" "$good" \
 		"rc=$rc end=$(jqr .end)"
+fi
+
+# ---- the boot image: PVH by default, the bzImage on request or when
+# PVH cannot work (here: too little RAM for the 72 MB vmlinux image) ----
+boot_case() { # want-boot args...
+	want_boot=$1
+	shift
+	kt vm --topo 1n1l2c1t --duration 0.5 --json "$WORK/r.json" "$@" steady
+	good=1
+	[ $rc = 0 ] && [ "$(jqr .end)" = exit ] &&
+		[ "$(jqr .boot)" = "$want_boot" ] &&
+		[ "$(jqr '.results[0].verdict')" = pass ] &&
+		grep -q "^ktstr: booting 1n1l2c1t .* $want_boot " "$WORK/err" &&
+		good=0
+}
+if want boot; then
+	unset KTSTR_BOOT
+	boot_case pvh
+	[ $good = 0 ] && grep -q "pvh .*/vmlinux" "$WORK/err" || good=1
+	check "default boot: the PVH vmlinux boots and steady passes" "$good" \
+		"rc=$rc boot=$(jqr .boot) $(grep booting "$WORK/err")"
+	boot_case bzimage --boot bzimage
+	grep -q "PVH boot not possible" "$WORK/err" && good=1
+	check "--boot bzimage: the bzImage boots and steady passes" "$good" \
+		"rc=$rc boot=$(jqr .boot) $(grep booting "$WORK/err")"
+	boot_case bzimage --boot pvh --memory 128
+	[ $good = 0 ] && [ "$(grep -c 'PVH boot not possible: .*need' \
+		"$WORK/err")" = 1 ] || good=1
+	check "--boot pvh --memory 128: one line why, then the bzImage boots" \
+		"$good" "rc=$rc boot=$(jqr .boot) $(grep ktstr: "$WORK/err")"
+	kt vm --topo 1n1l2c1t --boot floppy steady
+	check "--boot floppy -> exit 2" \
+		"$([ $rc = 2 ] && grep -q 'auto, pvh or bzimage' "$WORK/err" &&
+			echo 0 || echo 1)" "rc=$rc"
 fi
 
 # ---- the guest's view of each topology equals the request ----
