@@ -50,11 +50,12 @@ enum kt_accel kt_accel_detect(void);
 
 /*
  * Which image QEMU boots. The bzImage decompresses itself in the guest,
- * which under TCG takes about 0.6 s of a 3 s boot; the uncompressed
- * vmlinux (extracted once and kept, kt_kernel_vmlinux()) is booted
- * through its PVH entry instead. PVH needs the vmlinux to carry the PVH
- * entry note (CONFIG_PVH=y) and to fit in guest RAM with the initramfs;
- * otherwise the bzImage boots (said on stderr when PVH was asked for).
+ * which under TCG takes 0.6-1.3 s of a boot (docs/emulation.md); the
+ * uncompressed vmlinux (extracted once and kept, kt_kernel_vmlinux()) is
+ * booted through its PVH entry instead. PVH needs the vmlinux to carry
+ * the PVH entry note (CONFIG_PVH=y) and to fit in guest RAM with the
+ * initramfs; otherwise the bzImage boots (said on stderr when PVH was
+ * asked for).
  */
 enum kt_vm_boot {
 	KT_VM_BOOT_AUTO = 0, /* $KTSTR_BOOT, else PVH when possible */

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Which kernel image QEMU boots. Under TCG the bzImage's decompressor is
- * slow (about 0.6 s of a 3 s boot, docs/emulation.md), so by default a VM
- * boots the uncompressed vmlinux through its PVH entry: the ELF is kept
- * beside the bzImage (kernel/vmlinux_cache.c) and used only when it has
- * the PVH entry note and fits in guest RAM with the initrd. Anything else
- * (no zstd payload, a kernel without CONFIG_PVH, a full disk, --memory too
+ * slow (0.6-1.3 s of a boot, docs/emulation.md), so by default a VM boots
+ * the uncompressed vmlinux through its PVH entry: the ELF is kept beside
+ * the bzImage (kernel/vmlinux_cache.c) and used only when it has the PVH
+ * entry note and fits in guest RAM with the initrd. Anything else (no
+ * zstd payload, a kernel without CONFIG_PVH, a full disk, --memory too
  * small) boots the bzImage instead; that is said on stderr only when PVH
  * was asked for by name (--boot pvh, KTSTR_BOOT=pvh).
  */
