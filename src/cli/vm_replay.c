@@ -102,6 +102,9 @@ int kt_cli_vm_replay_args(const struct kt_vm_opts *o,
 	if (!err && o->accel != KT_ACCEL_AUTO)
 		err = kt_cli_argv_push(a, "--accel")
 			  ?: kt_cli_argv_push(a, kt_accel_name(o->accel));
+	if (!err && o->boot != KT_VM_BOOT_AUTO)
+		err = kt_cli_argv_push(a, "--boot")
+			  ?: kt_cli_argv_push(a, kt_vm_boot_name(o->boot));
 	if (!err && o->keep_going)
 		err = kt_cli_argv_push(a, "--keep-going");
 	if (!err && o->work_type)

@@ -21,7 +21,7 @@ void kt_cli_argv_free(struct kt_cli_argv *a);
 
 /*
  * "vm" and the options of o as given (topology shape, absolute kernel
- * path, duration, workers, memory, accel unless auto, keep-going,
+ * path, duration, workers, memory, accel and boot unless auto, keep-going,
  * work-type, the scheduler by its absolute path with --sched-arg and
  * --flags), then the scenario names and absolute scenario file paths.
  * 0 or -ENOMEM / -errno (a path that no longer resolves).

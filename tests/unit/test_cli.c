@@ -58,7 +58,7 @@ static void test_every_help(void **state)
 {
 	static const struct {
 		const char *cmd, *sub;
-		const char *want[16];
+		const char *want[20];
 	} cases[] = {
 	    {"list", NULL, {"--json"}},
 	    {"run",
@@ -71,12 +71,13 @@ static void test_every_help(void **state)
 	     NULL,
 	     {"[SCENARIO...]", "--topo SHAPE", "--kernel K", "--memory MB",
 	      "--duration S", "--workers N", "--json FILE", "--accel A",
-	      "--boot-timeout S", "--scheduler F", "--sched-arg ARG",
-	      "--flags A,B", "--quiet", "--guest-panic", "130 interrupted"}},
+	      "--boot B", "--boot-timeout S", "--scheduler F",
+	      "--sched-arg ARG", "--flags A,B", "--quiet", "--guest-panic",
+	      "130 interrupted"}},
 	    {"shell",
 	     NULL,
 	     {"--topo SHAPE", "--kernel K", "--memory MB", "--exec CMD",
-	      "--include FILE", "--accel A", "--quiet"}},
+	      "--include FILE", "--accel A", "--boot B", "--quiet"}},
 	    {"kernel",
 	     NULL,
 	     {"fetch", "list", "path [RELEASE]", "clean [--keep N]"}},
