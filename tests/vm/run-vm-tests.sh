@@ -61,15 +61,17 @@ if want steady; then
 fi
 
 # ---- the boot image: PVH by default, the bzImage on request or when
-# PVH cannot work (here: too little RAM for the 72 MB vmlinux image) ----
+# PVH cannot work (here: too little RAM for the 72 MB vmlinux image).
+# The guest must boot, run steady and power off; steady's own verdict
+# (pass, or a FAIL of a 1 s run on a loaded host) is not the point ----
 boot_case() { # want-boot args...
 	want_boot=$1
 	shift
-	kt vm --topo 1n1l2c1t --duration 0.5 --json "$WORK/r.json" "$@" steady
+	kt vm --topo 1n1l2c1t --duration 1 --json "$WORK/r.json" "$@" steady
 	good=1
-	[ $rc = 0 ] && [ "$(jqr .end)" = exit ] &&
-		[ "$(jqr .boot)" = "$want_boot" ] &&
-		[ "$(jqr '.results[0].verdict')" = pass ] &&
+	case $rc:$(jqr '.results[0].verdict') in 0:pass | 1:fail) ;; *) return ;; esac
+	[ "$(jqr .end)" = exit ] && [ "$(jqr .boot)" = "$want_boot" ] &&
+		[ "$(jqr '.results[0].scenario')" = steady ] &&
 		grep -q "^ktstr: booting 1n1l2c1t .* $want_boot " "$WORK/err" &&
 		good=0
 }
@@ -77,12 +79,14 @@ if want boot; then
 	unset KTSTR_BOOT
 	boot_case pvh
 	[ $good = 0 ] && grep -q "pvh .*/vmlinux" "$WORK/err" || good=1
-	check "default boot: the PVH vmlinux boots and steady passes" "$good" \
-		"rc=$rc boot=$(jqr .boot) $(grep booting "$WORK/err")"
+	check "default boot: the PVH vmlinux boots and runs steady" "$good" \
+		"rc=$rc boot=$(jqr .boot) verdict=$(jqr '.results[0].verdict')" \
+		"$(grep booting "$WORK/err")"
 	boot_case bzimage --boot bzimage
 	grep -q "PVH boot not possible" "$WORK/err" && good=1
-	check "--boot bzimage: the bzImage boots and steady passes" "$good" \
-		"rc=$rc boot=$(jqr .boot) $(grep booting "$WORK/err")"
+	check "--boot bzimage: the bzImage boots and runs steady" "$good" \
+		"rc=$rc boot=$(jqr .boot) verdict=$(jqr '.results[0].verdict')" \
+		"$(grep booting "$WORK/err")"
 	boot_case bzimage --boot pvh --memory 128
 	[ $good = 0 ] && [ "$(grep -c 'PVH boot not possible: .*need' \
 		"$WORK/err")" = 1 ] || good=1
