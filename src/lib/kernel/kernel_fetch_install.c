@@ -85,6 +85,38 @@ int kt_fetch_check_entry(const char *dir)
 	return kt_kernel_entry_check(dir, true, why, sizeof(why));
 }
 
+/* The entry's files into the stage dir: image, config, BTF, the vmlinux
+ * a PVH boot uses (vmlinux_cache.c) and the metadata. */
+static int stage_files(struct kt_fetch *f, const char *vmlinuz,
+		       const char *config)
+{
+	char p[KT_FETCH_PATH_LEN + 128];
+	int err;
+
+	kt_fetch_fmt(p, sizeof(p), "%s/vmlinuz", f->stage);
+	err = copy_file(vmlinuz, p);
+	if (!err) {
+		kt_fetch_fmt(p, sizeof(p), "%s/config", f->stage);
+		err = copy_file(config, p);
+	}
+	if (!err) {
+		kt_fetch_progress(f, "extracting BTF from the vmlinux in %s",
+				  vmlinuz);
+		kt_fetch_fmt(p, sizeof(p), "%s/btf", f->stage);
+		err = kt_bzimage_extract_btf(vmlinuz, p);
+	}
+	if (!err) {
+		kt_fetch_progress(f, "extracting the vmlinux for PVH boots");
+		kt_fetch_fmt(p, sizeof(p), "%s/vmlinux", f->stage);
+		err = kt_bzimage_extract_vmlinux(vmlinuz, p);
+	}
+	if (!err) {
+		kt_fetch_fmt(p, sizeof(p), "%s/metadata.json", f->stage);
+		err = write_metadata(f, p);
+	}
+	return err;
+}
+
 int kt_fetch_install(struct kt_fetch *f, const char *vmlinuz,
 		     const char *config)
 {
@@ -117,28 +149,7 @@ int kt_fetch_install(struct kt_fetch *f, const char *vmlinuz,
 		fprintf(fp, "%ld\n", (long)getpid());
 		fclose(fp);
 	}
-	kt_fetch_fmt(p, sizeof(p), "%s/vmlinuz", f->stage);
-	err = copy_file(vmlinuz, p);
-	if (!err) {
-		kt_fetch_fmt(p, sizeof(p), "%s/config", f->stage);
-		err = copy_file(config, p);
-	}
-	if (!err) {
-		kt_fetch_progress(f, "extracting BTF from the vmlinux in %s",
-				  vmlinuz);
-		kt_fetch_fmt(p, sizeof(p), "%s/btf", f->stage);
-		err = kt_bzimage_extract_btf(vmlinuz, p);
-	}
-	if (!err) {
-		/* What a VM boots through the PVH entry (vmlinux_cache.c). */
-		kt_fetch_progress(f, "extracting the vmlinux for PVH boots");
-		kt_fetch_fmt(p, sizeof(p), "%s/vmlinux", f->stage);
-		err = kt_bzimage_extract_vmlinux(vmlinuz, p);
-	}
-	if (!err) {
-		kt_fetch_fmt(p, sizeof(p), "%s/metadata.json", f->stage);
-		err = write_metadata(f, p);
-	}
+	err = stage_files(f, vmlinuz, config);
 	err = err ?: kt_fetch_interrupted();
 	if (err)
 		return err;
