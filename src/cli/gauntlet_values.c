@@ -21,16 +21,25 @@
 
 #define CMD "gauntlet"
 
-/* Split "a,b,c" into words (pointers into a copy kept in *store). */
+/* Split "a,b,c" into its distinct words (pointers into a copy kept in
+ * *store; a word named twice counts once). */
 static size_t split(const char *list, char **store, const char **out,
 		    size_t max)
 {
 	size_t n = 0;
 
 	*store = strdup(list);
+	if (!*store)
+		return 0;
 	for (char *save, *w = strtok_r(*store, ",", &save); w && n < max;
-	     w = strtok_r(NULL, ",", &save))
-		out[n++] = w;
+	     w = strtok_r(NULL, ",", &save)) {
+		bool dup = false;
+
+		for (size_t i = 0; i < n && !dup; i++)
+			dup = !strcmp(out[i], w);
+		if (!dup)
+			out[n++] = w;
+	}
 	return n;
 }
 
@@ -112,6 +121,9 @@ static int resolve_presets(struct g_plan *p, const struct g_args *a)
 
 static int add_profile(struct g_plan *p, const char *name, kt_sched_mask m)
 {
+	for (size_t i = 0; i < p->nr_profiles; i++)
+		if (p->masks[i] == m)
+			return 0; /* "a,b" and "b,a" are one profile */
 	if (p->nr_profiles == G_MAX_VALUES)
 		return kt_cli_usage_error(CMD, "--profiles: more than %d",
 					  G_MAX_VALUES);
