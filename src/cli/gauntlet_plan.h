@@ -25,6 +25,7 @@ struct g_args {
 	uint64_t budget_ns, duration_ns;
 	unsigned jobs, runs, workers, memory_mb;
 	enum kt_accel accel;
+	enum kt_vm_boot boot;
 	bool keep_going, dry_run;
 	struct kt_cli_sched sched;
 };

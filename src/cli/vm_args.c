@@ -15,8 +15,7 @@ int kt_cli_set_accel(const char *value, void *target)
 	return 0;
 }
 
-/* --boot: "--boot: " and the library's reason. */
-static int set_boot(const char *value, void *target)
+int kt_cli_set_boot(const char *value, void *target)
 {
 	if (kt_vm_boot_parse(value, target))
 		return kt_err_wrap(EINVAL, "--boot");
@@ -33,7 +32,7 @@ static const struct kt_cli_opt vm_opts[] = {
 		"128 per NUMA node, more with --workers above 2)"),
     KT_CLI_CALL("accel", 0, "A", struct kt_cli_vm_args, accel, kt_cli_set_accel,
 		"auto (default), tcg, tcg-multi or kvm; also $KTSTR_ACCEL"),
-    KT_CLI_CALL("boot", 0, "B", struct kt_cli_vm_args, boot, set_boot,
+    KT_CLI_CALL("boot", 0, "B", struct kt_cli_vm_args, boot, kt_cli_set_boot,
 		"auto (default: pvh when the kernel allows it), pvh (the "
 		"uncompressed vmlinux through its PVH entry) or bzimage; also "
 		"$KTSTR_BOOT"),

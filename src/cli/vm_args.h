@@ -31,6 +31,8 @@ extern const struct kt_cli_group kt_cli_vm_group;
 /* The --accel option's parser (KT_CLI_CALL): "--accel: " and the
  * library's reason. */
 int kt_cli_set_accel(const char *value, void *target);
+/* The --boot option's parser: "--boot: " and the library's reason. */
+int kt_cli_set_boot(const char *value, void *target);
 /* Copy memory, accel, boot and quiet into o. */
 void kt_cli_vm_apply(const struct kt_cli_vm_args *a, struct kt_vm_opts *o);
 /* Parse --topo text; prints the error and returns KT_EXIT_USAGE, or 0. */
