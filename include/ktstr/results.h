@@ -137,7 +137,7 @@ struct kt_compare_opts {
  * waited for a host CPU, may differ by this many points between the
  * sides of a group before its metrics say more about the host than about
  * the scheduler (under TCG the guest runs only while QEMU does: a VM
- * that waited 5% more did about 5% less work, half compare's 10% gate
+ * that waited 5% more did about 5% less work, a fifth of compare's 25% gate
  * on work_rate). */
 #define KT_COMPARE_HOST_WAIT_PTS 5.0
 

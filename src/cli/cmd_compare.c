@@ -43,9 +43,9 @@ static const struct kt_cli_opt compare_opts[] = {
 		"(needs 4+ runs a side to reach 0.05)"),
     KT_CLI_STRINGS("gate", 0, "METRIC=PCT", struct compare_args, gates,
 		   "smallest change of METRIC, in percent of the base mean, "
-		   "that can be a regression (defaults: work_rate 10, "
-		   "p99_wake_us 25, max_gap_ms 25, spread_pct 0, "
-		   "migrations 50; each also has an absolute floor)"),
+		   "that can be a regression (defaults: work_rate 25, "
+		   "p99_wake_us 35, max_gap_ms 30, spread_pct 0, "
+		   "migrations 60; each also has an absolute floor)"),
     KT_CLI_STRING("json", 0, "FILE", struct compare_args, json_path,
 		  "also write every row (metric, means, runs, p, "
 		  "regression) as JSON"),

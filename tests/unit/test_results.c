@@ -225,6 +225,9 @@ static void sides(struct fx *f, const char *sched_b, const double *b,
 	sides_waited(f, sched_b, b, sched_n, n, verdict_n, 2, 4);
 }
 
+/* --gate work_rate=PCT for the next compare; -1 = the default */
+static double work_rate_gate = -1;
+
 static struct kt_compare_outcome compare_outcome(struct fx *f, char *out,
 						 size_t len)
 {
@@ -235,6 +238,7 @@ static struct kt_compare_outcome compare_outcome(struct fx *f, char *out,
 
 	for (int m = 0; m < KT_METRIC__COUNT; m++)
 		o.min_change_pct[m] = -1;
+	o.min_change_pct[KT_METRIC_WORK_RATE] = work_rate_gate;
 	assert_int_equal(kt_results_load(b, 1, &rb), 0);
 	assert_int_equal(kt_results_load(n, 1, &rn), 0);
 	assert_int_equal(kt_results_compare(&rb, &rn, &o, &reg), 0);
@@ -275,16 +279,21 @@ static void test_compare_same_is_clean(void **state)
 	assert_null(strstr(out, "REGRESSION"));
 }
 
-/* 3% lower with almost no noise: significant, but under the 10% gate. */
+/* 20% lower with almost no noise: significant, but under the 25% gate
+ * of work_rate; with --gate work_rate=10 it is a regression. */
 static void test_compare_gate(void **state)
 {
 	const double b[] = {2.000e7, 2.001e7, 1.999e7},
-		     n[] = {1.940e7, 1.941e7, 1.939e7};
+		     n[] = {1.600e7, 1.601e7, 1.599e7};
 	char out[8192];
 
 	sides(*state, "scx", b, "scx", n, "pass");
 	assert_int_equal(compare(*state, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "p="));
+	work_rate_gate = 10;
+	assert_int_equal(compare(*state, out, sizeof(out)), 1);
+	work_rate_gate = -1;
+	assert_non_null(strstr(out, "REGRESSION steady"));
 }
 
 static void test_compare_verdict(void **state)
