@@ -100,14 +100,14 @@ static json_t *variant_json(const struct kt_sidecar_opts *o,
 	if (!sched)
 		return NULL;
 	/* duration_s null: each scenario ran its own default */
-	return json_pack("{s:s?, s:s, s:s, s:s?, s:{s:s?, s:s, s:s}, s:o, "
-			 "s:o}",
-			 "preset", o->preset, "topo", o->topo, "sched", label,
-			 "work_type", o->work_type, "kernel", "release",
-			 r->kernel_release, "image", o->kernel, "sha256", hex,
-			 "scheduler", sched, "duration_s",
-			 o->duration_ns ? json_real((double)o->duration_ns / 1e9)
-					: json_null());
+	return json_pack(
+	    "{s:s?, s:s, s:s, s:s?, s:{s:s?, s:s, s:s}, s:o, "
+	    "s:o}",
+	    "preset", o->preset, "topo", o->topo, "sched", label, "work_type",
+	    o->work_type, "kernel", "release", r->kernel_release, "image",
+	    o->kernel, "sha256", hex, "scheduler", sched, "duration_s",
+	    o->duration_ns ? json_real((double)o->duration_ns / 1e9)
+			   : json_null());
 }
 
 static json_t *sidecar_json(const struct kt_sidecar_opts *o,
