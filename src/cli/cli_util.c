@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Argument handling and output helpers shared by the ktstr subcommands. */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <ktstr/common.h>
+
+#include "core/json_file.h"
 
 #include "cli_util.h"
 
@@ -46,31 +44,9 @@ int kt_cli_usage_error(const char *cmd, const char *fmt, ...)
 
 int kt_cli_write_json(const char *path, json_t *j)
 {
-	char *dirc = strdup(path), tmp[4096];
-	int fd, err = 0;
+	int err = kt_json_write_file(path, j);
 
-	if (!dirc)
-		return -ENOMEM;
-	snprintf(tmp, sizeof(tmp), "%s/.ktstr-json-XXXXXX", dirname(dirc));
-	free(dirc);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = -errno;
-		fprintf(stderr, "ktstr: write %s: %s\n", path, strerror(errno));
-		return err;
-	}
-	if (json_dumpfd(j, fd, JSON_INDENT(2) | JSON_SORT_KEYS) ||
-	    write(fd, "\n", 1) != 1 || fsync(fd))
-		err = -EIO;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && fchmodat(AT_FDCWD, tmp, 0644, 0))
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-		fprintf(stderr, "ktstr: write %s: %s\n", path, strerror(-err));
-	}
+	if (err)
+		fprintf(stderr, "ktstr: %s\n", kt_last_error());
 	return err;
 }

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <ktstr/gauntlet.h>
@@ -35,10 +34,7 @@ struct pool {
 
 static double now_s(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
+	return kt_now_ns() / 1e9;
 }
 
 static int spawn(struct kt_pool_job *j, const sigset_t *mask, pid_t *pid)

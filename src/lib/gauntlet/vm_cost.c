@@ -5,13 +5,14 @@
  * VMs, and its file in the cache ({"tcg": {...}, "kvm": {...}}).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <jansson.h>
+
+#include "core/json_file.h"
 
 #include <ktstr/gauntlet.h>
 
@@ -107,8 +108,7 @@ int kt_vm_cost_save(const char *file, const char *accel,
 		    const struct kt_vm_cost *c)
 {
 	json_t *root = json_load_file(file, 0, NULL);
-	char tmp[4096];
-	int fd, err = 0;
+	int err;
 
 	if (!json_is_object(root)) {
 		json_decref(root);
@@ -119,22 +119,9 @@ int kt_vm_cost_save(const char *file, const char *accel,
 	    json_pack("{s:f, s:f, s:f, s:i}", "boot_base_s", c->boot_base_s,
 		      "boot_sq_s", c->boot_sq_s, "scenario_overhead_s",
 		      c->scenario_overhead_s, "samples", (int)c->samples));
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		err =
-		    kt_err(errno, "VM cost file %s: %s", file, strerror(errno));
-	else if (json_dumpfd(root, fd, JSON_INDENT(2) | JSON_SORT_KEYS) ||
-		 fsync(fd))
-		err = kt_err(EIO, "VM cost file %s: write failed", file);
-	if (fd >= 0 && close(fd) && !err)
-		err =
-		    kt_err(errno, "VM cost file %s: %s", file, strerror(errno));
-	if (fd >= 0 && !err && rename(tmp, file))
-		err =
-		    kt_err(errno, "VM cost file %s: %s", file, strerror(errno));
-	if (fd >= 0 && err)
-		unlink(tmp);
+	err = kt_json_write_file(file, root);
+	if (err)
+		kt_err_wrap(err, "VM cost file");
 	json_decref(root);
 	return err;
 }

@@ -7,7 +7,6 @@
  * number.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 
 #include <ktstr/version.h>
 
+#include "core/json_file.h"
 #include "core/sha256_file.h"
 #include "results/results_priv.h"
 
@@ -137,26 +137,6 @@ static json_t *sidecar_json(const struct kt_sidecar_opts *o,
 	return j;
 }
 
-/* dir/.sidecar.XXXXXX holding j; 0 or -errno with a message. */
-static int write_temp(const char *dir, json_t *j, char *tmp, size_t len)
-{
-	int fd, err = 0;
-
-	snprintf(tmp, len, "%s/.sidecar.XXXXXX", dir);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return kt_err(errno, "results %s: create a file: %s", dir,
-			      strerror(errno));
-	if (json_dumpfd(j, fd, JSON_INDENT(2) | JSON_SORT_KEYS) ||
-	    write(fd, "\n", 1) != 1 || fsync(fd) || fchmod(fd, 0644))
-		err = kt_err(EIO, "results %s: write %s failed", dir, tmp);
-	if (close(fd) && !err)
-		err = kt_err(errno, "results %s: %s", dir, strerror(errno));
-	if (err)
-		unlink(tmp);
-	return err;
-}
-
 /* link tmp to the first free dir/base.rN.json; path gets it. */
 static int place(const char *dir, const char *tmp, const char *base, json_t *j,
 		 char *path, size_t len)
@@ -195,7 +175,9 @@ int kt_sidecar_write(const char *dir, const struct kt_sidecar_opts *o,
 		 o->preset ? o->preset : o->topo, label,
 		 o->work_type ? "." : "", o->work_type ? o->work_type : "",
 		 hex);
-	err = write_temp(dir, j, tmp, sizeof(tmp));
+	err = kt_json_write_temp(dir, ".sidecar.", j, tmp, sizeof(tmp));
+	if (err)
+		err = kt_err_wrap(err, "results %s", dir);
 	if (!err) {
 		err = place(dir, tmp, base, j, path, len);
 		unlink(tmp);
