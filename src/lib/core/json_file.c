@@ -42,8 +42,8 @@ int kt_json_write_file(const char *path, json_t *j)
 	err = kt_json_write_temp(dirname(dirc), ".ktstr-json-", j, tmp,
 				 sizeof(tmp));
 	free(dirc);
-	if (err)
-		return kt_err_wrap(err, "write %s", path);
+	if (err) /* name the file asked for, not the temp beside it */
+		return kt_err(-err, "write %s: %s", path, strerror(-err));
 	if (rename(tmp, path)) {
 		err = errno;
 		unlink(tmp);
