@@ -229,6 +229,8 @@ enum kt_op_kind {
 	KT_OP_KIND_SET_AFFINITY,   /* apply .affinity to its running workers */
 	KT_OP_KIND_SPAWN_HOST,	   /* workers in the run's cgroup parent */
 	KT_OP_KIND_MOVE_ALL_TASKS, /* every task of cgroup moves to other */
+	KT_OP_KIND_CPU_OFFLINE,	   /* .cpuset's CPUs go offline (hotplug) */
+	KT_OP_KIND_CPU_ONLINE,	   /* .cpuset's CPUs come back online */
 	KT_OP_KIND__COUNT,
 };
 #define KT_OP_BIT(k) (1u << (k))
@@ -252,7 +254,7 @@ struct kt_op {
 	enum kt_op_kind kind;
 	const char *cgroup;
 	const char *other;
-	struct kt_cpuset_spec cpuset;	/* SET_CPUSET */
+	struct kt_cpuset_spec cpuset;	/* SET_CPUSET, CPU_OFFLINE/ONLINE */
 	struct kt_affinity affinity;	/* SET_AFFINITY */
 	struct kt_workload_config work; /* SPAWN / SPAWN_HOST */
 };
@@ -287,6 +289,22 @@ struct kt_op {
 	((struct kt_op){.kind = KT_OP_KIND_MOVE_ALL_TASKS,                     \
 			.cgroup = (from),                                      \
 			.other = (to)})
+/*
+ * CPU hotplug through /sys/devices/system/cpu/cpuN/online: the CPUs of
+ * spec (resolved against the topology like a cpuset, e.g. KT_CPUSET_LLC(1)
+ * or KT_CPUSET_EXACT("3")) go offline / come back online, each one read
+ * back. Refused before anything runs (-EINVAL): a CPU the kernel cannot
+ * take offline (no online file: cpu0 on x86) and an offline that would
+ * leave no usable CPU online. Every CPU a scenario took offline is online
+ * again when it ends, whatever happened. After each op the cgroups'
+ * cpuset.cpus.effective must be their cpuset minus the offline CPUs (the
+ * parent's when nothing is left), and after an online the configured set
+ * again ("cpusets are restored", an ISOLATION detail when not).
+ */
+#define KT_OP_CPU_OFFLINE(spec)                                                \
+	((struct kt_op){.kind = KT_OP_KIND_CPU_OFFLINE, .cpuset = spec})
+#define KT_OP_CPU_ONLINE(spec)                                                 \
+	((struct kt_op){.kind = KT_OP_KIND_CPU_ONLINE, .cpuset = spec})
 
 struct kt_ops {
 	size_t nr;
@@ -299,8 +317,8 @@ struct kt_ops {
 			 .ops = (struct kt_op[]){__VA_ARGS__}})
 
 /* "AddCgroup", "RemoveCgroup", "SetCpuset", "ClearCpuset", "SwapCpusets",
- * "Spawn", "StopCgroup", "SetAffinity", "SpawnHost", "MoveAllTasks";
- * "unknown" outside the enum */
+ * "Spawn", "StopCgroup", "SetAffinity", "SpawnHost", "MoveAllTasks",
+ * "CpuOffline", "CpuOnline"; "unknown" outside the enum */
 const char *kt_op_kind_name(enum kt_op_kind k);
 /* The kind named name; -EINVAL with a message listing the names. */
 int kt_op_kind_parse(const char *name, enum kt_op_kind *out);

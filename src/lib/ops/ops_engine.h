@@ -40,6 +40,10 @@ struct ops_run {
 	struct ops_cg *cgs;
 	size_t nr_wls;
 	struct ops_wl *wls;
+	/* CPU hotplug (ops_hotplug.c): the CPUs this run took offline and
+	 * are still offline, and every CPU it ever took offline */
+	struct kt_cpuset offline;
+	struct kt_cpuset hotplugged;
 };
 
 /* Structural checks of one op / def (names, specs): -EINVAL + message. */
@@ -69,6 +73,21 @@ void kt_ops_verify_members(struct ops_run *r, const struct ops_wl *w,
 void kt_ops_verify_affinity(struct ops_run *r, const struct ops_wl *w,
 			    const struct kt_affinity_mode *m,
 			    const struct kt_cpuset *limit, const char *after);
+
+/*
+ * CPU hotplug (ops_hotplug.c). check: the CPUs of every CpuOffline in the
+ * scenario exist, can go offline on this kernel, and leave a usable CPU
+ * online (-EINVAL + message). run: one CpuOffline / CpuOnline, verified.
+ * restore: every CPU r took offline comes back online (failures are INFRA
+ * details); safe to call more than once.
+ */
+int kt_ops_hotplug_check(const struct kt_ctx *ctx, const struct kt_op *ops,
+			 size_t nr, struct kt_cpuset *offline);
+int kt_ops_hotplug_run(struct ops_run *r, const struct kt_op *op);
+void kt_ops_hotplug_restore(struct ops_run *r);
+/* The running workers of a cgroup confined to cg now also may use cpus. */
+void kt_ops_widen_allowed(struct ops_run *r, const char *cgroup,
+			  const struct kt_cpuset *cpus);
 
 unsigned kt_ops_nr_cgroups(const struct ops_run *r);
 unsigned kt_ops_nr_workers(const struct ops_run *r); /* running ones */

@@ -29,6 +29,10 @@ static const struct kt_op_desc descs[KT_OP_KIND__COUNT] = {
        .args = {"work", "workers", "policy"}),
     OP(KT_OP_KIND_MOVE_ALL_TASKS, .name = "MoveAllTasks", .cgroup_key = "from",
        .other_key = "to", .other_may_be_parent = true),
+    OP(KT_OP_KIND_CPU_OFFLINE, .name = "CpuOffline", .args = {"cpus"},
+       .need = {"cpus"}),
+    OP(KT_OP_KIND_CPU_ONLINE, .name = "CpuOnline", .args = {"cpus"},
+       .need = {"cpus"}),
 };
 
 const struct kt_op_desc *kt_op_desc(enum kt_op_kind k)

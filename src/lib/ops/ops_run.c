@@ -82,6 +82,16 @@ int kt_ops_check_op(const struct kt_op *op)
 		err = check_affinity(&op->affinity);
 	if (err)
 		return kt_err_wrap(EINVAL, "%s %s", name, op->cgroup);
+	if (op->kind == KT_OP_KIND_CPU_OFFLINE ||
+	    op->kind == KT_OP_KIND_CPU_ONLINE) {
+		if (op->cpuset.kind == KT_CPUSET_KIND_NONE)
+			return kt_err(EINVAL,
+				      "%s: no CPUs given (a cpuset spec: "
+				      "llc(1), exact(3), ...)",
+				      name);
+		if (kt_cpuset_spec_check(&op->cpuset))
+			return kt_err_wrap(EINVAL, "%s", name);
+	}
 	return 0;
 }
 
@@ -485,6 +495,9 @@ static int run_op(struct ops_run *r, const struct kt_op *op)
 		if (!err && op->other[0])
 			err = need_cg(r, op->other, &b);
 		return err ? err : op_move_all(r, op->cgroup, op->other);
+	case KT_OP_KIND_CPU_OFFLINE:
+	case KT_OP_KIND_CPU_ONLINE:
+		return kt_ops_hotplug_run(r, op);
 	case KT_OP_KIND__COUNT:
 		break;
 	}
@@ -543,6 +556,8 @@ void kt_ops_run_free(struct ops_run *r)
 {
 	const struct kt_cgroup_ops *cgs = r->ctx->cgroups;
 
+	/* no CPU this run took offline stays offline, whatever happened */
+	kt_ops_hotplug_restore(r);
 	/* workers die before their cgroups go */
 	for (size_t i = 0; i < r->nr_wls; i++) {
 		kt_workload_free(r->wls[i].wl);

@@ -78,8 +78,33 @@ static bool ops_fit(const struct kt_ctx *ctx, const struct kt_ops *o,
 		if (op->kind == KT_OP_KIND_SET_AFFINITY &&
 		    !aff_fits(ctx, &op->affinity, op->cgroup, res))
 			return false;
+		if ((op->kind == KT_OP_KIND_CPU_OFFLINE ||
+		     op->kind == KT_OP_KIND_CPU_ONLINE) &&
+		    !fits(ctx, &op->cpuset, kt_op_kind_name(op->kind), res))
+			return false;
 	}
 	return true;
+}
+
+/* CPU hotplug the kernel cannot do, or that leaves no usable CPU, in the
+ * order the ops run. */
+static int check_hotplug(const struct kt_ctx *ctx, const struct kt_backdrop *bd,
+			 const struct kt_steps *steps)
+{
+	struct kt_cpuset offline;
+	char where[32];
+
+	kt_cpuset_zero(&offline);
+	if (bd && kt_ops_hotplug_check(ctx, bd->ops.ops, bd->ops.nr, &offline))
+		return kt_err_wrap(EINVAL, "backdrop");
+	for (size_t i = 0; i < steps->nr; i++) {
+		const struct kt_ops *o = &steps->steps[i].ops;
+
+		snprintf(where, sizeof(where), "step %zu", i + 1);
+		if (kt_ops_hotplug_check(ctx, o->ops, o->nr, &offline))
+			return kt_err_wrap(EINVAL, "%s", where);
+	}
+	return 0;
 }
 
 /*
@@ -126,7 +151,7 @@ static int validate(const struct kt_ctx *ctx, const struct kt_backdrop *bd,
 			return 0;
 		}
 	}
-	return 0;
+	return check_hotplug(ctx, bd, steps);
 }
 
 /* ---- timeline ---- */
@@ -312,6 +337,7 @@ int kt_execute_scenario_with(const struct kt_ctx *ctx, struct kt_result *res,
 		kt_ops_teardown(&r, r.owner);
 		done = i + 1;
 	}
+	kt_ops_hotplug_restore(&r);
 	if (!stop && !kt_ctx_sched_alive(ctx))
 		kt_result_add(
 		    res, KT_DETAIL_SCHEDULER,

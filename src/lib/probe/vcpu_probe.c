@@ -38,6 +38,9 @@ struct cpu_ring {
 	bool started;
 	_Atomic uint64_t next_ns; /* when the thread expects to wake */
 	_Atomic uint64_t head;	  /* windows ever written */
+	/* CPU hotplug: bumped at every event; its CPU is offline now */
+	_Atomic uint32_t hotplug_gen;
+	atomic_bool off;
 	struct window w[RING];
 };
 
@@ -74,6 +77,7 @@ static void *probe_thread(void *arg)
 		};
 		uint64_t now, h;
 		uint64_t woke_for = next;
+		uint32_t gen = atomic_load(&r->hotplug_gen);
 
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 		now = mono_ns();
@@ -83,7 +87,11 @@ static void *probe_thread(void *arg)
 		/* The open window ends before the closed one is published:
 		 * a reader may miss it for a moment, never count it twice. */
 		atomic_store_explicit(&r->next_ns, next, memory_order_release);
-		if (now >= woke_for + p->min_window_ns) {
+		/* a wake delayed by a hotplug event (or on a CPU that is
+		 * gone) says nothing about the host */
+		if (now >= woke_for + p->min_window_ns &&
+		    !atomic_load(&r->off) &&
+		    gen == atomic_load(&r->hotplug_gen)) {
 			h = atomic_load_explicit(&r->head,
 						 memory_order_relaxed);
 			r->w[h % RING] = (struct window){woke_for, now};
@@ -219,6 +227,38 @@ bool kt_probe_watches(const struct kt_probe *p, int cpu)
 	return ring_of(p, cpu) != NULL;
 }
 
+static int pin(struct cpu_ring *r)
+{
+	cpu_set_t cs;
+
+	CPU_ZERO(&cs);
+	CPU_SET(r->cpu, &cs);
+	return pthread_setaffinity_np(r->thr, sizeof(cs), &cs);
+}
+
+int kt_probe_cpu_hotplug(struct kt_probe *p, int cpu, bool online)
+{
+	int err;
+
+	for (int i = 0; p && i < p->nr; i++) {
+		struct cpu_ring *r = &p->rings[i];
+
+		/* stop_machine halts every CPU: every thread may wake late */
+		atomic_fetch_add(&r->hotplug_gen, 1);
+		if (r->cpu != cpu)
+			continue;
+		atomic_store(&r->off, !online);
+		/* the kernel moved the thread off its CPU: put it back */
+		err = online && r->started ? pin(r) : 0;
+		if (err)
+			return kt_err(err,
+				      "vCPU probe: re-pin its thread to cpu%d "
+				      "after it came online: %s",
+				      cpu, strerror(err));
+	}
+	return 0;
+}
+
 static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
 {
 	uint64_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
@@ -256,7 +296,8 @@ static bool walk(const struct cpu_ring *r, uint64_t from, uint64_t to,
 	/* The thread is late right now: its window has not closed yet. */
 	next_ns = atomic_load_explicit(&r->next_ns, memory_order_relaxed);
 	now = mono_ns();
-	if (next_ns && now >= next_ns + r->p->min_window_ns) {
+	if (next_ns && now >= next_ns + r->p->min_window_ns &&
+	    !atomic_load(&r->off)) {
 		uint64_t len = overlap(next_ns, now, from, to);
 
 		if (len)

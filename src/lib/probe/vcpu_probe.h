@@ -60,6 +60,16 @@ void kt_probe_stop(struct kt_probe *p);
 /* The running probe, or NULL. */
 struct kt_probe *kt_probe_current(void);
 
+/*
+ * CPU hotplug: cpu went offline (online false) or came back. While a CPU
+ * is offline its thread runs wherever the kernel moved it, so its windows
+ * are not recorded; a wake delayed across any hotplug event (stop_machine
+ * halts every CPU for a moment) is not a host stall either. On online the
+ * thread is pinned to its CPU again. NULL p is fine; 0 or -errno with a
+ * message when the re-pin fails.
+ */
+int kt_probe_cpu_hotplug(struct kt_probe *p, int cpu, bool online);
+
 /* Is cpu watched by p (by its own thread, or by the shared one)? */
 bool kt_probe_watches(const struct kt_probe *p, int cpu);
 

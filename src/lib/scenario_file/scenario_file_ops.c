@@ -113,6 +113,8 @@ static int op_args(const struct sf_parse *p, const json_t *v, const char *path,
 	int err;
 
 	SF_PARSE_KEY(p, v, path, "cpuset", sf_parse_cpuset, &op->cpuset);
+	/* CpuOffline / CpuOnline: the CPUs, written as a cpuset */
+	SF_PARSE_KEY(p, v, path, "cpus", sf_parse_cpuset, &op->cpuset);
 	SF_PARSE_KEY(p, v, path, "affinity", sf_parse_affinity, &op->affinity);
 	SF_PARSE_KEY(p, v, path, "work", sf_parse_work, &op->work.work);
 	SF_PARSE_KEY(p, v, path, "policy", sf_parse_policy, &op->work.policy);
