@@ -262,11 +262,45 @@ void kt_sched_watch_record(struct kt_sched_run *r, enum kt_sched_phase phase,
 	pthread_mutex_unlock(&r->mu);
 }
 
+/* The kernel unregistered the scheduler (no error): it says why only in
+ * the exit record it hands the BPF scheduler ("cpu 1 going offline,
+ * exiting scheduler"), which sched_ext loaders print as "EXIT: ...". */
+static bool kernel_unreg(const struct kt_sched_run *r)
+{
+	return r->dis_seen &&
+	       !strcmp(r->dis_reason, "unregistered from the main kernel");
+}
+
+/* "; its exit record: EXIT: ..." from the log's tail, or "". */
+static const char *unreg_msg(const struct kt_sched_run *r, char *buf,
+			     size_t len)
+{
+	size_t n = 0;
+	char **v;
+
+	buf[0] = '\0';
+	if (!kernel_unreg(r))
+		return buf;
+	v = log_tail(r, &n);
+	for (size_t i = n; v && i-- > 0;) {
+		char *e = strstr(v[i], "EXIT: ");
+
+		if (e) {
+			snprintf(buf, len, "; its exit record: %s", e);
+			break;
+		}
+	}
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+	return buf;
+}
+
 /* A death or ejection noticed while running: the event, why, reason. */
 static void record_run_end(struct kt_sched_run *r, const char *state,
 			   enum kt_sched_phase phase)
 {
-	char why[1024], reason[1200], st[96];
+	char why[1024], reason[1200], st[96], msg[KLINE_MAX_LEN + 32];
 	const char *event;
 	bool ejected = false;
 	double at = (double)(kt_now_ns() - r->t0) / 1e9;
@@ -282,9 +316,10 @@ static void record_run_end(struct kt_sched_run *r, const char *state,
 	} else if (r->reaped) {
 		kt_sched_status_text(r->status, st, sizeof(st));
 		event = "died";
-		snprintf(why, sizeof(why), "process exited (%s)%s%s", st,
+		snprintf(why, sizeof(why), "process exited (%s)%s%s%s", st,
 			 r->dis_seen ? "; kernel: " : "",
-			 r->dis_seen ? r->dis_reason : "");
+			 r->dis_seen ? r->dis_reason : "",
+			 unreg_msg(r, msg, sizeof(msg)));
 	} else {
 		event = "detached";
 		snprintf(
@@ -319,8 +354,10 @@ void kt_sched_watch_settle(struct kt_sched_run *r, char *state, size_t len,
 		noticed(r, state, len);
 		if (now - t >= SETTLE_NS)
 			break;
+		/* after a kernel unregistration, the process prints its
+		 * exit record and exits: wait for that (SETTLE_NS at most) */
 		if (r->dis_seen && now - r->dis_ns >= AFTER_LINE_NS &&
-		    strcmp(state, "enabled"))
+		    strcmp(state, "enabled") && (r->reaped || !kernel_unreg(r)))
 			break;
 		if (r->reaped && !strcmp(state, "missing"))
 			break; /* no sched_ext here (tests): nothing to wait */
