@@ -363,8 +363,30 @@ void BPF_STRUCT_OPS(ktstr_exit, struct scx_exit_info *ei)
 	UEI_RECORD(uei, ei);
 }
 
+/*
+ * CPU hotplug. Without these two the kernel ejects the scheduler at the
+ * first hotplug event ("cpu N going offline, exiting scheduler",
+ * SCX_ECODE_RSN_HOTPLUG); the loader's --no-hotplug-ops leaves them out
+ * to show that. Nothing here keeps per-CPU state: queued work sits in the
+ * shared DSQ, which every online CPU drains, and the kernel moves the
+ * tasks of a CPU going offline. Counted only.
+ */
+u64 nr_cpu_online, nr_cpu_offline;
+
+void BPF_STRUCT_OPS(ktstr_cpu_online, s32 cpu)
+{
+	count(&nr_cpu_online);
+}
+
+void BPF_STRUCT_OPS(ktstr_cpu_offline, s32 cpu)
+{
+	count(&nr_cpu_offline);
+}
+
 SCX_OPS_DEFINE(ktstr_ops, .select_cpu = (void *)ktstr_select_cpu,
 	       .enqueue = (void *)ktstr_enqueue,
 	       .dispatch = (void *)ktstr_dispatch, .init = (void *)ktstr_init,
 	       .exit = (void *)ktstr_exit, .flags = SCX_OPS_ENQ_LAST,
-	       .timeout_ms = 5000, .name = "ktstr");
+	       .cpu_online = (void *)ktstr_cpu_online,
+	       .cpu_offline = (void *)ktstr_cpu_offline, .timeout_ms = 5000,
+	       .name = "ktstr");

@@ -60,6 +60,7 @@ struct opts {
 	unsigned int starve_hold_ms;
 	unsigned int slow_interval_ms;
 	bool slow, single_cpu, scattershot, partial, fail_verify, verbose;
+	bool no_hotplug_ops;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -191,6 +192,9 @@ static const struct opt_def opt_defs[] = {
      "rest to the fair class"},
     {"fail-verify", 0, OPT_FLAG, AT(fail_verify), 0, 0, NULL,
      "load a variant the verifier rejects (exits 3)"},
+    {"no-hotplug-ops", 0, OPT_FLAG, AT(no_hotplug_ops), 0, 0, NULL,
+     "leave out ops.cpu_online/cpu_offline: the kernel ejects the "
+     "scheduler at the first CPU hotplug event"},
     {"verbose", 'v', OPT_FLAG, AT(verbose), 0, 0, NULL, "libbpf debug output"},
     {"help", 'h', OPT_HELP, 0, 0, 0, NULL, "this text"},
 };
@@ -445,6 +449,9 @@ static void print_counters(struct scx_ktstr *skel)
 	       (unsigned long long)skel->bss->nr_scattered,
 	       (unsigned long long)skel->bss->nr_single,
 	       (unsigned long long)skel->bss->nr_enq_last);
+	printf("%s: cpu_online=%llu cpu_offline=%llu\n", PROG,
+	       (unsigned long long)skel->bss->nr_cpu_online,
+	       (unsigned long long)skel->bss->nr_cpu_offline);
 }
 
 /* The knobs and ops fields, before load. */
@@ -463,6 +470,10 @@ static int set_rodata(struct scx_ktstr *skel, const struct opts *o)
 		return -EOPNOTSUPP;
 	}
 	skel->struct_ops.ktstr_ops->flags |= partial;
+	if (o->no_hotplug_ops) {
+		skel->struct_ops.ktstr_ops->cpu_online = NULL;
+		skel->struct_ops.ktstr_ops->cpu_offline = NULL;
+	}
 	ro->slow = o->slow;
 	ro->slow_interval_ns = (__u64)o->slow_interval_ms * 1000000ULL;
 	ro->single_cpu = o->single_cpu;
@@ -509,9 +520,10 @@ static int run(struct scx_ktstr *skel, const struct opts *o)
 	       o->slow ? " slow" : "", o->single_cpu ? " single-cpu" : "",
 	       o->scattershot ? " scattershot" : "",
 	       o->partial ? " partial" : "");
-	printf("%s%s%s)\n", o->starve_cgroup ? " starve-cgroup=" : "",
+	printf("%s%s%s%s)\n", o->starve_cgroup ? " starve-cgroup=" : "",
 	       o->starve_cgroup ?: "",
-	       o->stall_after >= 0 ? " stall-after" : "");
+	       o->stall_after >= 0 ? " stall-after" : "",
+	       o->no_hotplug_ops ? " no-hotplug-ops" : "");
 
 	while (!stop_signal && !UEI_EXITED(skel, uei)) {
 		t = now_s() - t0;
