@@ -10,7 +10,8 @@
 #     workers kept making progress (gap check); the timeline shows the
 #     CPUs going offline (CpusOffline[..]) and coming back
 #     (CpusOnline[..]), and a note says every CPU the run took offline is
-#     online at its end (read in the guest);
+#     online at its end (read in the guest), and cpu_hotplug_one notes
+#     that its worker pinned to cpu1 loses its pin;
 #   - scx-ktstr --no-hotplug-ops (no hotplug callbacks): SCHED, with the
 #     kernel's reason ("cpu N going offline, exiting scheduler") in the
 #     scheduler detail, and every CPU still online again at the end;
@@ -59,6 +60,10 @@ judge_pass() {
 	case " $labels" in *" CpusOnline["*) ;; *) echo "no CpusOnline in [$labels]" ;; esac
 	jqr "$r.details[].msg" | grep -q '^CPU hotplug: cpus .* all online at its end' ||
 		echo "no note that every CPU is online at the end"
+	# cg_pin's worker is pinned to the CPU that goes offline
+	[ "$(jqr "$r.scenario")" != cpu_hotplug_one ] ||
+		jqr "$r.details[].msg" | grep -q '^CPU hotplug: tid [0-9]* (cg_pin) is pinned to \[1\], which goes offline' ||
+		echo "no note on cg_pin's worker pinned to cpu1"
 }
 
 # name, scheduler args...: the three scenarios in one VM must PASS

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -277,6 +278,44 @@ static void event(struct ops_run *r, const char *what,
 	kt_result_add_event(r->res, &ev);
 }
 
+/*
+ * Workers whose CPU affinity lies within cpus, about to go offline: the
+ * kernel moves them and drops their affinity for good (measured on the
+ * default kernel: a worker pinned to cpu1 had [0,2-3] while cpu1 was
+ * offline and [0-3] after it came back), so the run's workload shape
+ * changes here. A NOTE says so.
+ */
+static void note_pinned(struct ops_run *r, const struct kt_cpuset *cpus)
+{
+	for (size_t i = 0; i < r->nr_wls; i++) {
+		struct ops_wl *w = &r->wls[i];
+
+		for (size_t j = 0; w->running && j < kt_workload_nr(w->wl);
+		     j++) {
+			pid_t pid = kt_workload_pid(w->wl, j);
+			struct kt_cpuset aff;
+			cpu_set_t cs;
+
+			if (sched_getaffinity(pid, sizeof(cs), &cs))
+				continue;
+			kt_cpuset_zero(&aff);
+			for (int c = 0; c < CPU_SETSIZE && c < KT_MAX_CPUS; c++)
+				if (CPU_ISSET(c, &cs))
+					kt_cpuset_set(&aff, c);
+			if (kt_cpuset_subset(&aff, cpus))
+				kt_result_add(
+				    r->res, KT_DETAIL_NOTE,
+				    "CPU hotplug: tid %d (%s) is pinned "
+				    "to [%s], which goes offline: the "
+				    "kernel moves it and does not "
+				    "restore its affinity",
+				    (int)pid,
+				    w->cgroup[0] ? w->cgroup : "(host)",
+				    kt_cpuset_str(&aff, 0));
+		}
+	}
+}
+
 int kt_ops_hotplug_run(struct ops_run *r, const struct kt_op *op)
 {
 	bool onlining = op->kind == KT_OP_KIND_CPU_ONLINE;
@@ -288,6 +327,8 @@ int kt_ops_hotplug_run(struct ops_run *r, const struct kt_op *op)
 		return err;
 	/* a double (host-only logic tests) never touches the machine */
 	if (kt_ctx_real_cgroups(r->ctx)) {
+		if (!onlining)
+			note_pinned(r, &cpus);
 		kt_cpuset_for_each (cpu, &cpus) {
 			err = set_cpu(r, cpu, onlining, name);
 			if (err)
