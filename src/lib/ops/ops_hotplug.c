@@ -49,12 +49,18 @@ static int check_offline(const struct kt_ctx *ctx, const struct kt_op *op,
 			      name, kt_cpuset_str(&usable, 0));
 	kt_cpuset_for_each (cpu, cpus) {
 		online_path(cpu, path, sizeof(path));
-		if (kt_ctx_real_cgroups(ctx) && access(path, W_OK))
+		if (!kt_ctx_real_cgroups(ctx) || !access(path, W_OK))
+			continue;
+		if (errno == ENOENT)
 			return kt_err(EINVAL,
 				      "CpuOffline %s: cpu%d cannot go offline "
-				      "on this kernel (%s: %s; x86 never "
-				      "offlines cpu0): leave it out",
-				      name, cpu, path, strerror(errno));
+				      "on this kernel (no %s; x86 never takes "
+				      "cpu0 offline): leave it out",
+				      name, cpu, path);
+		return kt_err(EINVAL,
+			      "CpuOffline %s: cpu%d: %s: %s (CPU hotplug needs "
+			      "root)",
+			      name, cpu, path, strerror(errno));
 	}
 	return 0;
 }
