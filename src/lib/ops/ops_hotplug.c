@@ -128,8 +128,12 @@ static int set_cpu(struct ops_run *r, int cpu, bool online, const char *after)
 {
 	int now = read_online(cpu), err;
 
-	if (now == (int)online)
+	/* no online file: a CPU that cannot go offline (cpu0 on x86) */
+	if (now == (int)online || (online && now == -ENOENT)) {
+		if (online)
+			kt_cpuset_clear(&r->offline, cpu);
 		return 0;
+	}
 	err = write_online(cpu, online);
 	if (err)
 		return err;
