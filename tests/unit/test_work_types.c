@@ -638,6 +638,43 @@ static void test_each_kind(void **state)
 	}
 }
 
+/* MemBandwidth buffers that cannot fit in the memory available: every
+ * worker fails its setup with a message naming the fixes, touching
+ * nothing (no OOM killer). */
+static void test_mem_bandwidth_too_big(void **state)
+{
+	_cleanup_(kt_workload_freep) struct kt_workload *w = NULL;
+	char buf[4096], *p;
+	unsigned long long avail_kb;
+	struct kt_workload_config c = {
+	    .work = KT_WORK_MEM_BANDWIDTH_OF(1u << 20), /* 1 GiB each */
+	};
+	const struct kt_worker_report *r;
+	FILE *f = fopen("/proc/meminfo", "r");
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strstr(buf, "MemAvailable:");
+	assert_non_null(p);
+	avail_kb = strtoull(p + strlen("MemAvailable:"), NULL, 10);
+	c.num_workers = (unsigned)(avail_kb >> 20) + 2; /* one GiB too many */
+	assert_int_equal(kt_workload_spawn(&c, &w), 0);
+	r = run_collect(w, KT_MS(20), c.num_workers);
+	for (unsigned i = 0; i < c.num_workers; i++) {
+		assert_int_equal(r[i].exit, KT_WORKER_NOT_STARTED);
+		if (!strstr(r[i].error, "KiB available less") ||
+		    !strstr(r[i].error, "vm --memory MB or a smaller size_kb"))
+			fail_msg("worker %u: \"%s\"", i, r[i].error);
+		assert_int_equal(r[i].work_units, 0);
+	}
+	kt_workload_freep(&w);
+	assert_no_children();
+}
+
 /* ---- live effects of the churn kinds ---- */
 
 static void test_churn_live(void **state)
@@ -1034,6 +1071,7 @@ int main(void)
 	    cmocka_unit_test(test_group_errors),
 	    cmocka_unit_test(test_new_kind_defaults),
 	    cmocka_unit_test(test_each_kind),
+	    cmocka_unit_test(test_mem_bandwidth_too_big),
 	    cmocka_unit_test(test_churn_live),
 	    cmocka_unit_test(test_fork_exit_no_leftovers),
 	    cmocka_unit_test(test_partner_stops),
