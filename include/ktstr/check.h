@@ -70,6 +70,8 @@ struct kt_result;
  * max_ev_*       the most a sched_ext event counter may grow during one
  *                scenario (SCX_EV_<NAME> in /sys/kernel/sched_ext/root/
  *                events; the deltas are reported either way)
+ * max_p99_request_latency_ns  p99 of MessageWorker's request latencies
+ *                (the messenger's stamp to the end of the request)
  */
 /* clang-format off */
 #define KT_ASSERT_FIELDS(X)                                                    \
@@ -95,7 +97,9 @@ struct kt_result;
 	  0, 100,                LIMIT,  KT_SET(KT_DEFAULT_MAX_IDLE_WAIT_PCT)) \
 	X(coverage,                 BOOL, "coverage",                1,        \
 	  0, 1,                  SWITCH, KT_SET(true))                         \
-	KT_ASSERT_EVENT_FIELDS(X)
+	KT_ASSERT_EVENT_FIELDS(X)                                              \
+	X(max_p99_request_latency_ns, U64, "max_p99_request_latency_us",       \
+	  KT_US(1), 1, 86400000000, CHECK, KT_UNSET)
 /* One row per sched_ext event counter with a limit. */
 #define KT_ASSERT_EVENT_FIELDS(X)                                              \
 	X(max_ev_select_cpu_fallback,  U64, "max_ev_select_cpu_fallback", 1,   \

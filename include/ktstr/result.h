@@ -92,6 +92,13 @@ struct kt_cgroup_stats {
 	 * in sched_ext, of those that could (non-RT); 0 of 0 otherwise */
 	unsigned ext_workers;
 	unsigned ext_eligible;
+	/* the median wake latency; MessageWorker's request latency (from
+	 * the messenger's stamp to the end of the request), 0 without
+	 * samples */
+	uint64_t p50_wake_latency_ns;
+	uint64_t p50_request_latency_ns;
+	uint64_t p99_request_latency_ns;
+	uint64_t request_samples;
 };
 
 /* One stimulus event of an ops/steps scenario (see ops.h). */

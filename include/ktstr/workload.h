@@ -35,6 +35,9 @@ enum kt_work_kind {
 	KT_WORK_MUTEX_CONTENTION, /* futex mutex shared by the group */
 	KT_WORK_SEQUENCE,	  /* phases of spin/sleep/yield/io, in a loop */
 	KT_WORK_CUSTOM,		  /* a user function owns the loop */
+	KT_WORK_MESSAGE_WORKER,	  /* schbench-like: requests, p99 latency */
+	KT_WORK_RT_INTERFERENCE,  /* FIFO bursts among normal spinners */
+	KT_WORK_MEM_BANDWIDTH,	  /* stream reads + writes over a big buffer */
 	KT_WORK__COUNT,
 };
 
@@ -121,6 +124,21 @@ struct kt_work_type {
 			kt_custom_fn fn;
 			void *arg; /* the worker's copy (fork) */
 		} custom;
+		struct {
+			uint32_t fan_out; /* workers per messenger; 0 = 4 */
+			uint32_t request_iters; /* spin per request; 0 = 1024 */
+			uint32_t sleep_usec; /* messenger's pause; 0 = 1000 */
+		} message_worker;
+		struct {
+			uint32_t rt_members;	 /* SCHED_FIFO members; 0 = 1 */
+			uint32_t normal_members; /* 0 = 1 */
+			uint32_t burst_iters; /* RT spin per burst; 0 = 256 */
+			uint32_t sleep_usec;  /* RT sleep; 0 = 1000 */
+			uint32_t rt_priority; /* 1..99; 0 = 10 */
+		} rt_interference;
+		struct {
+			uint32_t size_kb; /* buffer; 0 = 32768 (32 MiB) */
+		} mem_bandwidth;
 	};
 };
 #define KT_WORK(k) ((struct kt_work_type){.kind = (k)})
@@ -182,6 +200,23 @@ struct kt_work_type {
 	    .sequence = {.nr = sizeof((struct kt_phase[]){__VA_ARGS__}) /      \
 			       sizeof(struct kt_phase),                        \
 			 .phases = {__VA_ARGS__}}})
+/* fan workers per messenger, request_iters spin units, usec pause */
+#define KT_WORK_MESSAGE_WORKER_OF(fan, req, usec)                              \
+	((struct kt_work_type){.kind = KT_WORK_MESSAGE_WORKER,                 \
+			       .message_worker = {.fan_out = (fan),            \
+						  .request_iters = (req),      \
+						  .sleep_usec = (usec)}})
+/* rt FIFO members and normal ones per group; RT burst units, sleep, prio */
+#define KT_WORK_RT_INTERFERENCE_OF(rt, normal, burst, usec, prio)              \
+	((struct kt_work_type){.kind = KT_WORK_RT_INTERFERENCE,                \
+			       .rt_interference = {.rt_members = (rt),         \
+						   .normal_members = (normal), \
+						   .burst_iters = (burst),     \
+						   .sleep_usec = (usec),       \
+						   .rt_priority = (prio)}})
+#define KT_WORK_MEM_BANDWIDTH_OF(kb)                                           \
+	((struct kt_work_type){.kind = KT_WORK_MEM_BANDWIDTH,                  \
+			       .mem_bandwidth = {.size_kb = (kb)}})
 #define KT_WORK_CUSTOM_OF(nm, f, a)                                            \
 	((struct kt_work_type){                                                \
 	    .kind = KT_WORK_CUSTOM,                                            \
@@ -192,7 +227,7 @@ struct kt_work_type {
  * "Bursty", "PipeIo", "FutexPingPong", "FutexFanOut", "CachePressure",
  * "CacheYield", "CachePipe", "FanOutCompute", "ForkExit", "NiceSweep",
  * "AffinityChurn", "PolicyChurn", "PageFaultChurn", "MutexContention",
- * "Sequence", "Custom".
+ * "Sequence", "Custom", "MessageWorker", "RtInterference", "MemBandwidth".
  */
 const char *kt_work_kind_name(enum kt_work_kind k);
 /*
@@ -208,7 +243,8 @@ enum kt_work_kind kt_work_kind_by_name(const char *name);
 bool kt_work_kind_blocks(enum kt_work_kind k);
 /*
  * Workers per group: 2 for PipeIo, CachePipe and FutexPingPong; fan_out+1
- * for FutexFanOut and FanOutCompute; contenders for MutexContention; 1 for
+ * for FutexFanOut, FanOutCompute and MessageWorker; contenders for
+ * MutexContention; rt_members + normal_members for RtInterference; 1 for
  * the rest. A workload's worker count must be a multiple of it.
  */
 unsigned kt_work_group_size(const struct kt_work_type *w);
@@ -316,7 +352,8 @@ struct kt_worker_report {
 	struct kt_hist wake_latency; /* blocking kinds only */
 	enum kt_work_kind kind;
 	enum kt_policy_kind policy; /* the workload's configured policy */
-	bool is_messenger; /* FutexFanOut/FanOutCompute group member 0 */
+	bool
+	    is_messenger; /* FutexFanOut/FanOutCompute/MessageWorker member 0 */
 	enum kt_worker_exit exit;
 	int exit_code;
 	int exit_signal;
@@ -339,6 +376,10 @@ struct kt_worker_report {
 	uint64_t progress_ns;
 	uint32_t in_block;
 	int32_t cur_cpu;
+
+	/* MessageWorker workers: from the messenger's stamp to the end of
+	 * each request (the wake part is in wake_latency) */
+	struct kt_hist request_latency;
 };
 
 struct kt_workload;

@@ -37,6 +37,7 @@ static void healthy(struct kt_worker_report *r, int tid)
 	kt_cpuset_zero(&r->cpus_used);
 	kt_cpuset_set(&r->cpus_used, tid - 100);
 	kt_hist_init(&r->wake_latency);
+	kt_hist_init(&r->request_latency);
 	r->exit = KT_WORKER_OK;
 }
 
@@ -395,6 +396,72 @@ static void test_wake_latency(void **state)
 		   "p99 wake latency 850.0us > 500.0us (10 samples)");
 }
 
+/* MessageWorker's request latency: p50/p99 in the stats, p99 bounded. */
+static void test_request_latency(void **state)
+{
+	struct fix *f = *state;
+	struct kt_assert a = {.max_p99_request_latency_ns = KT_SET(KT_MS(5))};
+	int i;
+
+	/* no samples: no stats, the bound has nothing to judge */
+	run(f, &a, 2, NULL);
+	expect_pass(f);
+	assert_int_equal(f->res.stats[0].request_samples, 0);
+	assert_int_equal(f->res.stats[0].p99_request_latency_ns, 0);
+
+	/* 99 fast and 1 slow over two workers, merged: p50 fast, p99 fast */
+	for (i = 0; i < 99; i++)
+		kt_hist_add(&f->r[i % 2].request_latency, KT_MS(1));
+	kt_hist_add(&f->r[1].request_latency, KT_MS(40));
+	for (i = 0; i < 10; i++)
+		kt_hist_add(&f->r[0].wake_latency, KT_US(100));
+	run(f, &a, 2, NULL);
+	expect_pass(f);
+	assert_int_equal(f->res.stats[0].request_samples, 100);
+	/* the upper edge of 1 ms's bucket (at most 1/16 above) */
+	assert_in_range(f->res.stats[0].p50_request_latency_ns, KT_MS(1),
+			KT_MS(1) + KT_MS(1) / 16);
+	assert_int_equal(f->res.stats[0].p99_request_latency_ns,
+			 f->res.stats[0].p50_request_latency_ns);
+	assert_int_equal(f->res.stats[0].p50_wake_latency_ns, KT_US(100));
+
+	/* a second slow one makes the p99 slow: over the bound */
+	kt_hist_add(&f->r[0].request_latency, KT_MS(40));
+	run(f, &a, 2, NULL);
+	expect_one(f, KT_DETAIL_WAKE_LATENCY,
+		   "p99 request latency 40.0ms > 5.0ms (101 samples)");
+	/* the wake bound does not judge request samples */
+	a = (struct kt_assert){.max_p99_wake_latency_ns = KT_SET(KT_MS(5))};
+	run(f, &a, 2, NULL);
+	expect_pass(f);
+	kt_hist_init(&f->r[0].request_latency);
+	kt_hist_init(&f->r[1].request_latency);
+	kt_hist_init(&f->r[0].wake_latency);
+}
+
+/* RT workers beside normal ones are left out of the fairness spread. */
+static void test_rt_mixed_fairness(void **state)
+{
+	struct fix *f = *state;
+	struct kt_assert a = kt_assert_default_checks();
+
+	/* an RT member off the CPU 90%, normal ones at 10% and 20% */
+	f->r[0].policy = KT_POLICY_FIFO;
+	f->r[0].off_cpu_ns = KT_MS(900);
+	f->r[2].off_cpu_ns = KT_MS(200);
+	run(f, &a, 3, NULL);
+	expect_pass(f);
+	assert_true(f->res.stats[0].spread_pct == 10.0);
+	assert_int_equal(f->res.stats[0].workers, 3);
+	/* all RT: judged among themselves as before */
+	f->r[1].policy = KT_POLICY_FIFO;
+	f->r[2].policy = KT_POLICY_RR;
+	run(f, &a, 3, NULL);
+	expect_one(f, KT_DETAIL_UNFAIR,
+		   "unfair cgroup: spread=80% (10-90%) 3 workers on 3 cpus");
+	f->r[0].policy = f->r[1].policy = f->r[2].policy = KT_POLICY_NORMAL;
+}
+
 static void test_migration_ratio(void **state)
 {
 	struct fix *f = *state;
@@ -492,12 +559,13 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_off_cpu_pct),   T(test_healthy_passes_with_stats),
-	    T(test_starved),	   T(test_fairness_boundary),
-	    T(test_gap_boundary),  T(test_isolation),
-	    T(test_throughput_cv), T(test_min_work_rate),
-	    T(test_wake_latency),  T(test_migration_ratio),
-	    T(test_worker_exits),  T(test_no_checks_still_stats),
+	    T(test_off_cpu_pct),     T(test_healthy_passes_with_stats),
+	    T(test_starved),	     T(test_fairness_boundary),
+	    T(test_gap_boundary),    T(test_isolation),
+	    T(test_throughput_cv),   T(test_min_work_rate),
+	    T(test_wake_latency),    T(test_migration_ratio),
+	    T(test_worker_exits),    T(test_no_checks_still_stats),
+	    T(test_request_latency), T(test_rt_mixed_fairness),
 	};
 #undef T
 

@@ -334,7 +334,8 @@ static void test_unknown_work_type(void **state)
 				  "work type \"Spinwait\" (expected one of "
 				  "SpinWait, YieldHeavy, Mixed, "));
 	assert_non_null(strstr(e, "MutexContention"));
-	assert_non_null(strstr(e, "Sequence)"));
+	assert_non_null(strstr(e, "Sequence, MessageWorker, RtInterference, "
+				  "MemBandwidth)"));
 	assert_null(strstr(e, "Custom"));
 }
 
@@ -462,7 +463,8 @@ static void test_inline_mistakes(void **state)
 	    "max_ev_dispatch_local_dsq_offline, max_ev_dispatch_keep_last, "
 	    "max_ev_enq_skip_exiting, max_ev_enq_skip_migration_disabled, "
 	    "max_ev_refill_slice_dfl, max_ev_bypass_dispatch, "
-	    "max_ev_bypass_activate, max_ev_insert_not_owned)");
+	    "max_ev_bypass_activate, max_ev_insert_not_owned, "
+	    "max_p99_request_latency_us)");
 	expect_bad(HEAD "\"assert\": {\"not_starved\": \"yes\"}, \"cgroups\": "
 			"[{\"name\": \"a\"}]}",
 		   "2:27: assert.not_starved: must be true or false, not a "
@@ -522,6 +524,83 @@ static void test_inline_mistakes(void **state)
 }
 
 /* Columns count characters, not bytes; escaped keys are matched. */
+/* Parse text that must fail; the message must contain want. */
+static void expect_bad_part(const char *text, const char *want)
+{
+	struct kt_scenario_file *sf = NULL;
+
+	assert_int_equal(
+	    kt_scenario_file_parse(text, strlen(text), "t.json", &sf), -EINVAL);
+	assert_null(sf);
+	if (!strstr(kt_last_error(), want))
+		fail_msg("got \"%s\", want \"%s\" in it", kt_last_error(),
+			 want);
+}
+
+/* MessageWorker, RtInterference and MemBandwidth from a file: names,
+ * parameters, the request latency bound, and their mistakes. */
+static void test_new_work_types(void **state)
+{
+	static const char text[] =
+	    "{\"name\": \"t\", \"description\": \"d\",\n"
+	    "\"assert\": {\"max_p99_request_latency_us\": 2500},\n"
+	    "\"cgroups\": [{\"name\": \"m\", \"workers\": 3, \"work\": "
+	    "{\"type\": \"MessageWorker\", \"fan_out\": 2, "
+	    "\"request_iters\": 50, \"sleep_usec\": 300}},\n"
+	    "{\"name\": \"r\", \"workers\": 4, \"work\": "
+	    "{\"type\": \"RtInterference\", \"rt_members\": 1, "
+	    "\"normal_members\": 3, \"burst_iters\": 64, \"sleep_usec\": "
+	    "500, \"rt_priority\": 20}},\n"
+	    "{\"name\": \"b\", \"work\": \"MemBandwidth\"},\n"
+	    "{\"name\": \"b2\", \"work\": {\"type\": \"MemBandwidth\", "
+	    "\"size_kb\": 65536}}]}";
+	_cleanup_(kt_scenario_file_freep) struct kt_scenario_file *sf = NULL;
+	const struct kt_defs *d;
+
+	(void)state;
+	assert_int_equal(
+	    kt_scenario_file_parse(text, strlen(text), "t.json", &sf), 0);
+	assert_true(sf->assert.max_p99_request_latency_ns.set);
+	assert_true(sf->assert.max_p99_request_latency_ns.val == KT_US(2500));
+	d = &sf->steps.steps[0].defs;
+	assert_int_equal(def(d, 0)->work_type.kind, KT_WORK_MESSAGE_WORKER);
+	assert_int_equal(def(d, 0)->work_type.message_worker.fan_out, 2);
+	assert_int_equal(def(d, 0)->work_type.message_worker.request_iters, 50);
+	assert_int_equal(def(d, 0)->work_type.message_worker.sleep_usec, 300);
+	assert_int_equal(def(d, 1)->work_type.kind, KT_WORK_RT_INTERFERENCE);
+	assert_int_equal(def(d, 1)->work_type.rt_interference.rt_members, 1);
+	assert_int_equal(def(d, 1)->work_type.rt_interference.normal_members,
+			 3);
+	assert_int_equal(def(d, 1)->work_type.rt_interference.burst_iters, 64);
+	assert_int_equal(def(d, 1)->work_type.rt_interference.sleep_usec, 500);
+	assert_int_equal(def(d, 1)->work_type.rt_interference.rt_priority, 20);
+	assert_int_equal(def(d, 2)->work_type.kind, KT_WORK_MEM_BANDWIDTH);
+	assert_int_equal(def(d, 2)->work_type.mem_bandwidth.size_kb, 0);
+	assert_int_equal(def(d, 3)->work_type.mem_bandwidth.size_kb, 65536);
+
+	expect_bad_part(HEAD "\"cgroups\": [{\"name\": \"a\", \"work\": "
+			     "{\"type\": \"RtInterference\", "
+			     "\"rt_priority\": 100}}]}",
+			"cgroups[0].work: RtInterference rt_priority 100: out "
+			"of range 1..99");
+	expect_bad_part(HEAD "\"cgroups\": [{\"name\": \"a\", \"workers\": "
+			     "4, \"work\": {\"type\": \"MessageWorker\", "
+			     "\"fan_out\": 2}}]}",
+			"MessageWorker needs workers in groups of 3; 4 "
+			"workers do not divide evenly");
+	expect_bad_part(HEAD "\"cgroups\": [{\"name\": \"a\", \"work\": "
+			     "{\"type\": \"MemBandwidth\", \"size\": 1}}]}",
+			"unknown key \"size\" for work type MemBandwidth "
+			"(expected one of type, size_kb)");
+	expect_bad_part(HEAD "\"cgroups\": [{\"name\": \"a\", \"work\": "
+			     "{\"type\": \"MemBandwidth\", \"size_kb\": "
+			     "16}}]}",
+			"MemBandwidth size_kb 16: out of range 64..1048576");
+	expect_bad_part(HEAD "\"assert\": {\"max_p99_request_latency_us\": "
+			     "0}, \"cgroups\": [{\"name\": \"a\"}]}",
+			"max_p99_request_latency_us");
+}
+
 static void test_positions_utf8(void **state)
 {
 	(void)state;
@@ -609,6 +688,7 @@ int main(void)
 	    cmocka_unit_test(test_inline_mistakes),
 	    cmocka_unit_test(test_positions_utf8),
 	    cmocka_unit_test(test_run_with_noop_cgroups),
+	    cmocka_unit_test(test_new_work_types),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

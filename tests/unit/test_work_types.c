@@ -33,6 +33,7 @@
 #include <ktstr/workload.h>
 
 #include "work/work_kind_desc.h"
+#include "work/work_kinds.h"
 
 #define RUN_NS KT_MS(300)
 
@@ -162,13 +163,14 @@ static void expect_spawn_einval(const struct kt_work_type *wt, unsigned n,
 static void test_names(void **state)
 {
 	static const char *const names[KT_WORK__COUNT] = {
-	    "SpinWait",	     "YieldHeavy",     "Mixed",
-	    "IoSyncWrite",   "Bursty",	       "PipeIo",
-	    "FutexPingPong", "FutexFanOut",    "CachePressure",
-	    "CacheYield",    "CachePipe",      "FanOutCompute",
-	    "ForkExit",	     "NiceSweep",      "AffinityChurn",
-	    "PolicyChurn",   "PageFaultChurn", "MutexContention",
-	    "Sequence",	     "Custom",
+	    "SpinWait",	      "YieldHeavy",	"Mixed",
+	    "IoSyncWrite",    "Bursty",		"PipeIo",
+	    "FutexPingPong",  "FutexFanOut",	"CachePressure",
+	    "CacheYield",     "CachePipe",	"FanOutCompute",
+	    "ForkExit",	      "NiceSweep",	"AffinityChurn",
+	    "PolicyChurn",    "PageFaultChurn", "MutexContention",
+	    "Sequence",	      "Custom",		"MessageWorker",
+	    "RtInterference", "MemBandwidth",
 	};
 	enum kt_work_kind k, got;
 	char err[1024];
@@ -211,6 +213,9 @@ static void test_names(void **state)
 	assert_false(kt_work_kind_blocks(KT_WORK_CACHE_PRESSURE));
 	assert_false(kt_work_kind_blocks(KT_WORK_PAGE_FAULT_CHURN));
 	assert_false(kt_work_kind_blocks(KT_WORK_CUSTOM));
+	assert_true(kt_work_kind_blocks(KT_WORK_MESSAGE_WORKER));
+	assert_true(kt_work_kind_blocks(KT_WORK_RT_INTERFERENCE));
+	assert_false(kt_work_kind_blocks(KT_WORK_MEM_BANDWIDTH));
 }
 
 /* ---- descriptors ---- */
@@ -269,7 +274,10 @@ static void test_descriptors(void **state)
 		assert_true(!d->group_size != !d->group_size_of);
 		g = kt_work_group_size(&w); /* of the resolved defaults */
 		assert_true(g >= 1);
-		if (d->grouping == KT_GROUPING_NONE)
+		/* Ungrouped kinds run alone; RtInterference shares nothing
+		 * but gives its members roles (RT or normal). */
+		if (d->grouping == KT_GROUPING_NONE &&
+		    k != KT_WORK_RT_INTERFERENCE)
 			assert_int_equal(g, 1);
 		if (d->grouping == KT_GROUPING_PIPES)
 			assert_int_equal(g, 2);
@@ -311,6 +319,16 @@ static void test_group_sizes(void **state)
 	assert_int_equal(kt_work_group_size(&w), 4);
 	w = KT_WORK_MUTEX_CONTENTION_OF(3, 0, 0);
 	assert_int_equal(kt_work_group_size(&w), 3);
+	w = KT_WORK(KT_WORK_MESSAGE_WORKER); /* default fan_out 4 */
+	assert_int_equal(kt_work_group_size(&w), 5);
+	w = KT_WORK_MESSAGE_WORKER_OF(2, 0, 0);
+	assert_int_equal(kt_work_group_size(&w), 3);
+	w = KT_WORK(KT_WORK_RT_INTERFERENCE); /* 1 RT + 1 normal */
+	assert_int_equal(kt_work_group_size(&w), 2);
+	w = KT_WORK_RT_INTERFERENCE_OF(2, 3, 0, 0, 0);
+	assert_int_equal(kt_work_group_size(&w), 5);
+	w = KT_WORK(KT_WORK_MEM_BANDWIDTH);
+	assert_int_equal(kt_work_group_size(&w), 1);
 	w = KT_WORK(KT_WORK_SPIN_WAIT);
 	assert_int_equal(kt_work_group_size(&w), 1);
 	w = KT_WORK(KT_WORK_FORK_EXIT);
@@ -353,7 +371,62 @@ static void test_group_errors(void **state)
 	expect_spawn_einval(&w, 1, "Sequence phase 1: duration 0");
 	w = KT_WORK_CUSTOM_OF("nofn", NULL, NULL);
 	expect_spawn_einval(&w, 1, "Custom \"nofn\": no function");
+	w = KT_WORK_MESSAGE_WORKER_OF(2, 0, 0);
+	expect_spawn_einval(&w, 4,
+			    "MessageWorker needs workers in groups of 3; 4 "
+			    "workers do not divide evenly");
+	w = KT_WORK_MESSAGE_WORKER_OF(1024, 0, 0);
+	expect_spawn_einval(&w, 1025,
+			    "MessageWorker fan_out 1024: out of "
+			    "range 1..1023");
+	w = KT_WORK_MESSAGE_WORKER_OF(0, 0, 20000000);
+	expect_spawn_einval(&w, 5, "MessageWorker sleep_usec 20000000");
+	w = KT_WORK_RT_INTERFERENCE_OF(1, 2, 0, 0, 0);
+	expect_spawn_einval(&w, 2,
+			    "RtInterference needs workers in groups of 3; 2 "
+			    "workers do not divide evenly");
+	w = KT_WORK_RT_INTERFERENCE_OF(0, 0, 0, 0, 100);
+	expect_spawn_einval(&w, 2,
+			    "RtInterference rt_priority 100: out of "
+			    "range 1..99");
+	w = KT_WORK_RT_INTERFERENCE_OF(1000, 100, 0, 0, 0);
+	expect_spawn_einval(&w, 1100,
+			    "RtInterference normal_members 100: "
+			    "out of range 1..24");
+	w = KT_WORK_MEM_BANDWIDTH_OF(32);
+	expect_spawn_einval(&w, 1,
+			    "MemBandwidth size_kb 32: out of range "
+			    "64..1048576");
 	assert_no_children();
+}
+
+/* The defaults each new kind resolves to (zero parameters). */
+static void test_new_kind_defaults(void **state)
+{
+	struct kt_work_type w;
+
+	(void)state;
+	w = KT_WORK(KT_WORK_MESSAGE_WORKER);
+	kt_work_resolve(&w);
+	assert_int_equal(w.message_worker.fan_out, 4);
+	assert_int_equal(w.message_worker.request_iters, 1024);
+	assert_int_equal(w.message_worker.sleep_usec, 1000);
+	w = KT_WORK_MESSAGE_WORKER_OF(0, 7, 0); /* zero: default, rest kept */
+	kt_work_resolve(&w);
+	assert_int_equal(w.message_worker.fan_out, 4);
+	assert_int_equal(w.message_worker.request_iters, 7);
+	w = KT_WORK(KT_WORK_RT_INTERFERENCE);
+	kt_work_resolve(&w);
+	assert_int_equal(w.rt_interference.rt_members, 1);
+	assert_int_equal(w.rt_interference.normal_members, 1);
+	assert_int_equal(w.rt_interference.burst_iters, 256);
+	assert_int_equal(w.rt_interference.sleep_usec, 1000);
+	assert_int_equal(w.rt_interference.rt_priority, 10);
+	w = KT_WORK(KT_WORK_MEM_BANDWIDTH);
+	kt_work_resolve(&w);
+	assert_int_equal(w.mem_bandwidth.size_kb, 32768);
+	w = KT_WORK_MEM_BANDWIDTH_OF(64); /* the smallest buffer */
+	assert_int_equal(kt_work_check(&w, 1), 0);
 }
 
 /* ---- every kind runs ---- */
@@ -364,6 +437,42 @@ struct kind_case {
 	uint64_t units_per_iter; /* 0: not a fixed ratio */
 };
 
+/*
+ * An RtInterference member: the RT ones say FIFO and sample every sleep
+ * (true: checked like any blocking member); the normal ones keep the
+ * workload's policy, spin 1024 units per iteration and sample nothing.
+ */
+static bool check_rt_member(const struct kt_work_type *w, unsigned role,
+			    const struct kt_worker_report *r)
+{
+	struct kt_work_type rw = *w;
+
+	kt_work_resolve(&rw);
+	if (role < rw.rt_interference.rt_members) {
+		assert_int_equal(r->policy, KT_POLICY_FIFO);
+		assert_int_equal(r->work_units,
+				 r->iterations *
+				     rw.rt_interference.burst_iters);
+		return true;
+	}
+	assert_int_equal(r->policy, KT_POLICY_NORMAL);
+	assert_int_equal(r->wake_latency.count, 0);
+	assert_int_equal(r->work_units, r->iterations * 1024);
+	return false;
+}
+
+/* A MessageWorker worker: one wake and one request sample per request,
+ * and a request ends after its wake-up. */
+static void check_requests(const struct kt_worker_report *r)
+{
+	assert_true(r->request_latency.count > 0);
+	assert_int_equal(r->request_latency.count, r->iterations);
+	assert_int_equal(r->wake_latency.count, r->iterations);
+	assert_true(r->request_latency.min >= r->wake_latency.min);
+	assert_true(kt_hist_quantile(&r->request_latency, 0.5) >=
+		    r->wake_latency.min);
+}
+
 /* Per-kind checks on top of the common ones; r has c->workers reports. */
 static void check_kind(const struct kind_case *c,
 		       const struct kt_worker_report *r)
@@ -373,19 +482,28 @@ static void check_kind(const struct kind_case *c,
 	unsigned i;
 
 	for (i = 0; i < c->workers; i++) {
-		bool msgr = i % kt_work_group_size(&c->w) == 0 &&
-			    (k == KT_WORK_FUTEX_FAN_OUT ||
-			     k == KT_WORK_FAN_OUT_COMPUTE);
+		unsigned role = i % kt_work_group_size(&c->w);
+		bool msgr = role == 0 && (k == KT_WORK_FUTEX_FAN_OUT ||
+					  k == KT_WORK_FAN_OUT_COMPUTE ||
+					  k == KT_WORK_MESSAGE_WORKER);
 
 		assert_int_equal(r[i].is_messenger, msgr);
 		if (msgr) {
 			/* The messenger never records wake latency. */
 			assert_int_equal(r[i].wake_latency.count, 0);
-			if (k == KT_WORK_FAN_OUT_COMPUTE)
+			assert_int_equal(r[i].request_latency.count, 0);
+			if (k != KT_WORK_FUTEX_FAN_OUT)
 				assert_int_equal(r[i].work_units,
 						 r[i].iterations);
 			continue;
 		}
+		if (k == KT_WORK_RT_INTERFERENCE &&
+		    !check_rt_member(&c->w, role, &r[i]))
+			continue;
+		if (k == KT_WORK_MESSAGE_WORKER)
+			check_requests(&r[i]);
+		else
+			assert_int_equal(r[i].request_latency.count, 0);
 		wakes += r[i].wake_latency.count;
 		if (c->units_per_iter)
 			assert_int_equal(r[i].work_units,
@@ -476,6 +594,41 @@ static void run_case(const struct kind_case *c)
 	assert_no_children();
 }
 
+/* May this process's children switch to SCHED_FIFO 10? (a forked probe) */
+static bool may_fifo(void)
+{
+	struct sched_param sp = {.sched_priority = 10};
+	int st = 0;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(sched_setscheduler(0, SCHED_FIFO, &sp) ? 1 : 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Without the RT privilege an RtInterference RT member does not start,
+ * and says what it needs; the normal members run. */
+static void rt_refused(const struct kind_case *c)
+{
+	_cleanup_(kt_workload_freep) struct kt_workload *w = NULL;
+	struct kt_workload_config cfg = {.num_workers = c->workers,
+					 .work = c->w};
+	const struct kt_worker_report *r;
+
+	assert_int_equal(kt_workload_spawn(&cfg, &w), 0);
+	r = run_collect(w, RUN_NS, c->workers);
+	assert_int_equal(r[0].exit, KT_WORKER_NOT_STARTED);
+	assert_non_null(strstr(r[0].error, "needs root or CAP_SYS_NICE"));
+	for (unsigned i = 1; i < c->workers; i++) {
+		assert_ok(&r[i]);
+		assert_true(r[i].work_units > 0);
+	}
+	kt_workload_freep(&w);
+	assert_no_children();
+}
+
 static void test_each_kind(void **state)
 {
 	const struct kind_case cases[] = {
@@ -501,13 +654,19 @@ static void test_each_kind(void **state)
 		 KT_PHASE(SPIN, KT_MS(5)), KT_PHASE(SLEEP, KT_MS(5)),
 		 KT_PHASE(YIELD, KT_MS(1)), KT_PHASE(IO, KT_MS(1))),
 	     1, 0},
+	    {KT_WORK_MESSAGE_WORKER_OF(2, 0, 0), 3, 1024},
+	    {KT_WORK_RT_INTERFERENCE_OF(1, 2, 0, 0, 0), 3, 0},
+	    {KT_WORK(KT_WORK_MEM_BANDWIDTH), 1, 4096},
 	};
 	bool seen[KT_WORK__COUNT] = {0};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < KT_ARRAY_SIZE(cases); i++) {
-		run_case(&cases[i]);
+		if (cases[i].w.kind == KT_WORK_RT_INTERFERENCE && !may_fifo())
+			rt_refused(&cases[i]);
+		else
+			run_case(&cases[i]);
 		seen[cases[i].w.kind] = true;
 	}
 	/* Every kind but Custom (test_custom) ran here. */
@@ -515,6 +674,43 @@ static void test_each_kind(void **state)
 		if (i != KT_WORK_CUSTOM && !seen[i])
 			fail_msg("kind %s not run", kt_work_kind_name(i));
 	}
+}
+
+/* MemBandwidth buffers that cannot fit in the memory available: every
+ * worker fails its setup with a message naming the fixes, touching
+ * nothing (no OOM killer). */
+static void test_mem_bandwidth_too_big(void **state)
+{
+	_cleanup_(kt_workload_freep) struct kt_workload *w = NULL;
+	char buf[4096], *p;
+	unsigned long long avail_kb;
+	struct kt_workload_config c = {
+	    .work = KT_WORK_MEM_BANDWIDTH_OF(1u << 20), /* 1 GiB each */
+	};
+	const struct kt_worker_report *r;
+	FILE *f = fopen("/proc/meminfo", "r");
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strstr(buf, "MemAvailable:");
+	assert_non_null(p);
+	avail_kb = strtoull(p + strlen("MemAvailable:"), NULL, 10);
+	c.num_workers = (unsigned)(avail_kb >> 20) + 2; /* one GiB too many */
+	assert_int_equal(kt_workload_spawn(&c, &w), 0);
+	r = run_collect(w, KT_MS(20), c.num_workers);
+	for (unsigned i = 0; i < c.num_workers; i++) {
+		assert_int_equal(r[i].exit, KT_WORKER_NOT_STARTED);
+		if (!strstr(r[i].error, "KiB available less") ||
+		    !strstr(r[i].error, "vm --memory MB or a smaller size_kb"))
+			fail_msg("worker %u: \"%s\"", i, r[i].error);
+		assert_int_equal(r[i].work_units, 0);
+	}
+	kt_workload_freep(&w);
+	assert_no_children();
 }
 
 /* ---- live effects of the churn kinds ---- */
@@ -911,7 +1107,9 @@ int main(void)
 	    cmocka_unit_test(test_descriptors),
 	    cmocka_unit_test(test_group_sizes),
 	    cmocka_unit_test(test_group_errors),
+	    cmocka_unit_test(test_new_kind_defaults),
 	    cmocka_unit_test(test_each_kind),
+	    cmocka_unit_test(test_mem_bandwidth_too_big),
 	    cmocka_unit_test(test_churn_live),
 	    cmocka_unit_test(test_fork_exit_no_leftovers),
 	    cmocka_unit_test(test_partner_stops),

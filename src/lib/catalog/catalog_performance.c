@@ -69,3 +69,28 @@ KT_CATALOG_SCENARIO(perf_pinned_no_migration, PERFORMANCE, 3,
 				     .affinity = KT_AFFINITY_SINGLE_CPU)))),
 	    &a);
 }
+
+/*
+ * A schbench-like load: in each cgroup one messenger wakes 3 workers with
+ * a stamped request and waits for their replies. The p99 request latency
+ * (stamp to the end of the request) must stay under 250 ms, the same
+ * TCG-loose bound as perf_wake_latency's.
+ */
+KT_CATALOG_SCENARIO(perf_request_latency, PERFORMANCE, 4,
+		    "schbench-like messengers and workers; p99 request "
+		    "latency must stay under 250 ms")
+{
+	const struct kt_work_type msg = KT_WORK_MESSAGE_WORKER_OF(3, 0, 0);
+	struct kt_assert a = kt_need_assert(
+	    ctx, &(struct kt_assert){
+		     .max_p99_request_latency_ns = KT_SET(KT_MS(250)),
+		 });
+
+	return kt_execute_steps_with(
+	    ctx, res,
+	    KT_STEPS(kt_step(.defs = KT_DEFS(kt_cgroup_def("cg_0", .workers = 4,
+							   .work_type = msg),
+					     kt_cgroup_def("cg_1", .workers = 4,
+							   .work_type = msg)))),
+	    &a);
+}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Worker checks of one cgroup: starvation, fairness (off-CPU spread),
- * scheduling gaps, CPU isolation, throughput parity, wake latency and
- * migration ratio, plus one kt_cgroup_stats line for the cgroup.
+ * scheduling gaps, CPU isolation, throughput parity, wake and request
+ * latency and migration ratio, plus one kt_cgroup_stats line for the
+ * cgroup.
  *
  * A worker that never started (KT_WORKER_NOT_STARTED) has no telemetry:
  * it gets a worker detail and is left out of every metric. Workers that
@@ -90,6 +91,33 @@ static double wait_pct(const struct kt_worker_report *r)
 }
 
 /*
+ * In a cgroup that mixes real-time workers with normal ones (an
+ * RtInterference group, a Spawn of FIFO workers beside normal ones) the
+ * RT ones take the CPU by design: fairness is judged among the others.
+ */
+static bool rt_mixed(const struct kt_worker_report *reports, size_t nr)
+{
+	bool rt = false, normal = false;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (!kt_check_judged(&reports[i]))
+			continue;
+		if (kt_policy_is_realtime(reports[i].policy))
+			rt = true;
+		else
+			normal = true;
+	}
+	return rt && normal;
+}
+
+/* Is r one of the workers the fairness spread is judged on? */
+static bool in_spread(const struct kt_worker_report *r, bool mixed)
+{
+	return kt_check_judged(r) &&
+	       !(mixed && kt_policy_is_realtime(r->policy));
+}
+
+/*
  * What fairness is judged on. Off-CPU time (wall - CPU) is time waiting
  * for a CPU only for workers that never block; for a kind that sleeps or
  * waits on I/O it is mostly its own doing (a Bursty worker is off the CPU
@@ -102,9 +130,10 @@ static void fairness_metric(const struct kt_worker_report *reports, size_t nr,
 			    struct kt_cgroup_stats *st)
 {
 	bool blocks = false, schedstat = true, first = true;
+	bool mixed = rt_mixed(reports, nr);
 
 	for (size_t i = 0; i < nr; i++) {
-		if (!kt_check_judged(&reports[i]))
+		if (!in_spread(&reports[i], mixed))
 			continue;
 		blocks |= kt_work_kind_blocks(reports[i].kind);
 		schedstat &= reports[i].sched_cpu_ns > 0;
@@ -113,7 +142,7 @@ static void fairness_metric(const struct kt_worker_report *reports, size_t nr,
 	for (size_t i = 0; i < nr && st->spread_on_wait; i++) {
 		double w;
 
-		if (!kt_check_judged(&reports[i]))
+		if (!in_spread(&reports[i], mixed))
 			continue;
 		w = wait_pct(&reports[i]);
 		if (first || w < st->min_wait_pct)
@@ -127,17 +156,38 @@ static void fairness_metric(const struct kt_worker_report *reports, size_t nr,
 			     : st->max_off_cpu_pct - st->min_off_cpu_pct;
 }
 
+/* The latency percentiles of the judged workers' histograms. */
+static void latency_stats(const struct kt_worker_report *reports, size_t nr,
+			  struct kt_cgroup_stats *st)
+{
+	struct kt_hist wake, req;
+
+	kt_hist_init(&wake);
+	kt_hist_init(&req);
+	for (size_t i = 0; i < nr; i++) {
+		if (!kt_check_judged(&reports[i]))
+			continue;
+		kt_hist_merge(&wake, &reports[i].wake_latency);
+		kt_hist_merge(&req, &reports[i].request_latency);
+	}
+	st->wake_samples = wake.count;
+	st->p50_wake_latency_ns = kt_hist_quantile(&wake, 0.50);
+	st->p99_wake_latency_ns = kt_hist_quantile(&wake, 0.99);
+	st->request_samples = req.count;
+	st->p50_request_latency_ns = kt_hist_quantile(&req, 0.50);
+	st->p99_request_latency_ns = kt_hist_quantile(&req, 0.99);
+}
+
 /* Fill every stats field from the judged workers. */
 static void compute_stats(const struct kt_worker_report *reports, size_t nr,
-			  struct kt_cgroup_stats *st, struct kt_hist *wake)
+			  struct kt_cgroup_stats *st)
 {
+	bool first = true, mixed = rt_mixed(reports, nr);
 	double sum = 0.0;
 	struct kt_cpuset cpus;
-	bool first = true;
 	size_t i;
 
 	kt_cpuset_zero(&cpus);
-	kt_hist_init(wake);
 	for (i = 0; i < nr; i++) {
 		const struct kt_worker_report *r = &reports[i];
 		double off;
@@ -145,11 +195,13 @@ static void compute_stats(const struct kt_worker_report *reports, size_t nr,
 		if (!kt_check_judged(r))
 			continue;
 		off = kt_report_off_cpu_pct(r);
-		if (first || off < st->min_off_cpu_pct)
-			st->min_off_cpu_pct = off;
-		if (first || off > st->max_off_cpu_pct)
-			st->max_off_cpu_pct = off;
-		first = false;
+		if (in_spread(r, mixed)) {
+			if (first || off < st->min_off_cpu_pct)
+				st->min_off_cpu_pct = off;
+			if (first || off > st->max_off_cpu_pct)
+				st->max_off_cpu_pct = off;
+			first = false;
+		}
 		if (r->max_gap_ns > st->max_gap_ns)
 			st->max_gap_ns = r->max_gap_ns;
 		st->workers++;
@@ -157,7 +209,6 @@ static void compute_stats(const struct kt_worker_report *reports, size_t nr,
 		st->total_iterations += r->iterations;
 		st->total_migrations += r->migrations;
 		kt_cpuset_or(&cpus, &r->cpus_used);
-		kt_hist_merge(wake, &r->wake_latency);
 		sum += work_rate(r);
 	}
 	st->cpus = (unsigned int)kt_cpuset_count(&cpus);
@@ -179,8 +230,7 @@ static void compute_stats(const struct kt_worker_report *reports, size_t nr,
 		}
 		st->throughput_cv = sqrt(var / st->workers) / mean;
 	}
-	st->wake_samples = wake->count;
-	st->p99_wake_latency_ns = kt_hist_quantile(wake, 0.99);
+	latency_stats(reports, nr, st);
 }
 
 static int check_not_starved(const struct kt_assert *a,
@@ -287,6 +337,35 @@ static int check_throughput(const struct kt_assert *a,
 	return 0;
 }
 
+/* The p99 bounds of wake and (MessageWorker) request latency. */
+static int check_latency(const struct kt_assert *a,
+			 const struct kt_cgroup_stats *st,
+			 struct kt_result *res)
+{
+	char lat[32], lim[32];
+	int ret = 0;
+
+	if (a->max_p99_wake_latency_ns.set && st->wake_samples &&
+	    st->p99_wake_latency_ns > a->max_p99_wake_latency_ns.val)
+		ret = kt_result_add(
+		    res, KT_DETAIL_WAKE_LATENCY,
+		    "p99 wake latency %s > %s (%llu samples)",
+		    fmt_latency(lat, sizeof(lat), st->p99_wake_latency_ns),
+		    fmt_latency(lim, sizeof(lim),
+				a->max_p99_wake_latency_ns.val),
+		    (unsigned long long)st->wake_samples);
+	if (!ret && a->max_p99_request_latency_ns.set && st->request_samples &&
+	    st->p99_request_latency_ns > a->max_p99_request_latency_ns.val)
+		ret = kt_result_add(
+		    res, KT_DETAIL_WAKE_LATENCY,
+		    "p99 request latency %s > %s (%llu samples)",
+		    fmt_latency(lat, sizeof(lat), st->p99_request_latency_ns),
+		    fmt_latency(lim, sizeof(lim),
+				a->max_p99_request_latency_ns.val),
+		    (unsigned long long)st->request_samples);
+	return ret;
+}
+
 int kt_assert_cgroup(const struct kt_assert *a, const char *cgroup,
 		     const struct kt_worker_report *reports, size_t nr,
 		     const struct kt_cpuset *cpuset, struct kt_result *res)
@@ -303,12 +382,10 @@ int kt_assert_cgroup_ev(const struct kt_assert *a, const char *cgroup,
 {
 	const struct kt_cpuset *cpuset = ev ? ev->cpuset : NULL;
 	struct kt_cgroup_stats st = {.cgroup = (char *)cgroup};
-	char lat[32], lim[32];
-	struct kt_hist wake;
 	size_t i;
 	int ret = 0;
 
-	compute_stats(reports, nr, &st, &wake);
+	compute_stats(reports, nr, &st);
 
 	for (i = 0; i < nr && !ret; i++)
 		ret = check_exit(&reports[i], res);
@@ -318,15 +395,8 @@ int kt_assert_cgroup_ev(const struct kt_assert *a, const char *cgroup,
 		ret = check_isolation(reports, nr, cpuset, res);
 	if (!ret)
 		ret = check_throughput(a, reports, nr, &st, res);
-	if (!ret && a->max_p99_wake_latency_ns.set && st.wake_samples &&
-	    st.p99_wake_latency_ns > a->max_p99_wake_latency_ns.val)
-		ret = kt_result_add(
-		    res, KT_DETAIL_WAKE_LATENCY,
-		    "p99 wake latency %s > %s (%llu samples)",
-		    fmt_latency(lat, sizeof(lat), st.p99_wake_latency_ns),
-		    fmt_latency(lim, sizeof(lim),
-				a->max_p99_wake_latency_ns.val),
-		    (unsigned long long)st.wake_samples);
+	if (!ret)
+		ret = check_latency(a, &st, res);
 	if (!ret && a->max_migration_ratio.set &&
 	    st.migration_ratio > a->max_migration_ratio.val)
 		ret = kt_result_add(

@@ -382,6 +382,20 @@ static const struct wparam p_mutex[] = {
     U32("hold_iters", mutex_contention.hold_iters),
     U32("work_iters", mutex_contention.work_iters),
     {0}};
+static const struct wparam p_msg[] = {
+    U32("fan_out", message_worker.fan_out),
+    U32("request_iters", message_worker.request_iters),
+    U32("sleep_usec", message_worker.sleep_usec),
+    {0}};
+static const struct wparam p_rt[] = {
+    U32("rt_members", rt_interference.rt_members),
+    U32("normal_members", rt_interference.normal_members),
+    U32("burst_iters", rt_interference.burst_iters),
+    U32("sleep_usec", rt_interference.sleep_usec),
+    U32("rt_priority", rt_interference.rt_priority),
+    {0}};
+static const struct wparam p_membw[] = {U32("size_kb", mem_bandwidth.size_kb),
+					{0}};
 static const struct wparam p_none[] = {{0}};
 
 /* The parameters a file may give each kind (none where NULL). */
@@ -392,6 +406,8 @@ static const struct wparam *const params[KT_WORK__COUNT] = {
     [KT_WORK_FUTEX_FAN_OUT] = p_ffan,	[KT_WORK_FAN_OUT_COMPUTE] = p_foc,
     [KT_WORK_AFFINITY_CHURN] = p_aff,	[KT_WORK_POLICY_CHURN] = p_pol,
     [KT_WORK_PAGE_FAULT_CHURN] = p_pf,	[KT_WORK_MUTEX_CONTENTION] = p_mutex,
+    [KT_WORK_MESSAGE_WORKER] = p_msg,	[KT_WORK_RT_INTERFERENCE] = p_rt,
+    [KT_WORK_MEM_BANDWIDTH] = p_membw,
 };
 
 static const struct wparam *params_of(enum kt_work_kind k)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The kinds that share one futex word among a whole group: FutexFanOut and
- * FanOutCompute (member 0 is the messenger, the fan_out others receive)
- * and MutexContention (every member contends for one lock).
+ * The kinds that share one futex word among a whole group: FutexFanOut,
+ * FanOutCompute and MessageWorker (member 0 is the messenger, the fan_out
+ * others receive) and MutexContention (every member contends for one lock).
  *
  *   FutexFanOut     messenger: spin spin_iters, stamp CLOCK_MONOTONIC, bump
  *                   the generation word, FUTEX_WAKE all (spin_iters units).
@@ -15,12 +15,18 @@
  *                   `operations` naive u64 matrix multiplies over three
  *                   n x n matrices filling cache_footprint_kb, report done
  *                   (operations units).
+ *   MessageWorker   schbench-like. messenger: as FanOutCompute's, then a
+ *                   sleep_usec pause (1 unit per round). worker: wait for
+ *                   the request, spin request_iters, reply (done + wake)
+ *                   (request_iters units).
  *   MutexContention CAS 0->1, else FUTEX_WAIT; spin hold_iters holding it;
  *                   store 0 + FUTEX_WAKE(1); spin work_iters outside
  *                   (hold_iters + work_iters units).
  *
  * Wake latency: receivers record now - the messenger's stamp when a wait
- * for a generation blocked (FanOutCompute receivers: every generation);
+ * for a generation blocked (FanOutCompute and MessageWorker receivers:
+ * every generation); MessageWorker workers also record the request
+ * latency, from the stamp to the end of the request's spin;
  * MutexContention records the time around a contended acquisition. The
  * messenger records none. Waits are voluntary blocks (out of the gap
  * clock), bounded by KT_GROUP_WAIT_NS and end when the group breaks.
@@ -137,10 +143,16 @@ static uint64_t matmul(uint64_t *a, const uint64_t *b, uint64_t *c, size_t n)
 	return c[n * n - 1];
 }
 
-static void fan_messenger(struct kt_work_run *r)
+/*
+ * The messenger of FanOutCompute and MessageWorker: stamp, wake all, wait
+ * until all fan members are done (1 unit per round), then pause pause_ns
+ * (a voluntary block, no sample; 0: none) before the next round.
+ */
+static void fan_messenger(struct kt_work_run *r, uint32_t fan,
+			  uint64_t pause_ns)
 {
 	struct kt_grp_slot *g = r->grp;
-	uint32_t fan = r->work.fan_out_compute.fan_out, d;
+	uint32_t d;
 
 	r->tel->rep->is_messenger = true;
 	while (!kt_work_stopping(r)) {
@@ -157,7 +169,16 @@ static void fan_messenger(struct kt_work_run *r)
 		if (d < fan)
 			break;
 		kt_tel_checkpoint(r->tel, 1, true);
+		if (pause_ns)
+			kt_work_sleep(r->tel, pause_ns, KT_SLEEP_BRACKET);
 	}
+}
+
+/* A fan member finished this generation: count it, wake the messenger. */
+static void fan_done(struct kt_work_run *r)
+{
+	__atomic_add_fetch(&r->grp->done, 1, __ATOMIC_RELEASE);
+	kt_futex_wake(&r->grp->done, INT_MAX);
 }
 
 static void fan_receiver(struct kt_work_run *r)
@@ -182,8 +203,7 @@ static void fan_receiver(struct kt_work_run *r)
 			break;
 		for (op = 0; op < p->operations; op++)
 			sink += matmul(a, b, c, n);
-		__atomic_add_fetch(&r->grp->done, 1, __ATOMIC_RELEASE);
-		kt_futex_wake(&r->grp->done, INT_MAX);
+		fan_done(r);
 		kt_tel_checkpoint(r->tel, p->operations, true);
 	}
 	(void)sink;
@@ -192,9 +212,45 @@ static void fan_receiver(struct kt_work_run *r)
 static int loop_fan_out_compute(struct kt_work_run *r)
 {
 	if (r->role == 0)
-		fan_messenger(r);
+		fan_messenger(r, r->work.fan_out_compute.fan_out, 0);
 	else
 		fan_receiver(r);
+	kt_grp_leave(r);
+	kt_work_wait_for_stop(r);
+	return 0;
+}
+
+/*
+ * A MessageWorker worker: wait for a request, record its wake-up latency
+ * (now - the messenger's stamp), serve it (request_iters spin units),
+ * record its request latency (done - stamp), reply.
+ */
+static void request_worker(struct kt_work_run *r)
+{
+	uint32_t spin = r->work.message_worker.request_iters, last = 0;
+	uint64_t stamp;
+	bool blocked;
+
+	while (!kt_work_stopping(r)) {
+		if (wait_generation(r, &last, &blocked))
+			break;
+		stamp = __atomic_load_n(&r->grp->stamp_ns, __ATOMIC_RELAXED);
+		stamp_sample(r);
+		kt_spin_units(spin);
+		kt_tel_request(r->tel, kt_tel_mono_ns() - stamp);
+		fan_done(r);
+		kt_tel_checkpoint(r->tel, spin, true);
+	}
+}
+
+static int loop_message_worker(struct kt_work_run *r)
+{
+	const typeof(r->work.message_worker) *p = &r->work.message_worker;
+
+	if (r->role == 0)
+		fan_messenger(r, p->fan_out, KT_US(p->sleep_usec));
+	else
+		request_worker(r);
 	kt_grp_leave(r);
 	kt_work_wait_for_stop(r);
 	return 0;
@@ -363,4 +419,39 @@ const struct kt_work_kind_desc kt_mutex_contention_desc = {
     .resolve = mutex_resolve,
     .check = mutex_check,
     .loop = loop_mutex_contention,
+};
+
+static void message_resolve(struct kt_work_type *w)
+{
+	kt_dfl32(&w->message_worker.fan_out, 4);
+	kt_dfl32(&w->message_worker.request_iters, 1024);
+	kt_dfl32(&w->message_worker.sleep_usec, 1000);
+}
+
+static int message_check(const struct kt_work_kind_desc *d,
+			 const struct kt_work_type *w)
+{
+	const typeof(w->message_worker) *p = &w->message_worker;
+
+	return kt_work_check_range(d->name, "fan_out", p->fan_out, 1,
+				   KT_MAX_GROUP - 1)
+		   ?: kt_work_check_range(d->name, "sleep_usec", p->sleep_usec,
+					  1, KT_MAX_SLEEP_US);
+}
+
+static unsigned message_group_size(const struct kt_work_type *w)
+{
+	return w->message_worker.fan_out + 1;
+}
+
+const struct kt_work_kind_desc kt_message_worker_desc = {
+    .kind = KT_WORK_MESSAGE_WORKER,
+    .name = "MessageWorker",
+    .parsable = true,
+    .blocks = true,
+    .group_size_of = message_group_size,
+    .grouping = KT_GROUPING_FUTEX,
+    .resolve = message_resolve,
+    .check = message_check,
+    .loop = loop_message_worker,
 };

@@ -3,7 +3,8 @@
  * Work kind descriptors (internal): everything the library knows about one
  * work kind, in one struct defined next to the kind's loop in its family's
  * file (work_basic.c, work_pipe.c, work_cache.c, work_fanout.c,
- * work_churn.c, work_sequence.c, work_custom.c). work_kinds.c holds the
+ * work_churn.c, work_sequence.c, work_custom.c, work_rt_mix.c,
+ * work_membw.c). work_kinds.c holds the
  * table of them, indexed by enum kt_work_kind, and the generic code that
  * asks them (names, parsing, defaults, group sizes, validation, setup and
  * loop dispatch).
@@ -117,5 +118,11 @@ extern const struct kt_work_kind_desc kt_page_fault_churn_desc;
 extern const struct kt_work_kind_desc kt_sequence_desc;
 /* work_custom.c */
 extern const struct kt_work_kind_desc kt_custom_desc;
+/* work_fanout.c */
+extern const struct kt_work_kind_desc kt_message_worker_desc;
+/* work_rt_mix.c */
+extern const struct kt_work_kind_desc kt_rt_interference_desc;
+/* work_membw.c */
+extern const struct kt_work_kind_desc kt_mem_bandwidth_desc;
 
 #endif

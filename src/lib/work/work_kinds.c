@@ -35,6 +35,9 @@ static const struct kt_work_kind_desc *const descs[KT_WORK__COUNT] = {
     [KT_WORK_MUTEX_CONTENTION] = &kt_mutex_contention_desc,
     [KT_WORK_SEQUENCE] = &kt_sequence_desc,
     [KT_WORK_CUSTOM] = &kt_custom_desc,
+    [KT_WORK_MESSAGE_WORKER] = &kt_message_worker_desc,
+    [KT_WORK_RT_INTERFERENCE] = &kt_rt_interference_desc,
+    [KT_WORK_MEM_BANDWIDTH] = &kt_mem_bandwidth_desc,
 };
 
 const struct kt_work_kind_desc *kt_work_desc(enum kt_work_kind k)

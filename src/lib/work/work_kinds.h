@@ -9,11 +9,14 @@
  *                    (and the loops' shared sleep/yield/io primitives)
  *   work_pipe.c      PipeIo, CachePipe, FutexPingPong (pairs)
  *   work_cache.c     CachePressure, CacheYield
- *   work_fanout.c    FutexFanOut, FanOutCompute, MutexContention
+ *   work_fanout.c    FutexFanOut, FanOutCompute, MutexContention,
+ *                    MessageWorker
  *   work_churn.c     ForkExit, NiceSweep, AffinityChurn, PolicyChurn,
  *                    PageFaultChurn
  *   work_sequence.c  Sequence
  *   work_custom.c    Custom and the public kt_worker_* helpers
+ *   work_rt_mix.c    RtInterference (SCHED_FIFO bursts among spinners)
+ *   work_membw.c     MemBandwidth (streaming over a buffer past the LLC)
  *
  * work_spin.c owns the spin primitive, work_run.c the run state's
  * resources (init, scratch file, private map, teardown), work_futex.c the

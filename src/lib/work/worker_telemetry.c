@@ -238,6 +238,11 @@ void kt_tel_wake(struct kt_tel *t, uint64_t latency_ns)
 	kt_hist_add(&t->rep->wake_latency, latency_ns);
 }
 
+void kt_tel_request(struct kt_tel *t, uint64_t latency_ns)
+{
+	kt_hist_add(&t->rep->request_latency, latency_ns);
+}
+
 void kt_tel_end(struct kt_tel *t)
 {
 	struct kt_worker_report *r = t->rep;

@@ -56,6 +56,8 @@ void kt_tel_block_end(struct kt_tel *t, uint64_t now);
 
 /* Record one wake latency sample. */
 void kt_tel_wake(struct kt_tel *t, uint64_t latency_ns);
+/* Record one request latency sample (MessageWorker). */
+void kt_tel_request(struct kt_tel *t, uint64_t latency_ns);
 
 /* Call once when the worker stops: the open gap, final wall/cpu/off-cpu,
  * schedstat, sched_ext state and affinity. */
