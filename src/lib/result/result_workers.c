@@ -217,7 +217,7 @@ int kt_result_workers_from_json(const json_t *j, struct kt_result *out)
 		return kt_err(EINVAL, "result JSON: workers: must be an array");
 	json_array_foreach(a, i, o)
 	{
-		struct kt_worker_entry e;
+		struct kt_worker_entry e = {0};
 		int err = parse_entry(o, i, &e);
 
 		err = err ?: kt_result_add_worker(out, &e);
