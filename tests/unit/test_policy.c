@@ -390,7 +390,7 @@ static void test_policy_checks(void **state)
 	assert_true(has_detail(&res, KT_DETAIL_STARVED,
 			       "tid 11: Deadline worker got 3.000 ms of CPU "
 			       "per 20.00 ms period, 60% of its 5.000 ms "
-			       "runtime (limit 80%)"));
+			       "runtime (limit 70%)"));
 	assert_false(has_detail(&res, KT_DETAIL_STARVED, "tid 10"));
 	assert_true(has_detail(&res, KT_DETAIL_WORKER,
 			       "tid 12 (cg): memory policy Bind(1) "

@@ -299,8 +299,7 @@ static void test_bad_fixtures(void **state)
 	    {"unknown_policy.json",
 	     "5:32: cgroups[0].policy: unknown policy \"Sporadic\" (expected "
 	     "\"Normal\", \"Batch\", \"Idle\", {\"fifo\": PRIO}, {\"rr\": "
-	     "PRIO}, \"Ext\" or {\"deadline\": {\"runtime_us\": US, "
-	     "\"period_us\": US}})"},
+	     "PRIO}, \"Ext\" or {\"deadline\": {...}})"},
 	    {"rt_priority.json",
 	     "5:41: cgroups[0].policy.fifo: 120 is out of range 1..99"},
 	};

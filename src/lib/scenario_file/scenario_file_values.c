@@ -223,9 +223,9 @@ static void policy_forms(char *buf, size_t len)
 
 		if (k == 0)
 			sep = "";
-		if (k == KT_POLICY_DEADLINE)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", sep,
-					      SF_DEADLINE_FORM);
+		if (k == KT_POLICY_DEADLINE) /* its own message has more */
+			n += (size_t)snprintf(buf + n, len - n,
+					      "%s{\"deadline\": {...}}", sep);
 		else if (kt_policy_is_realtime(k))
 			n += (size_t)snprintf(buf + n, len - n,
 					      "%s{\"%s\": PRIO}", sep,
