@@ -434,8 +434,10 @@ struct kt_worker_report {
 	 * worker, the shared process in threads mode. */
 	pid_t tgid;
 	/* The scheduling policy the kernel reported for this thread at the
-	 * end (sched_getattr: SCHED_*; -1 unknown) and the configured
-	 * deadline parameters (Deadline workers; 0 otherwise). */
+	 * end (sched_getscheduler: SCHED_*; valid when policy_known) and
+	 * the configured deadline parameters (Deadline workers; 0
+	 * otherwise). */
+	bool policy_known;
 	int policy_seen;
 	uint64_t dl_runtime_ns;
 	uint64_t dl_period_ns;

@@ -339,6 +339,7 @@ static struct kt_worker_report report_of(pid_t tid, enum kt_policy_kind pol)
 	    .wall_time_ns = KT_SEC(2),
 	    .off_cpu_ns = KT_MS(1500),
 	    .policy = pol,
+	    .policy_known = true,
 	    .policy_seen = pol == KT_POLICY_DEADLINE ? 6 : 0,
 	    .ext = -1,
 	    .max_gap_cpu = -1,
@@ -408,8 +409,8 @@ static void test_policy_checks(void **state)
 	kt_result_init(&res);
 	assert_int_equal(kt_assert_cgroup(&a, "cg", r, 3, NULL, &res), 0);
 	assert_true(has_detail(&res, KT_DETAIL_WORKER,
-			       "tid 10: configured Deadline, but the kernel "
-			       "reports policy 0"));
+			       "tid 10: configured Deadline (policy 6), but "
+			       "the kernel reports policy 0 at its end"));
 	assert_false(has_detail(&res, KT_DETAIL_WORKER, "memory policy"));
 	kt_result_free(&res);
 }
@@ -449,6 +450,7 @@ static void test_threads_mode(void **state)
 		assert_true(r[i].work_units > 0);
 		assert_true(r[i].cpu_time_ns > 0);
 		assert_true(r[i].run_count > 0); /* its own schedstat */
+		assert_true(r[i].policy_known);
 		assert_int_equal(r[i].policy_seen, 0);
 		assert_true(r[i].mem_checked);
 	}

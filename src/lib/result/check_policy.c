@@ -3,8 +3,10 @@
  * The policies of a cgroup's workers, judged per worker (per thread in
  * threads mode), and the result's per-worker entries:
  *
- * - Deadline: the kernel must report SCHED_DEADLINE for the worker at its
- *   end, and (with not_starved) the CPU time it got per period, measured
+ * - Every policy: the kernel must report the configured policy for the
+ *   worker's thread at its end (sched_getscheduler), except for the work
+ *   types that change it on purpose (PolicyChurn, Custom).
+ * - Deadline: (with not_starved) the CPU time it got per period, measured
  *   over its run (cpu time * period / wall time), must reach
  *   min_dl_runtime_pct of its reserved runtime. A deadline spinner asks
  *   for more than its runtime all the time, so its share is exactly what
@@ -35,12 +37,6 @@ static int check_deadline(const struct kt_assert *a,
 			 : 0.0;
 	int err;
 
-	if (r->policy_seen >= 0 &&
-	    r->policy_seen != kt_policy_sched(KT_POLICY_DEADLINE))
-		return kt_result_add(res, KT_DETAIL_WORKER,
-				     "tid %d: configured Deadline, but the "
-				     "kernel reports policy %d at its end",
-				     (int)r->tid, r->policy_seen);
 	err = kt_result_add(res, KT_DETAIL_NOTE,
 			    "tid %d (Deadline %.2f/%.2f ms): got %.3f ms of "
 			    "CPU per period (%.0f%% of its runtime), longest "
@@ -58,6 +54,21 @@ static int check_deadline(const struct kt_assert *a,
 	    "(limit %.0f%%)",
 	    (int)r->tid, (double)got / 1e6, (double)r->dl_period_ns / 1e6, pct,
 	    (double)r->dl_runtime_ns / 1e6, a->min_dl_runtime_pct.val);
+}
+
+/* The policy the kernel reported at the worker's end is the configured
+ * one (PolicyChurn and Custom may change it on purpose). */
+static int check_seen(const struct kt_worker_report *r, struct kt_result *res)
+{
+	if (!r->policy_known || r->kind == KT_WORK_POLICY_CHURN ||
+	    r->kind == KT_WORK_CUSTOM ||
+	    r->policy_seen == kt_policy_sched(r->policy))
+		return 0;
+	return kt_result_add(res, KT_DETAIL_WORKER,
+			     "tid %d: configured %s (policy %d), but the "
+			     "kernel reports policy %d at its end",
+			     (int)r->tid, kt_policy_name(r->policy),
+			     kt_policy_sched(r->policy), r->policy_seen);
 }
 
 static int check_mem(const struct kt_worker_report *r, const char *cgroup,
@@ -106,6 +117,8 @@ int kt_check_policies(const struct kt_assert *a, const char *cgroup,
 			continue;
 		kt_worker_entry_of(r, cgroup, &e);
 		err = kt_result_add_worker(res, &e);
+		if (!err)
+			err = check_seen(r, res);
 		if (!err && r->policy == KT_POLICY_DEADLINE)
 			err = check_deadline(a, r, res);
 		if (!err)

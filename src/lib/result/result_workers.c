@@ -57,7 +57,7 @@ void kt_worker_entry_of(const struct kt_worker_report *r, const char *cgroup,
 	e->tid = (int)r->tid;
 	e->tgid = (int)r->tgid;
 	snprintf(e->policy, sizeof(e->policy), "%s", kt_policy_name(r->policy));
-	e->policy_seen = r->policy_seen;
+	e->policy_seen = r->policy_known ? r->policy_seen : -1;
 	kt_cpuset_format(&r->cpus_allowed, e->cpus_allowed,
 			 sizeof(e->cpus_allowed));
 	e->cpu_time_ns = r->cpu_time_ns;

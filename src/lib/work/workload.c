@@ -191,6 +191,7 @@ int kt_wl_worker_run(struct kt_workload *w, size_t i, struct kt_work_run *run,
 	rc = kt_work_loop(run);
 	kt_tel_end(tel);
 	rep->policy_seen = kt_policy_seen();
+	rep->policy_known = rep->policy_seen >= 0;
 	kt_work_teardown(run);
 	return rc;
 }
@@ -351,7 +352,6 @@ static int map_shared(struct kt_workload *w)
 		r->kind = w->work.kind;
 		r->policy = w->cfg.policy.kind;
 		r->exit = KT_WORKER_NOT_STARTED;
-		r->policy_seen = -1;
 		r->mem_policy = w->cfg.mem_policy;
 		if (r->policy == KT_POLICY_DEADLINE) {
 			r->dl_runtime_ns = w->cfg.policy.runtime_ns;
