@@ -9,7 +9,9 @@
 #    tgid per worker;
 #  - on the numa preset (2 nodes), numa_mem_policy and a scenario file
 #    binding threads-mode Deadline workers' memory to node 1 PASS, with
-#    get_mempolicy in each worker reading back what was set;
+#    get_mempolicy in each worker reading back what was set; more deadline
+#    bandwidth than the kernel admits fails the refused workers, naming
+#    the EBUSY of admission control (a FAIL, not an INFRA);
 #  - bad values exit 2 before anything boots (a Deadline runtime over
 #    its period, a memory policy naming node 1 on a 1-node topology, a
 #    pinned Deadline worker).
@@ -141,10 +143,16 @@ if want numa; then
    "policy": {"deadline": {"runtime_us": 4000, "period_us": 20000}}},
   {"name": "cg_n", "workers": 2}]}
 EOF
+	cat >"$WORK/busy.json" <<'EOF'
+{"name": "dl_busy", "description": "more deadline bandwidth than admitted",
+ "cgroups": [{"name": "cg_dl", "workers": 8,
+   "policy": {"deadline": {"runtime_us": 18000, "period_us": 20000}}}]}
+EOF
 	kt vm --topo numa --duration 2 --json "$WORK/r.json" \
-		numa_mem_policy "$WORK/bind.json"
-	wrong=$(jqr '[.results[] | select(.verdict != "pass") |
-	    "\(.scenario): \(.verdict)"] | join(", ")')
+		numa_mem_policy "$WORK/bind.json" "$WORK/busy.json"
+	wrong=$(jqr '[.results[] | select(.scenario != "dl_busy") |
+	    select(.verdict != "pass") | "\(.scenario): \(.verdict)"]
+	    | join(", ")')
 	seen=$(res mem_bind_threads '[$r.workers[] |
 	    select(.cgroup == "cg_bind") | "\(.mem_seen)/\(.tgid)"]
 	    | unique | join(" ")')
@@ -156,6 +164,20 @@ EOF
 	    select(.mem_seen != .mem_policy)] | length')
 	[ "$bad" = 0 ] || wrong="$wrong numa_mem_policy: $bad workers differ"
 	check "numa: memory policies read back in the guest (Bind(1), Interleave(0-1), Preferred(0))" \
+		"$(ran && [ -z "$wrong" ] && echo 0)" "rc=$rc $wrong"	# 8 x 90% of a CPU on 4 CPUs: the kernel admits 4 (95% of each CPU
+	# is the default deadline bandwidth), the rest fail to start with
+	# the reason; nothing else goes wrong (no INFRA detail).
+	wrong=$(res dl_busy '
+	    [$r.details[] | select(.kind == "worker") |
+	     select(.msg | test("failed to start: sched_setattr Deadline runtime 18000 us deadline 20000 us period 20000 us: EBUSY: deadline admission control refused it"))]
+	    | length as $refused |
+	    [$r.details[] | select(.kind == "infra")] | length as $infra |
+	    [$r.workers[] | select(.policy_seen == 6)] | length as $ran |
+	    if $r.verdict != "fail" or $refused == 0 or $infra > 0 or
+	       $ran == 0 or $refused + $ran != 8
+	    then "verdict \($r.verdict), \($refused) refused, \($ran) ran, \($infra) infra details"
+	    else empty end')
+	check "numa: Deadline admission refusals fail those workers, naming EBUSY" \
 		"$(ran && [ -z "$wrong" ] && echo 0)" "rc=$rc $wrong"
 fi
 
