@@ -40,10 +40,11 @@ static int check_deadline(const struct kt_assert *a,
 	err = kt_result_add(res, KT_DETAIL_NOTE,
 			    "tid %d (Deadline %.2f/%.2f ms): got %.3f ms of "
 			    "CPU per period (%.0f%% of its runtime), longest "
-			    "gap %.1f ms",
+			    "gap %.1f ms at +%.0f ms",
 			    (int)r->tid, (double)r->dl_runtime_ns / 1e6,
 			    (double)r->dl_period_ns / 1e6, (double)got / 1e6,
-			    pct, (double)r->max_gap_ns / 1e6);
+			    pct, (double)r->max_gap_ns / 1e6,
+			    (double)r->max_gap_at_ns / 1e6);
 	if (err || !a->not_starved.set || !a->not_starved.val ||
 	    !a->min_dl_runtime_pct.set || pct >= a->min_dl_runtime_pct.val)
 		return err;
