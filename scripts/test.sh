@@ -93,6 +93,9 @@ else
 		vmtest hotplug env KTSTR_BIN="$build"/ktstr \
 			KTSTR_SCX="$build"/scx-ktstr \
 			tests/vm/run-hotplug-tests.sh
+		vmtest policy env KTSTR_BIN="$build"/ktstr \
+			KTSTR_SCX="$build"/scx-ktstr \
+			tests/vm/run-policy-tests.sh
 	else
 		tail -n 30 "$log/toolchain"
 		echo "test.sh: building the BPF toolchain or scx-ktstr failed" >&2

@@ -194,6 +194,8 @@ struct kt_cgroup_def {
 	struct kt_sched_policy sched_policy; /* default Normal */
 	struct kt_affinity affinity;	     /* default Inherit */
 	bool swappable; /* ctx->work_type_override replaces work_type */
+	struct kt_mem_policy mem_policy; /* default Default (no call) */
+	bool threads; /* the workers are threads of one process */
 };
 
 /*

@@ -130,6 +130,29 @@ struct kt_ext_event_delta {
 	uint64_t delta;
 };
 
+/*
+ * One worker as the result shows it: who it was (tid, and the process it
+ * ran in: its own, or the shared one in threads mode), the policies it
+ * was given and what the kernel reported for its thread, and the
+ * measured share a Deadline worker got. Strings are "" when not set.
+ */
+struct kt_worker_entry {
+	char cgroup[64];
+	int tid;
+	int tgid;
+	char policy[16];       /* configured (kt_policy_name) */
+	int policy_seen;       /* SCHED_* at its end (sched_getscheduler); -1 */
+	char cpus_allowed[64]; /* its affinity at the end ("0-3") */
+	uint64_t cpu_time_ns;
+	uint64_t wall_time_ns;
+	uint64_t work_units;
+	uint64_t dl_runtime_ns; /* Deadline: reserved per period */
+	uint64_t dl_period_ns;
+	uint64_t dl_got_ns;  /* Deadline: CPU time per period, measured */
+	char mem_policy[80]; /* configured ("Bind(1)"); "" = Default */
+	char mem_seen[80];   /* get_mempolicy in the worker; "" = not read */
+};
+
 struct kt_result {
 	enum kt_verdict verdict;
 	char *scenario;
@@ -146,6 +169,8 @@ struct kt_result {
 	struct kt_host_stalls host;
 	size_t nr_ext_events; /* a sched_ext scheduler was attached */
 	struct kt_ext_event_delta *ext_events;
+	size_t nr_workers; /* one entry per judged worker */
+	struct kt_worker_entry *workers;
 };
 
 void kt_result_init(struct kt_result *r);
@@ -161,6 +186,8 @@ int kt_result_add_stats(struct kt_result *r, const struct kt_cgroup_stats *s);
 /* Append a timeline event (label and ops are copied; NULL = ""). */
 int kt_result_add_event(struct kt_result *r,
 			const struct kt_timeline_event *ev);
+/* Append one worker entry (copied). */
+int kt_result_add_worker(struct kt_result *r, const struct kt_worker_entry *e);
 /* Append one event counter's growth (name copied). */
 int kt_result_add_ext_event(struct kt_result *r, const char *name,
 			    uint64_t delta);

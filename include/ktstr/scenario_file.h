@@ -42,6 +42,13 @@ int kt_scenario_file_load(const char *path, struct kt_scenario_file **out);
 int kt_scenario_file_parse(const char *text, size_t len, const char *origin,
 			   struct kt_scenario_file **out);
 void kt_scenario_file_free(struct kt_scenario_file *sf); /* NULL ok */
+/*
+ * What needs the topology to check: every memory policy's nodes exist in
+ * topo (a VM's, known before it boots). 0 or -EINVAL with a message naming
+ * the file, the step and the cgroup.
+ */
+int kt_scenario_file_check_topo(const struct kt_scenario_file *sf,
+				const struct kt_topo_spec *topo);
 void kt_scenario_file_freep(struct kt_scenario_file **sf);
 
 /* Is this command-line word a scenario file (ends in ".json" or holds a

@@ -56,6 +56,7 @@ struct kt_phase {
 #define KT_SEQ_MAX_PHASES 16
 
 struct kt_worker_ctx;
+struct kt_mem_policy;
 /*
  * A Custom work function runs inside the worker after the gate and owns its
  * loop: it returns when kt_worker_stopping() says so (0), or early with a
@@ -280,6 +281,10 @@ void kt_worker_block_end(const struct kt_worker_ctx *wctx, uint64_t begin_ns,
 /* Say why the function is about to fail (the report's error text). */
 void kt_worker_set_error(const struct kt_worker_ctx *wctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The memory policy this worker runs under (already applied to its
+ * thread before the gate; kind Default when none was configured). */
+const struct kt_mem_policy *
+kt_worker_mem_policy(const struct kt_worker_ctx *wctx);
 
 enum kt_policy_kind {
 	KT_POLICY_NORMAL = 0,
@@ -291,14 +296,35 @@ enum kt_policy_kind {
 	 * partial mode (switch_all 0); under EEVDF, or with no BPF scheduler
 	 * attached, the kernel runs such a task as a normal one */
 	KT_POLICY_EXT,
+	/* SCHED_DEADLINE (6): runtime_ns of CPU every period_ns, by
+	 * deadline_ns after each period starts (sched_setattr(2)); the
+	 * kernel's deadline class ranks above RT, fair and sched_ext, so
+	 * a sched_ext scheduler never runs these tasks */
+	KT_POLICY_DEADLINE,
 	KT_POLICY__COUNT,
 };
 struct kt_sched_policy {
 	enum kt_policy_kind kind;
 	int priority; /* 1..99 for FIFO/RR */
+	/* Deadline only: runtime <= deadline <= period; deadline 0 =
+	 * period (see kt_policy_check for the kernel's limits) */
+	uint64_t runtime_ns;
+	uint64_t deadline_ns;
+	uint64_t period_ns;
 };
-/* "Normal", "Batch", "Idle", "Fifo", "RoundRobin", "Ext"; "?" for another
- * value. */
+/* KT_POLICY_DEADLINE_OF(KT_MS(2), 0, KT_MS(10)): 2 ms every 10 ms. */
+#define KT_POLICY_DEADLINE_OF(rt, dl, per)                                     \
+	((struct kt_sched_policy){.kind = KT_POLICY_DEADLINE,                  \
+				  .runtime_ns = (rt),                          \
+				  .deadline_ns = (dl),                         \
+				  .period_ns = (per)})
+/* The kernel's limits for SCHED_DEADLINE parameters (its defaults:
+ * runtime >= 2^DL_SCALE ns; kernel.sched_deadline_period_{min,max}_us). */
+#define KT_DL_MIN_RUNTIME_NS 1024ULL
+#define KT_DL_MIN_PERIOD_NS  KT_US(100)
+#define KT_DL_MAX_PERIOD_NS  KT_US(4194304)
+/* "Normal", "Batch", "Idle", "Fifo", "RoundRobin", "Ext", "Deadline"; "?"
+ * for another value. */
 const char *kt_policy_name(enum kt_policy_kind k);
 /* Case-sensitive name -> policy; -EINVAL (the message lists the names). */
 int kt_policy_parse(const char *name, enum kt_policy_kind *out);
@@ -307,6 +333,65 @@ int kt_policy_parse(const char *name, enum kt_policy_kind *out);
 const char *kt_policy_short_name(enum kt_policy_kind k);
 /* Fifo and RoundRobin: real-time, with a priority 1..99. */
 bool kt_policy_is_realtime(enum kt_policy_kind k);
+/* Fifo, RoundRobin and Deadline: classes above fair and sched_ext, so
+ * neither EEVDF nor a sched_ext scheduler under test places these tasks. */
+bool kt_policy_above_fair(enum kt_policy_kind k);
+/*
+ * Validate a policy: a known kind; a priority 1..99 for Fifo/RoundRobin
+ * and 0 for the rest; for Deadline runtime <= deadline <= period (deadline
+ * 0 = period) within the kernel's limits above, and no deadline values for
+ * another kind. 0 or -EINVAL with a message naming the values.
+ */
+int kt_policy_check(const struct kt_sched_policy *p);
+
+/*
+ * Memory policies (set_mempolicy(2), applied by each worker before its
+ * gate and read back with get_mempolicy(2)); names as the seed's
+ * MemPolicy: "Default" (no call), "Bind", "Preferred", "Interleave",
+ * "Local", "PreferredMany", "WeightedInterleave".
+ */
+enum kt_mempol_kind {
+	KT_MPOL_DEFAULT = 0,	     /* no call: the inherited policy */
+	KT_MPOL_BIND,		     /* only these nodes */
+	KT_MPOL_PREFERRED,	     /* this one node first (one node) */
+	KT_MPOL_INTERLEAVE,	     /* page by page over the nodes */
+	KT_MPOL_LOCAL,		     /* the node the thread runs on */
+	KT_MPOL_PREFERRED_MANY,	     /* these nodes first (5.15+) */
+	KT_MPOL_WEIGHTED_INTERLEAVE, /* by the nodes' weights (6.9+) */
+	KT_MPOL__COUNT,
+};
+/* MpolFlags (the kernel's MPOL_F_* mode flags) */
+#define KT_MPOL_F_NUMA_BALANCING (1u << 13)
+#define KT_MPOL_F_RELATIVE_NODES (1u << 14)
+#define KT_MPOL_F_STATIC_NODES	 (1u << 15)
+#define KT_MPOL_MAX_NODES	 64
+struct kt_mem_policy {
+	enum kt_mempol_kind kind;
+	uint64_t nodes; /* bit n = NUMA node n */
+	unsigned flags; /* KT_MPOL_F_* */
+};
+/* KT_MEM_POLICY(BIND, 1u << 1): bind to node 1. */
+#define KT_MEM_POLICY(k, mask)                                                 \
+	((struct kt_mem_policy){.kind = KT_MPOL_##k, .nodes = (mask)})
+/* "Default", "Bind", ...; "?" for another value. */
+const char *kt_mempol_name(enum kt_mempol_kind k);
+/* Case-sensitive name -> kind; -EINVAL (the message lists the names). */
+int kt_mempol_parse(const char *name, enum kt_mempol_kind *out);
+/* "StaticNodes", "RelativeNodes", "NumaBalancing" -> KT_MPOL_F_*; 0 for
+ * an unknown name. */
+unsigned kt_mempol_flag_parse(const char *name);
+/* Name of one KT_MPOL_F_* bit; NULL for another value. */
+const char *kt_mempol_flag_name(unsigned flag);
+/*
+ * Validate a memory policy for a machine of nr_nodes nodes (0 = do not
+ * check node numbers): Bind, Interleave, PreferredMany and
+ * WeightedInterleave need nodes, Preferred exactly one, Default and Local
+ * none; every node below nr_nodes; Static and Relative not together, and
+ * no flag on Default or Local. 0 or -EINVAL with a message.
+ */
+int kt_mempol_check(const struct kt_mem_policy *m, int nr_nodes);
+/* "Bind(0-1)", "Preferred(1)", "Default", ... into buf. */
+const char *kt_mempol_str(const struct kt_mem_policy *m, char *buf, size_t len);
 
 struct kt_workload_config {
 	unsigned num_workers; /* 0 = 1 */
@@ -315,6 +400,11 @@ struct kt_workload_config {
 	bool has_affinity; /* pin every worker to .affinity */
 	struct kt_cpuset affinity;
 	uint64_t stop_deadline_ns; /* SIGKILL stragglers after stop; 0 = 5 s */
+	struct kt_mem_policy mem_policy; /* default: Default (no call) */
+	/* Threads mode: the workers are threads of one forked process
+	 * (each its own tid, policy, affinity and telemetry; cgroups move
+	 * the whole process); false: one process per worker */
+	bool threads;
 };
 
 enum kt_worker_exit {
@@ -357,7 +447,7 @@ struct kt_worker_report {
 	enum kt_worker_exit exit;
 	int exit_code;
 	int exit_signal;
-	char error[128]; /* setup failure text, "" otherwise */
+	char error[256]; /* setup failure text, "" otherwise */
 
 	uint64_t gate_ns; /* CLOCK_MONOTONIC when its clocks started */
 	/* the longest gaps, longest first (gaps[0] is the max_gap above);
@@ -380,6 +470,23 @@ struct kt_worker_report {
 	/* MessageWorker workers: from the messenger's stamp to the end of
 	 * each request (the wake part is in wake_latency) */
 	struct kt_hist request_latency;
+	/* The process the worker ran in: its own tid with one process per
+	 * worker, the shared process in threads mode. */
+	pid_t tgid;
+	/* The scheduling policy the kernel reported for this thread at the
+	 * end (sched_getscheduler: SCHED_*; valid when policy_known) and
+	 * the configured deadline parameters (Deadline workers; 0
+	 * otherwise). */
+	bool policy_known;
+	int policy_seen;
+	uint64_t dl_runtime_ns;
+	uint64_t dl_period_ns;
+	/* The configured memory policy, and what get_mempolicy(2) read back
+	 * in the worker after setting it (mem_checked: it was read). */
+	struct kt_mem_policy mem_policy;
+	bool mem_checked;
+	int mem_mode_seen;	 /* MPOL_* the kernel reported */
+	uint64_t mem_nodes_seen; /* its node mask */
 };
 
 struct kt_workload;
@@ -390,6 +497,9 @@ int kt_workload_spawn(const struct kt_workload_config *cfg,
 		      struct kt_workload **out);
 size_t kt_workload_nr(const struct kt_workload *w);
 pid_t kt_workload_pid(const struct kt_workload *w, size_t i);
+/* Did worker i get through its setup to the gate (false: it failed, and
+ * its report says why)? */
+bool kt_workload_worker_set_up(const struct kt_workload *w, size_t i);
 /* Open the gate (harmless when already open). */
 int kt_workload_start(struct kt_workload *w);
 /* Change worker i's CPU affinity while it runs. */

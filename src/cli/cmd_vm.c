@@ -226,6 +226,9 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 		    a->runs);
 	if (kt_cli_vm_topo("vm", topo, &o.topo))
 		return KT_EXIT_USAGE;
+	for (size_t i = 0; i < sc->nr_files; i++)
+		if (kt_scenario_file_check_topo(sc->files[i], &o.topo))
+			return kt_cli_usage_error("vm", "%s", kt_last_error());
 	if (kt_cli_sched_resolve("vm", sched))
 		return KT_EXIT_USAGE;
 	if (sched->has_def &&

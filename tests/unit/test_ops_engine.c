@@ -753,7 +753,7 @@ static int fake_remove(const struct kt_cgroup_ops *ops, const char *name)
 	snprintf(path, sizeof(path), "%s/%s/cpuset.cpus.effective", fake_root,
 		 name);
 	unlink(path);
-	snprintf(path, sizeof(path), "%s/%s/cgroup.procs", fake_root, name);
+	snprintf(path, sizeof(path), "%s/%s/cgroup.threads", fake_root, name);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/%s", fake_root, name);
 	return rmdir(path) ? -errno : 0;
@@ -777,7 +777,8 @@ static int fake_move_task(const struct kt_cgroup_ops *ops, const char *name,
 
 	(void)ops;
 	snprintf(line, sizeof(line), "%d\n", (int)pid);
-	fake_write(name, "cgroup.procs", line, "a");
+	/* the engine checks each worker's tid in cgroup.threads */
+	fake_write(name, "cgroup.threads", line, "a");
 	return 0;
 }
 

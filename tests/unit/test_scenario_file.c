@@ -253,7 +253,7 @@ static void test_bad_fixtures(void **state)
 	    {"unknown_cgroup_key.json",
 	     "6:22: cgroups[1]: unknown key \"worker\" for a cgroup "
 	     "(expected one of name, cpuset, workers, work, policy, "
-	     "affinity, swappable)"},
+	     "affinity, swappable, mem_policy, threads)"},
 	    {"workers_string.json",
 	     "5:33: cgroups[0].workers: must be an integer in 1..1024, not "
 	     "a string"},
@@ -297,9 +297,9 @@ static void test_bad_fixtures(void **state)
 	     "5:33: cgroups[0].workers: PipeIo needs workers in groups of 2; "
 	     "3 workers do not divide evenly"},
 	    {"unknown_policy.json",
-	     "5:32: cgroups[0].policy: unknown policy \"Deadline\" (expected "
+	     "5:32: cgroups[0].policy: unknown policy \"Sporadic\" (expected "
 	     "\"Normal\", \"Batch\", \"Idle\", {\"fifo\": PRIO}, {\"rr\": "
-	     "PRIO} or \"Ext\")"},
+	     "PRIO}, \"Ext\" or {\"deadline\": {...}})"},
 	    {"rt_priority.json",
 	     "5:41: cgroups[0].policy.fifo: 120 is out of range 1..99"},
 	};
@@ -459,7 +459,7 @@ static void test_inline_mistakes(void **state)
 	    "not_starved, isolation, max_spread_pct, max_gap_ms, "
 	    "max_throughput_cv, min_work_rate, max_p99_wake_latency_us, "
 	    "max_migration_ratio, conservation, max_idle_wait_pct, "
-	    "coverage, max_ev_select_cpu_fallback, "
+	    "coverage, min_dl_runtime_pct, max_ev_select_cpu_fallback, "
 	    "max_ev_dispatch_local_dsq_offline, max_ev_dispatch_keep_last, "
 	    "max_ev_enq_skip_exiting, max_ev_enq_skip_migration_disabled, "
 	    "max_ev_refill_slice_dfl, max_ev_bypass_dispatch, "

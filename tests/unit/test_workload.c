@@ -617,7 +617,7 @@ static void test_policy(void **state)
 		if (proc_state(pid) == 'Z') { /* setup failed (no privilege) */
 			r = run_collect(w, 0, 1);
 			assert_int_equal(r->exit, KT_WORKER_NOT_STARTED);
-			assert_non_null(strstr(r->error, "sched_setscheduler"));
+			assert_non_null(strstr(r->error, "sched_setattr"));
 			print_message("    %s: not permitted here: %s\n",
 				      kt_policy_name(c.policy.kind), r->error);
 			continue;

@@ -45,7 +45,8 @@ CPU3="needs at least 3 usable CPUs; this topology has 2"
 
 # expected skips per topology: "name|reason" lines
 skips_1n2l2c1t="cgroup_cpuset_numa_steady|$NODE2
-cgroup_cpuset_numa_swap|$NODE2"
+cgroup_cpuset_numa_swap|$NODE2
+numa_mem_policy|$NODE2"
 skips_2n2l2c1t=""
 skips_1n1l2c1t="steady_llc|needs at least 2 LLCs
 cgroup_cpuset_llc_steady|$LLC2

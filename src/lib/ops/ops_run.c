@@ -49,6 +49,18 @@ int kt_ops_check_def(const struct kt_cgroup_def *def)
 	err = kt_cpuset_spec_check(&def->cpuset);
 	if (!err)
 		err = check_affinity(&def->affinity);
+	if (!err)
+		err = kt_policy_check(&def->sched_policy);
+	if (!err)
+		err = kt_mempol_check(&def->mem_policy, 0);
+	if (!err && def->sched_policy.kind == KT_POLICY_DEADLINE &&
+	    def->affinity.kind != KT_AFFINITY_KIND_INHERIT)
+		err = kt_err(EINVAL,
+			     "Deadline workers with affinity %s: the kernel "
+			     "refuses a SCHED_DEADLINE task an affinity "
+			     "narrower than its root domain (EBUSY); leave "
+			     "their affinity Inherit (a cpuset is fine)",
+			     kt_affinity_kind_name(def->affinity.kind));
 	if (err)
 		return kt_err_wrap(EINVAL, "cgroup def %s", def->name);
 	return 0;
@@ -80,6 +92,9 @@ int kt_ops_check_op(const struct kt_op *op)
 	}
 	if (op->kind == KT_OP_KIND_SET_AFFINITY)
 		err = check_affinity(&op->affinity);
+	if (op->kind == KT_OP_KIND_SPAWN || op->kind == KT_OP_KIND_SPAWN_HOST)
+		err = kt_policy_check(&op->work.policy)
+			  ?: kt_mempol_check(&op->work.mem_policy, 0);
 	if (err)
 		return kt_err_wrap(EINVAL, "%s %s", name, op->cgroup);
 	if (op->kind == KT_OP_KIND_CPU_OFFLINE ||
@@ -326,6 +341,8 @@ int kt_ops_setup_def(struct ops_run *r, const struct kt_cgroup_def *def)
 			       : 2,
 	    .work = def->work_type,
 	    .policy = def->sched_policy,
+	    .mem_policy = def->mem_policy,
+	    .threads = def->threads,
 	};
 	struct ops_cg *cg;
 	struct kt_cpuset cpus;

@@ -56,13 +56,27 @@ static bool aff_fits(const struct kt_ctx *ctx, const struct kt_affinity *a,
 	return false;
 }
 
+/* A memory policy naming a node this topology lacks: a SKIP. */
+static bool mem_fits(const struct kt_ctx *ctx, const struct kt_mem_policy *m,
+		     const char *cgroup, struct kt_result *res)
+{
+	if (!ctx->topo || !kt_mempol_check(m, ctx->topo->nr_nodes))
+		return true;
+	kt_result_skip(res, "workers of %s: %s", cgroup, kt_last_error());
+	return false;
+}
+
 static bool defs_fit(const struct kt_ctx *ctx, const struct kt_defs *d,
 		     struct kt_result *res)
 {
-	for (size_t i = 0; i < d->nr; i++)
-		if (!fits(ctx, &d->defs[i].cpuset, d->defs[i].name, res) ||
-		    !aff_fits(ctx, &d->defs[i].affinity, d->defs[i].name, res))
+	for (size_t i = 0; i < d->nr; i++) {
+		const struct kt_cgroup_def *def = &d->defs[i];
+
+		if (!fits(ctx, &def->cpuset, def->name, res) ||
+		    !aff_fits(ctx, &def->affinity, def->name, res) ||
+		    !mem_fits(ctx, &def->mem_policy, def->name, res))
 			return false;
+	}
 	return true;
 }
 
@@ -81,6 +95,10 @@ static bool ops_fit(const struct kt_ctx *ctx, const struct kt_ops *o,
 		if ((op->kind == KT_OP_KIND_CPU_OFFLINE ||
 		     op->kind == KT_OP_KIND_CPU_ONLINE) &&
 		    !fits(ctx, &op->cpuset, kt_op_kind_name(op->kind), res))
+			return false;
+		if ((op->kind == KT_OP_KIND_SPAWN ||
+		     op->kind == KT_OP_KIND_SPAWN_HOST) &&
+		    !mem_fits(ctx, &op->work.mem_policy, op->cgroup, res))
 			return false;
 	}
 	return true;

@@ -3,7 +3,8 @@
  * Checking that an op really took effect on a real cgroup hierarchy: the
  * cgroup directory exists (or is gone), cpuset.cpus.effective holds the
  * cpuset that was written (or cpuset.cpus is empty after a clear), the
- * workers are listed in the cgroup's cgroup.procs, and their CPU affinity
+ * workers' tids are listed in the cgroup's cgroup.threads (a thread of a
+ * threads-mode workload is not in cgroup.procs), and their CPU affinity
  * follows a SetAffinity. A missing effect is an INFRA detail (an affinity
  * that escaped is ISOLATION). With a double (no parent path) nothing is
  * checked.
@@ -115,7 +116,7 @@ void kt_ops_verify_members(struct ops_run *r, const struct ops_wl *w,
 	int err;
 
 	if (!w->running || !w->cgroup[0] ||
-	    !real(r, path, sizeof(path), w->cgroup, "cgroup.procs"))
+	    !real(r, path, sizeof(path), w->cgroup, "cgroup.threads"))
 		return;
 	procs = malloc(1 << 16);
 	if (!procs)
@@ -124,8 +125,10 @@ void kt_ops_verify_members(struct ops_run *r, const struct ops_wl *w,
 	for (size_t i = 0; !err && i < kt_workload_nr(w->wl); i++) {
 		pid_t pid = kt_workload_pid(w->wl, i);
 
-		/* a worker that died has its report say why */
-		if (!listed(procs, pid) && !kill(pid, 0))
+		/* a worker that died, or failed its setup, has its report
+		 * say why */
+		if (!listed(procs, pid) &&
+		    kt_workload_worker_set_up(w->wl, i) && !kill(pid, 0))
 			kt_result_add(r->res, KT_DETAIL_INFRA,
 				      "tid %d is not in %s after %s", (int)pid,
 				      path, after);

@@ -408,6 +408,8 @@ int kt_assert_cgroup_ev(const struct kt_assert *a, const char *cgroup,
 	if (!ret)
 		ret = kt_check_coverage(a, cgroup, reports, nr, ev, &st, res);
 	if (!ret)
+		ret = kt_check_policies(a, cgroup, reports, nr, res);
+	if (!ret)
 		ret = kt_result_add_stats(res, &st);
 	return ret;
 }

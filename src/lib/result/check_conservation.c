@@ -15,9 +15,10 @@
  *
  * Left out, because the bound would not hold or would blame the wrong
  * class: workers whose CPU affinity or cpuset changed during the run (the
- * allowed CPUs are those at the end), real-time workers (the RT class is
- * not the scheduler under test), and cgroups where /proc/stat could not be
- * read. A floor of 500 ms keeps a short run's rounding out of it.
+ * allowed CPUs are those at the end), real-time and deadline workers (the
+ * RT and DL classes are not the scheduler under test), and cgroups where
+ * /proc/stat could not be read. A floor of 500 ms keeps a short run's rounding
+ * out of it.
  *
  * Only CPUs on the NUMA nodes a worker ran on count against it: keeping a
  * small imbalance across nodes, for memory locality, is a choice EEVDF
@@ -75,7 +76,7 @@ static void near_cpus(const struct kt_worker_report *r, const struct kt_topo *t,
 static bool counted(const struct kt_worker_report *r)
 {
 	return kt_check_judged(r) && !r->affinity_changed &&
-	       !kt_policy_is_realtime(r->policy) &&
+	       !kt_policy_above_fair(r->policy) &&
 	       !kt_cpuset_empty(&r->cpus_allowed);
 }
 

@@ -5,8 +5,9 @@
  * gate and at its end. A scheduler in partial mode (switch_all 0) takes
  * only SCHED_EXT tasks; if it ran none of a cgroup's workers, their
  * measurements say nothing about it, and the run is INCONCLUSIVE with
- * what to do about it, never a PASS. Real-time workers do not count (no
- * sched_ext scheduler runs them), nor does a kernel that cannot tell.
+ * what to do about it, never a PASS. Real-time and deadline workers do
+ * not count (no sched_ext scheduler runs them), nor does a kernel that
+ * cannot tell.
  */
 #include <ktstr/check.h>
 #include <ktstr/workload.h>
@@ -26,7 +27,7 @@ int kt_check_coverage(const struct kt_assert *a, const char *cgroup,
 		const struct kt_worker_report *r = &reports[i];
 
 		/* ext < 0: never ran, or this kernel does not say */
-		if (!kt_check_judged(r) || kt_policy_is_realtime(r->policy) ||
+		if (!kt_check_judged(r) || kt_policy_above_fair(r->policy) ||
 		    r->ext < 0)
 			continue;
 		eligible++;

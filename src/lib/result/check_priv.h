@@ -3,7 +3,8 @@
  * Private to result/: the checks of one cgroup split by concept. check.c
  * computes the stats and runs every check; check_gap.c judges gaps against
  * the vCPU probe (stuck or host stall); check_conservation.c judges work
- * conservation; check_coverage.c whether sched_ext ran the workers.
+ * conservation; check_coverage.c whether sched_ext ran the workers;
+ * check_policy.c the workers' scheduling and memory policies.
  */
 #ifndef KTSTR_CHECK_PRIV_H
 #define KTSTR_CHECK_PRIV_H
@@ -37,5 +38,11 @@ int kt_check_coverage(const struct kt_assert *a, const char *cgroup,
 		      const struct kt_worker_report *reports, size_t nr,
 		      const struct kt_cgroup_evidence *ev,
 		      struct kt_cgroup_stats *st, struct kt_result *res);
+
+/* Per-worker entries into res; Deadline runtime and memory policy
+ * checks (check_policy.c). */
+int kt_check_policies(const struct kt_assert *a, const char *cgroup,
+		      const struct kt_worker_report *reports, size_t nr,
+		      struct kt_result *res);
 
 #endif

@@ -101,6 +101,7 @@ void kt_result_free(struct kt_result *r)
 	for (i = 0; i < r->nr_ext_events; i++)
 		free(r->ext_events[i].name);
 	free(r->ext_events);
+	free(r->workers);
 	free(r->details);
 	free(r->stats);
 	free(r->timeline);
@@ -371,6 +372,11 @@ int kt_result_merge(struct kt_result *dst, const struct kt_result *src)
 	for (i = 0, nt = src->nr_ext_events; i < nt; i++) {
 		ret = kt_result_add_ext_event(dst, src->ext_events[i].name,
 					      src->ext_events[i].delta);
+		if (ret)
+			return ret;
+	}
+	for (i = 0, nt = src->nr_workers; i < nt; i++) {
+		ret = kt_result_add_worker(dst, &src->workers[i]);
 		if (ret)
 			return ret;
 	}

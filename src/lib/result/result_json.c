@@ -30,6 +30,8 @@
 
 #include <ktstr/result.h>
 
+#include "result_workers.h"
+
 enum field_type { F_U32, F_U64, F_F64, F_BOOL };
 
 struct stats_field {
@@ -230,7 +232,8 @@ json_t *kt_result_to_json(const struct kt_result *r)
 	     put(o, "skip_reason", str_or_null(r->skip_reason)) &&
 	     put(o, "duration_ns", u64_json(r->duration_ns)) &&
 	     put(o, "host", host_to_json(&r->host)) &&
-	     put(o, "ext_events", ext_events_to_json(r));
+	     put(o, "ext_events", ext_events_to_json(r)) &&
+	     put(o, "workers", kt_result_workers_to_json(r));
 	if (ok) {
 		/* put() steals its value, whether it succeeds or not */
 		ok = put(o, "details", details);
@@ -557,6 +560,8 @@ static int parse_result(const json_t *j, struct kt_result *out)
 		ret = parse_host(j, &out->host);
 	if (!ret)
 		ret = parse_ext_events(j, out);
+	if (!ret)
+		ret = kt_result_workers_from_json(j, out);
 	if (!ret)
 		out->verdict = (enum kt_verdict)verdict;
 	return ret;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Scenario-file cgroup definitions: a list of {"name", "cpuset",
- * "workers", "work", "policy", "affinity", "swappable"} objects, and the
+ * "workers", "work", "policy", "affinity", "swappable", "mem_policy",
+ * "threads"} objects, and the
  * check that a worker count divides into its work type's groups (ops that
  * spawn workers use it too).
  */
@@ -12,9 +13,9 @@
 static int parse_def(const struct sf_parse *p, const json_t *v,
 		     const char *path, struct kt_cgroup_def *d)
 {
-	static const char *const keys[] = {"name",	"cpuset", "workers",
-					   "work",	"policy", "affinity",
-					   "swappable", NULL};
+	static const char *const keys[] = {
+	    "name",	"cpuset",    "workers",	   "work",    "policy",
+	    "affinity", "swappable", "mem_policy", "threads", NULL};
 	char child[SF_PATH_MAX];
 	uint64_t workers = 0;
 	bool has_workers;
@@ -41,7 +42,22 @@ static int parse_def(const struct sf_parse *p, const json_t *v,
 	SF_PARSE_KEY(p, v, path, "work", sf_parse_work, &d->work_type);
 	SF_PARSE_KEY(p, v, path, "policy", sf_parse_policy, &d->sched_policy);
 	SF_PARSE_KEY(p, v, path, "affinity", sf_parse_affinity, &d->affinity);
-	return sf_get_bool(p, v, path, "swappable", &d->swappable, NULL);
+	SF_PARSE_KEY(p, v, path, "mem_policy", sf_parse_mem_policy,
+		     &d->mem_policy);
+	err = sf_get_bool(p, v, path, "threads", &d->threads, NULL);
+	err = err ?: sf_get_bool(p, v, path, "swappable", &d->swappable, NULL);
+	if (!err && d->sched_policy.kind == KT_POLICY_DEADLINE &&
+	    d->affinity.kind != KT_AFFINITY_KIND_INHERIT) {
+		kt_json_path_key(child, sizeof(child), path, "affinity");
+		return sf_err_val(
+		    p, child,
+		    "Deadline workers cannot take affinity %s: "
+		    "the kernel refuses a SCHED_DEADLINE task "
+		    "an affinity narrower than its root domain "
+		    "(EBUSY); leave it Inherit (a cpuset is fine)",
+		    kt_affinity_kind_name(d->affinity.kind));
+	}
+	return err;
 }
 
 int sf_check_groups(const struct sf_parse *p, const char *path,

@@ -102,7 +102,8 @@ static int op_cgroups(const struct sf_parse *p, const json_t *v,
 	return 0;
 }
 
-/* The values the op acts with: cpuset, affinity, work, policy, workers. */
+/* The values the op acts with: cpuset, affinity, work, policy, workers,
+ * mem_policy, threads. */
 static int op_args(const struct sf_parse *p, const json_t *v, const char *path,
 		   struct kt_op *op)
 {
@@ -118,6 +119,11 @@ static int op_args(const struct sf_parse *p, const json_t *v, const char *path,
 	SF_PARSE_KEY(p, v, path, "affinity", sf_parse_affinity, &op->affinity);
 	SF_PARSE_KEY(p, v, path, "work", sf_parse_work, &op->work.work);
 	SF_PARSE_KEY(p, v, path, "policy", sf_parse_policy, &op->work.policy);
+	SF_PARSE_KEY(p, v, path, "mem_policy", sf_parse_mem_policy,
+		     &op->work.mem_policy);
+	err = sf_get_bool(p, v, path, "threads", &op->work.threads, NULL);
+	if (err)
+		return err;
 	err = sf_get_uint(p, v, path, "workers", 1, SF_MAX_WORKERS, &workers,
 			  &has_workers);
 	if (err)

@@ -75,6 +75,14 @@ int sf_parse_hold(const struct sf_parse *p, const json_t *v, const char *path,
 		  struct kt_hold *out);
 int sf_parse_policy(const struct sf_parse *p, const json_t *v, const char *path,
 		    struct kt_sched_policy *out);
+/* {"deadline": {"runtime_us", "deadline_us", "period_us"}} and memory
+ * policies (scenario_file_policy.c). */
+#define SF_DEADLINE_FORM                                                       \
+	"{\"deadline\": {\"runtime_us\": US, \"period_us\": US}}"
+int sf_parse_deadline(const struct sf_parse *p, const json_t *v,
+		      const char *path, struct kt_sched_policy *out);
+int sf_parse_mem_policy(const struct sf_parse *p, const json_t *v,
+			const char *path, struct kt_mem_policy *out);
 int sf_parse_affinity(const struct sf_parse *p, const json_t *v,
 		      const char *path, struct kt_affinity *out);
 /* Parameters checked; the worker-count grouping is the caller's. */

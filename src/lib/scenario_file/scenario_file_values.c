@@ -223,7 +223,10 @@ static void policy_forms(char *buf, size_t len)
 
 		if (k == 0)
 			sep = "";
-		if (kt_policy_is_realtime(k))
+		if (k == KT_POLICY_DEADLINE) /* its own message has more */
+			n += (size_t)snprintf(buf + n, len - n,
+					      "%s{\"deadline\": {...}}", sep);
+		else if (kt_policy_is_realtime(k))
 			n += (size_t)snprintf(buf + n, len - n,
 					      "%s{\"%s\": PRIO}", sep,
 					      kt_policy_short_name(k));
@@ -238,7 +241,7 @@ int sf_parse_policy(const struct sf_parse *p, const json_t *v, const char *path,
 {
 	const char *rt[KT_POLICY__COUNT + 1];
 	enum kt_policy_kind rt_kind[KT_POLICY__COUNT], k;
-	char forms[256];
+	char forms[384];
 	size_t nr_rt = 0, which = 0;
 	uint64_t prio = 0;
 	int err;
@@ -246,14 +249,22 @@ int sf_parse_policy(const struct sf_parse *p, const json_t *v, const char *path,
 	policy_forms(forms, sizeof(forms));
 	if (json_is_string(v)) {
 		if (!kt_policy_parse(json_string_value(v), &k) &&
-		    !kt_policy_is_realtime(k)) {
+		    !kt_policy_is_realtime(k) && k != KT_POLICY_DEADLINE) {
 			*out = (struct kt_sched_policy){.kind = k};
 			return 0;
 		}
+		if (json_string_value(v) &&
+		    !strcmp(json_string_value(v), "Deadline"))
+			return sf_err_val(p, path,
+					  "Deadline needs its runtime and "
+					  "period: %s",
+					  SF_DEADLINE_FORM);
 		return sf_err_val(p, path,
 				  "unknown policy \"%s\" (expected %s)",
 				  json_string_value(v), forms);
 	}
+	if (json_is_object(v) && json_object_get(v, "deadline"))
+		return sf_parse_deadline(p, v, path, out);
 	/* The object form: {"<short name>": PRIO} of a real-time policy. */
 	for (k = 0; k < KT_POLICY__COUNT; k++) {
 		if (!kt_policy_is_realtime(k))

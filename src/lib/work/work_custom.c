@@ -65,6 +65,15 @@ void kt_worker_block_end(const struct kt_worker_ctx *wctx, uint64_t begin_ns,
 		kt_tel_wake(r->tel, now > begin_ns ? now - begin_ns : 0);
 }
 
+const struct kt_mem_policy *
+kt_worker_mem_policy(const struct kt_worker_ctx *wctx)
+{
+	static const struct kt_mem_policy none = {.kind = KT_MPOL_DEFAULT};
+	struct kt_work_run *r = run_of(wctx);
+
+	return r ? &r->mem_policy : &none;
+}
+
 void kt_worker_set_error(const struct kt_worker_ctx *wctx, const char *fmt, ...)
 {
 	struct kt_work_run *r = run_of(wctx);

@@ -64,11 +64,10 @@ int kt_work_groups_init(struct kt_work_groups *g, const struct kt_work_type *w,
 	return 0;
 }
 
-void kt_work_groups_attach(struct kt_work_groups *g, size_t idx,
-			   struct kt_work_run *r)
+void kt_work_groups_pick(const struct kt_work_groups *g, size_t idx,
+			 struct kt_work_run *r)
 {
-	size_t grp = idx / g->size, i;
-	int keep_rd = -1, keep_wr = -1;
+	size_t grp = idx / g->size;
 
 	r->role = (unsigned)(idx % g->size);
 	r->group_size = g->size;
@@ -76,14 +75,25 @@ void kt_work_groups_attach(struct kt_work_groups *g, size_t idx,
 	if (!g->fds)
 		return;
 	/* Member 0 writes a->b and reads b->a; member 1 the other way. */
-	keep_wr = g->fds[4 * grp + (r->role ? 3 : 1)];
-	keep_rd = g->fds[4 * grp + (r->role ? 0 : 2)];
+	r->pipe_wr = g->fds[4 * grp + (r->role ? 3 : 1)];
+	r->pipe_rd = g->fds[4 * grp + (r->role ? 0 : 2)];
+}
+
+void kt_work_groups_attach(struct kt_work_groups *g, size_t idx,
+			   struct kt_work_run *r)
+{
+	int keep_rd, keep_wr;
+	size_t i;
+
+	kt_work_groups_pick(g, idx, r);
+	if (!g->fds)
+		return;
+	keep_rd = r->pipe_rd;
+	keep_wr = r->pipe_wr;
 	for (i = 0; i < g->nr_fds; i++) {
 		if (g->fds[i] != keep_rd && g->fds[i] != keep_wr)
 			close(g->fds[i]);
 	}
-	r->pipe_rd = keep_rd;
-	r->pipe_wr = keep_wr;
 	free(g->fds);
 	g->fds = NULL;
 	g->nr_fds = 0;

@@ -33,6 +33,11 @@ int kt_work_groups_init(struct kt_work_groups *g, const struct kt_work_type *w,
  * belong to other workers. */
 void kt_work_groups_attach(struct kt_work_groups *g, size_t idx,
 			   struct kt_work_run *r);
+/* Threads mode (every worker a thread of one process): fill r's group
+ * fields and take its own pipe ends, closing nothing (the fd table is
+ * shared; each thread closes its own ends at teardown). */
+void kt_work_groups_pick(const struct kt_work_groups *g, size_t idx,
+			 struct kt_work_run *r);
 /* In the parent once every worker is forked: close all pipe ends, so a
  * pair sees end-of-file when its partner exits. */
 void kt_work_groups_close_fds(struct kt_work_groups *g);

@@ -79,6 +79,10 @@ struct kt_work_run {
 	int pipe_rd, pipe_wr;	 /* pair kinds: from / to the partner */
 	void *buf;		 /* per-kind private memory (mmap), or NULL */
 	size_t buf_len;
+	/* the worker's memory policy, already applied to its thread before
+	 * setup (set_mempolicy): a kind that places memory itself (mbind,
+	 * per-node buffers) reads the nodes here; kind Default = none */
+	struct kt_mem_policy mem_policy;
 };
 
 /* Fill zero fields of w with their defaults. */

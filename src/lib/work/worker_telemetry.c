@@ -2,7 +2,8 @@
 /*
  * Worker telemetry: the checkpoint taken after every unit batch of a work
  * loop (gap, CPU, migrations, live counters) and the gate/stop bookkeeping
- * (wall, thread CPU and off-CPU time, /proc/self/schedstat deltas).
+ * (wall, thread CPU and off-CPU time, /proc/thread-self/schedstat
+ * deltas: the calling thread's, which in threads mode is the worker's).
  *
  * Everything is written straight into the worker's kt_worker_report in
  * shared memory, so a worker killed mid-run still leaves a usable report.
@@ -57,7 +58,7 @@ void kt_tel_read_schedstat(uint64_t out[3])
 	int fd, i;
 
 	out[0] = out[1] = out[2] = 0;
-	fd = open("/proc/self/schedstat", O_RDONLY | O_CLOEXEC);
+	fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	do {

@@ -34,8 +34,8 @@ struct kt_tel {
 uint64_t kt_tel_mono_ns(void);
 uint64_t kt_tel_thread_cpu_ns(void);
 
-/* Read /proc/self/schedstat (cpu ns, run delay ns, run count); all 0 when
- * the file is missing or unreadable. */
+/* Read /proc/thread-self/schedstat (cpu ns, run delay ns, run count); all 0
+ * when the file is missing or unreadable. */
 void kt_tel_read_schedstat(uint64_t out[3]);
 
 /* Call right after the gate opens. */

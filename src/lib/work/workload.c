@@ -46,6 +46,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,6 +54,7 @@
 #include <ktstr/common.h>
 #include <ktstr/workload.h>
 
+#include "mem_policy.h"
 #include "sched_policy.h"
 #include "work_groups.h"
 #include "work_kinds.h"
@@ -81,7 +83,7 @@ static void on_sigusr1(int sig)
 	kt_wl_child_stop = 1;
 }
 
-static void child_set_state(struct kt_workload *w, size_t i, uint32_t st)
+void kt_wl_set_state(struct kt_workload *w, size_t i, uint32_t st)
 {
 	__atomic_store_n(&w->sh->state[i], st, __ATOMIC_RELEASE);
 	if (st == KT_WL_READY || st == KT_WL_FAILED) {
@@ -93,7 +95,7 @@ static void child_set_state(struct kt_workload *w, size_t i, uint32_t st)
 static __attribute__((noreturn)) void child_fail(struct kt_workload *w,
 						 size_t i)
 {
-	child_set_state(w, i, KT_WL_FAILED);
+	kt_wl_set_state(w, i, KT_WL_FAILED);
 	_exit(KT_WL_EXIT_SETUP);
 }
 
@@ -117,28 +119,41 @@ static void child_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static __attribute__((noreturn)) void child_main(struct kt_workload *w,
-						 size_t i, pid_t parent)
+/* The memory policy of worker i: set, then read back for the report. */
+static int worker_mempol(struct kt_workload *w, struct kt_worker_report *rep)
+{
+	const struct kt_mem_policy *m = &w->cfg.mem_policy;
+
+	if (m->kind == KT_MPOL_DEFAULT)
+		return 0;
+	if (kt_mempol_apply(m, rep->error, sizeof(rep->error)))
+		return -1;
+	rep->mem_checked =
+	    !kt_mempol_read(&rep->mem_mode_seen, &rep->mem_nodes_seen);
+	return 0;
+}
+
+int kt_wl_worker_setup(struct kt_workload *w, size_t i, struct kt_work_run *run,
+		       struct kt_tel *tel, const volatile int *local_stop)
 {
 	struct kt_worker_report *rep = &w->reports[i];
-	struct kt_tel tel;
-	struct kt_work_run run = {
-	    .work = w->work,
-	    .tel = &tel,
-	    .shared_stop = &w->sh->stop,
-	    .local_stop = &kt_wl_child_stop,
-	};
-	struct sched_param sp = {0};
-	int rc;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent) /* the parent died before prctl */
-		_exit(KT_WL_EXIT_SETUP);
-	child_signals();
-	kt_work_run_init(&run);
-	run.index = i;
-	run.nr_workers = w->nr;
-	kt_work_groups_attach(&w->groups, i, &run);
+	*run = (struct kt_work_run){
+	    .work = w->work,
+	    .tel = tel,
+	    .shared_stop = &w->sh->stop,
+	    .local_stop = local_stop,
+	};
+	kt_work_run_init(run);
+	run->index = i;
+	run->nr_workers = w->nr;
+	run->mem_policy = w->cfg.mem_policy;
+	rep->tid = (pid_t)syscall(SYS_gettid);
+	rep->tgid = getpid();
+	if (w->cfg.threads)
+		kt_work_groups_pick(&w->groups, i, run);
+	else
+		kt_work_groups_attach(&w->groups, i, run);
 
 	if (w->cfg.has_affinity) {
 		cpu_set_t cs;
@@ -149,39 +164,75 @@ static __attribute__((noreturn)) void child_main(struct kt_workload *w,
 				 "sched_setaffinity %.48s: %s",
 				 kt_cpuset_str(&w->cfg.affinity, 0),
 				 strerror(errno));
-			child_fail(w, i);
+			return -1;
 		}
 	}
-	if (kt_policy_is_realtime(w->cfg.policy.kind))
-		sp.sched_priority = w->cfg.policy.priority;
-	if (sched_setscheduler(0, kt_policy_sched(w->cfg.policy.kind), &sp)) {
-		snprintf(rep->error, sizeof(rep->error),
-			 "sched_setscheduler %s priority %d: %s",
-			 kt_policy_name(w->cfg.policy.kind), sp.sched_priority,
-			 strerror(errno));
-		child_fail(w, i);
-	}
-	if (kt_work_setup(&run, rep->error, sizeof(rep->error)))
-		child_fail(w, i);
+	if (kt_policy_apply(&w->cfg.policy, rep->error, sizeof(rep->error)))
+		return -1;
+	if (worker_mempol(w, rep))
+		return -1;
+	return kt_work_setup(run, rep->error, sizeof(rep->error)) ? -1 : 0;
+}
 
-	child_set_state(w, i, KT_WL_READY);
+int kt_wl_worker_run(struct kt_workload *w, size_t i, struct kt_work_run *run,
+		     struct kt_tel *tel)
+{
+	struct kt_worker_report *rep = &w->reports[i];
+	int rc;
+
+	kt_wl_set_state(w, i, KT_WL_READY);
 	while (!__atomic_load_n(&w->sh->gate, __ATOMIC_ACQUIRE))
 		kt_futex_wait(&w->sh->gate, 0, 0);
 
 	/* The wait between the gate opening and this worker's first run is
 	 * the scheduler's doing: it counts as wall time and as a gap. */
-	kt_tel_begin(&tel, rep,
+	kt_tel_begin(tel, rep,
 		     __atomic_load_n(&w->sh->gate_ns, __ATOMIC_ACQUIRE));
-	rc = kt_work_loop(&run);
-	kt_tel_end(&tel);
-	kt_work_teardown(&run);
-	if (rc)
+	rc = kt_work_loop(run);
+	kt_tel_end(tel);
+	rep->policy_seen = kt_policy_seen();
+	rep->policy_known = rep->policy_seen >= 0;
+	kt_work_teardown(run);
+	return rc;
+}
+
+static __attribute__((noreturn)) void child_main(struct kt_workload *w,
+						 size_t i, pid_t parent)
+{
+	struct kt_work_run run;
+	struct kt_tel tel;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent) /* the parent died before prctl */
+		_exit(KT_WL_EXIT_SETUP);
+	child_signals();
+	if (w->cfg.threads)
+		kt_wl_threads_main(w, &kt_wl_child_stop);
+	if (kt_wl_worker_setup(w, i, &run, &tel, &kt_wl_child_stop))
+		child_fail(w, i);
+	if (kt_wl_worker_run(w, i, &run, &tel))
 		_exit(KT_WL_EXIT_FAILED);
-	child_set_state(w, i, KT_WL_DONE);
+	kt_wl_set_state(w, i, KT_WL_DONE);
 	_exit(KT_WL_EXIT_OK);
 }
 
 /* ---- parent side ---- */
+
+void kt_wl_signal(struct kt_workload *w, size_t i, int sig)
+{
+	struct kt_wl_child *c = kt_wl_kid(w, i);
+	pid_t tid;
+
+	if (c->reaped || !c->pid)
+		return;
+	tid = w->cfg.threads ? kt_workload_pid(w, i) : 0;
+	/* A thread that has not written its tid yet gets it process-wide
+	 * (the stop flag is the process's). */
+	if (tid > 0)
+		syscall(SYS_tgkill, c->pid, tid, sig);
+	else
+		kill(c->pid, sig);
+}
 
 static int check_config(const struct kt_workload_config *cfg)
 {
@@ -192,21 +243,10 @@ static int check_config(const struct kt_workload_config *cfg)
 			      "workload: num_workers %u: more than the limit "
 			      "of %d",
 			      cfg->num_workers, KT_WL_MAX_WORKERS);
-	if ((unsigned)p->kind >= KT_POLICY__COUNT)
-		return kt_err(EINVAL,
-			      "workload: scheduling policy %d: not a valid "
-			      "policy",
-			      (int)p->kind);
-	if (kt_policy_is_realtime(p->kind) &&
-	    (p->priority < 1 || p->priority > 99))
-		return kt_err(EINVAL,
-			      "workload: %s priority %d: out of range 1..99",
-			      kt_policy_name(p->kind), p->priority);
-	if (!kt_policy_is_realtime(p->kind) && p->priority != 0)
-		return kt_err(EINVAL,
-			      "workload: %s priority %d: a priority applies "
-			      "only to Fifo and RoundRobin",
-			      kt_policy_name(p->kind), p->priority);
+	if (kt_policy_check(p))
+		return kt_err_wrap(EINVAL, "workload");
+	if (kt_mempol_check(&cfg->mem_policy, 0))
+		return kt_err_wrap(EINVAL, "workload");
 	if (cfg->has_affinity && kt_cpuset_empty(&cfg->affinity))
 		return kt_err(EINVAL,
 			      "workload: affinity: has_affinity is set but "
@@ -233,14 +273,14 @@ static int wait_ready(struct kt_workload *w)
 	for (;;) {
 		seen = __atomic_load_n(&w->sh->ready, __ATOMIC_ACQUIRE);
 		pending = 0;
-		for (i = 0; i < w->forked; i++) {
+		for (i = 0; i < kt_wl_nr_born(w); i++) {
 			siginfo_t si;
 
 			if (__atomic_load_n(&w->sh->state[i],
 					    __ATOMIC_ACQUIRE) != KT_WL_NEW)
 				continue;
 			memset(&si, 0, sizeof(si));
-			rc = waitid(P_PID, (id_t)w->kids[i].pid, &si,
+			rc = waitid(P_PID, (id_t)kt_wl_kid(w, i)->pid, &si,
 				    WEXITED | WNOHANG | WNOWAIT);
 			if ((rc == 0 && si.si_pid) ||
 			    (rc < 0 && errno == ECHILD))
@@ -254,7 +294,7 @@ static int wait_ready(struct kt_workload *w)
 				      "workload: wait for %zu of %zu workers "
 				      "to reach the start gate: timed out "
 				      "after 60 s",
-				      pending, w->forked);
+				      pending, kt_wl_nr_born(w));
 		kt_futex_wait(&w->sh->ready, seen, KT_MS(20));
 	}
 }
@@ -285,7 +325,7 @@ static int map_shared(struct kt_workload *w)
 	size_t i;
 	int err;
 
-	w->kids = calloc(w->nr, sizeof(*w->kids));
+	w->kids = calloc(kt_wl_nr_procs(w), sizeof(*w->kids));
 	w->map_len =
 	    reports_offset(w->nr) + w->nr * sizeof(struct kt_worker_report);
 	w->map = mmap(NULL, w->map_len, PROT_READ | PROT_WRITE,
@@ -312,6 +352,11 @@ static int map_shared(struct kt_workload *w)
 		r->kind = w->work.kind;
 		r->policy = w->cfg.policy.kind;
 		r->exit = KT_WORKER_NOT_STARTED;
+		r->mem_policy = w->cfg.mem_policy;
+		if (r->policy == KT_POLICY_DEADLINE) {
+			r->dl_runtime_ns = w->cfg.policy.runtime_ns;
+			r->dl_period_ns = w->cfg.policy.period_ns;
+		}
 	}
 	return 0;
 }
@@ -324,7 +369,7 @@ static int fork_workers(struct kt_workload *w)
 	size_t i;
 	int err;
 
-	for (i = 0; i < w->nr; i++) {
+	for (i = 0; i < kt_wl_nr_procs(w); i++) {
 		pid_t pid = fork();
 
 		if (pid < 0) {
@@ -336,8 +381,11 @@ static int fork_workers(struct kt_workload *w)
 		if (pid == 0)
 			child_main(w, i, parent);
 		w->kids[i].pid = pid;
-		w->reports[i].tid = pid;
 		w->forked++;
+		if (w->cfg.threads)
+			continue; /* each thread writes its own tid */
+		w->reports[i].tid = pid;
+		w->reports[i].tgid = pid;
 	}
 	kt_work_groups_close_fds(&w->groups);
 	return 0;
@@ -383,7 +431,19 @@ pid_t kt_workload_pid(const struct kt_workload *w, size_t i)
 {
 	if (!w || i >= w->nr)
 		return -1;
+	if (w->cfg.threads) /* known once the worker is set up */
+		return __atomic_load_n(&w->reports[i].tid, __ATOMIC_ACQUIRE);
 	return w->kids[i].pid;
+}
+
+bool kt_workload_worker_set_up(const struct kt_workload *w, size_t i)
+{
+	uint32_t st;
+
+	if (!w || i >= w->nr)
+		return false;
+	st = __atomic_load_n(&w->sh->state[i], __ATOMIC_ACQUIRE);
+	return st != KT_WL_NEW && st != KT_WL_FAILED;
 }
 
 int kt_workload_start(struct kt_workload *w)
@@ -420,21 +480,26 @@ int kt_workload_set_affinity(struct kt_workload *w, size_t i,
 			      "workload: set affinity of worker %zu: empty CPU "
 			      "set",
 			      i);
-	if (w->kids[i].reaped)
+	if (kt_wl_kid(w, i)->reaped || kt_workload_pid(w, i) <= 0)
 		return kt_err(ESRCH,
 			      "workload: set affinity of worker %zu: the "
 			      "worker has already been reaped",
 			      i);
 	to_cpu_set(cpus, &cs);
 	w->placement_changed = true;
-	if (sched_setaffinity(w->kids[i].pid, sizeof(cs), &cs)) {
+	if (sched_setaffinity(kt_workload_pid(w, i), sizeof(cs), &cs)) {
 		err = errno;
 		return kt_err(
 		    err,
 		    "workload: worker %zu (pid %d): sched_setaffinity "
-		    "%s: %s",
-		    i, (int)w->kids[i].pid, kt_cpuset_str(cpus, 0),
-		    strerror(err));
+		    "%s: %s%s",
+		    i, (int)kt_workload_pid(w, i), kt_cpuset_str(cpus, 0),
+		    strerror(err),
+		    err == EBUSY && w->cfg.policy.kind == KT_POLICY_DEADLINE
+			? " (the kernel refuses a SCHED_DEADLINE task an "
+			  "affinity narrower than its root domain; leave "
+			  "Deadline workers' affinity Inherit)"
+			: "");
 	}
 	return 0;
 }
@@ -462,7 +527,7 @@ uint64_t kt_workload_worker_iterations(const struct kt_workload *w, size_t i)
 static void fill_exit(struct kt_workload *w, size_t i, bool killed)
 {
 	struct kt_worker_report *r = &w->reports[i];
-	struct kt_wl_child *c = &w->kids[i];
+	struct kt_wl_child *c = kt_wl_kid(w, i);
 	uint32_t st = __atomic_load_n(&w->sh->state[i], __ATOMIC_ACQUIRE);
 
 	r->exit_code = 0;
@@ -492,6 +557,10 @@ static void fill_exit(struct kt_workload *w, size_t i, bool killed)
 				 (int)c->pid);
 		return;
 	}
+	if (w->cfg.threads && st == KT_WL_DONE) {
+		r->exit = KT_WORKER_OK; /* its report was complete */
+		return;
+	}
 	if (WIFSIGNALED(c->status)) {
 		r->exit_signal = WTERMSIG(c->status);
 		r->exit = killed && r->exit_signal == SIGKILL
@@ -499,7 +568,8 @@ static void fill_exit(struct kt_workload *w, size_t i, bool killed)
 			      : KT_WORKER_SIGNALED;
 		return;
 	}
-	r->exit_code = WEXITSTATUS(c->status);
+	r->exit_code =
+	    st == KT_WL_EXITED ? KT_WL_EXIT_FAILED : WEXITSTATUS(c->status);
 	if (st == KT_WL_FAILED)
 		r->exit = KT_WORKER_NOT_STARTED;
 	else if (st == KT_WL_DONE && r->exit_code == KT_WL_EXIT_OK)
@@ -539,15 +609,14 @@ static void request_stop(struct kt_workload *w)
 	__atomic_store_n(&w->sh->stop, 1, __ATOMIC_RELEASE);
 	kt_workload_start(w);
 	for (i = 0; i < w->nr; i++) {
-		if (w->kids[i].reaped)
-			continue;
-		kill(w->kids[i].pid, SIGUSR1);
-		kill(w->kids[i].pid, SIGCONT);
+		kt_wl_signal(w, i, SIGUSR1);
+		if (!kt_wl_kid(w, i)->reaped)
+			kill(kt_wl_kid(w, i)->pid, SIGCONT);
 	}
 	deadline = kt_wl_stop_deadline(w);
 	for (;;) {
 		left = 0;
-		for (i = 0; i < w->nr; i++)
+		for (i = 0; i < w->forked; i++)
 			left += !kt_wl_reap_nohang(&w->kids[i]);
 		now = kt_now_ns();
 		if (!left || now >= deadline)
@@ -571,7 +640,7 @@ int kt_workload_stop_and_collect(struct kt_workload *w,
 			      !w ? "handle" : "output pointer");
 	if (w->collected)
 		goto out;
-	killed = calloc(w->nr, sizeof(*killed));
+	killed = calloc(kt_wl_nr_procs(w), sizeof(*killed));
 	if (!killed)
 		return kt_err(ENOMEM, "workload: stop and collect: %s",
 			      strerror(ENOMEM));
@@ -579,7 +648,7 @@ int kt_workload_stop_and_collect(struct kt_workload *w,
 		kt_wl_snapshot_cpus(w, 1);
 	request_stop(w);
 	kill_at = kt_now_ns();
-	for (i = 0; i < w->nr; i++) {
+	for (i = 0; i < w->forked; i++) {
 		if (w->kids[i].reaped)
 			continue;
 		killed[i] = true;
@@ -587,8 +656,10 @@ int kt_workload_stop_and_collect(struct kt_workload *w,
 	}
 	kt_wl_reap_all(w, kt_wl_reap_bound());
 	for (i = 0; i < w->nr; i++) {
-		fill_exit(w, i, killed[i]);
-		if (killed[i])
+		bool k = killed[w->cfg.threads ? 0 : i];
+
+		fill_exit(w, i, k);
+		if (k)
 			close_killed_gap(w, i, kill_at);
 	}
 	free(killed);

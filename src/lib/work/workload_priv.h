@@ -18,6 +18,8 @@
 
 #include "core/cpu_stat.h"
 #include "work_groups.h"
+#include "work_kinds.h"
+#include "worker_telemetry.h"
 
 #define KT_WL_MAX_WORKERS      4096
 #define KT_WL_DEFAULT_DEADLINE KT_SEC(5)
@@ -32,6 +34,7 @@ enum kt_wl_state {
 	KT_WL_READY,   /* at the gate */
 	KT_WL_FAILED,  /* setup failed, exiting */
 	KT_WL_DONE,    /* stopped on request, report final */
+	KT_WL_EXITED,  /* threads mode: its loop failed (the thread ended) */
 };
 
 struct kt_wl_shared {
@@ -71,6 +74,51 @@ struct kt_workload {
 	struct kt_cpu_stat *stat; /* [0] at the gate, [1] at the stop */
 	bool have_stat[2];
 };
+
+/* Processes of w: one per worker, or one for all in threads mode. */
+static inline size_t kt_wl_nr_procs(const struct kt_workload *w)
+{
+	return w->cfg.threads ? 1 : w->nr;
+}
+/* The process worker i runs in. */
+static inline struct kt_wl_child *kt_wl_kid(const struct kt_workload *w,
+					    size_t i)
+{
+	return &w->kids[w->cfg.threads ? 0 : i];
+}
+/* Workers that exist so far (forked, or threads of a forked process). */
+static inline size_t kt_wl_nr_born(const struct kt_workload *w)
+{
+	if (w->cfg.threads)
+		return w->forked ? w->nr : 0;
+	return w->forked;
+}
+
+/* ---- workload.c: one worker's life, shared by both modes ---- */
+
+/* Mark worker i's setup state (READY and FAILED count as ready). */
+void kt_wl_set_state(struct kt_workload *w, size_t i, uint32_t st);
+/* Affinity, policies, the kind's setup of worker i in the calling thread;
+ * 0, or -1 with why in its report's error. run is initialised here. */
+int kt_wl_worker_setup(struct kt_workload *w, size_t i, struct kt_work_run *run,
+		       struct kt_tel *tel, const volatile int *local_stop);
+/* Wait at the gate, run the loop, write the final telemetry, tear down.
+ * The loop's result (0 on stop). */
+int kt_wl_worker_run(struct kt_workload *w, size_t i, struct kt_work_run *run,
+		     struct kt_tel *tel);
+/* Send sig to worker i (its process, or its thread in threads mode). */
+void kt_wl_signal(struct kt_workload *w, size_t i, int sig);
+
+/* ---- workload_threads.c ---- */
+
+/*
+ * The body of the one process of a threads-mode workload: start a thread
+ * per worker (each sets itself up, waits at the gate and runs like a
+ * forked worker), wait for them all, exit. stop is the process's SIGUSR1
+ * flag.
+ */
+__attribute__((noreturn)) void kt_wl_threads_main(struct kt_workload *w,
+						  const volatile int *stop);
 
 /* ---- workload_reap.c ---- */
 

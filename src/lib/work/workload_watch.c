@@ -55,7 +55,7 @@ static uint64_t open_gap(const struct kt_workload *w, size_t i, uint64_t now,
 	const struct kt_worker_report *r = &w->reports[i];
 	uint32_t st = __atomic_load_n(&w->sh->state[i], __ATOMIC_ACQUIRE);
 
-	if (w->kids[i].reaped || st != KT_WL_READY)
+	if (kt_wl_kid(w, i)->reaped || st != KT_WL_READY)
 		return 0; /* gone, not set up, or already done */
 	if (__atomic_load_n(&r->in_block, __ATOMIC_RELAXED))
 		return 0;
@@ -72,14 +72,14 @@ size_t kt_workload_open_gaps(uint64_t now, struct kt_open_gap *out, size_t max)
 	for (struct kt_workload *w = live; w; w = w->next_live) {
 		if (!w->watch_gap_ns || !w->started || w->collected)
 			continue;
-		for (size_t i = 0; i < w->forked; i++) {
+		for (size_t i = 0; i < kt_wl_nr_born(w); i++) {
 			uint64_t start = 0, len = open_gap(w, i, now, &start);
 
 			if (len <= w->watch_gap_ns)
 				continue;
 			if (n < max)
 				out[n] = (struct kt_open_gap){
-				    .tid = w->kids[i].pid,
+				    .tid = kt_workload_pid(w, i),
 				    .cpu =
 					__atomic_load_n(&w->reports[i].cur_cpu,
 							__ATOMIC_RELAXED),
@@ -101,9 +101,8 @@ static void stop_all_live(void)
 		if (!w->started || w->collected)
 			continue;
 		__atomic_store_n(&w->sh->stop, 1, __ATOMIC_RELEASE);
-		for (size_t i = 0; i < w->forked; i++)
-			if (!w->kids[i].reaped)
-				kill(w->kids[i].pid, SIGUSR1);
+		for (size_t i = 0; i < kt_wl_nr_born(w); i++)
+			kt_wl_signal(w, i, SIGUSR1);
 	}
 }
 
