@@ -78,6 +78,9 @@ static bool ops_fit(const struct kt_ctx *ctx, const struct kt_ops *o,
 		if (op->kind == KT_OP_KIND_SET_AFFINITY &&
 		    !aff_fits(ctx, &op->affinity, op->cgroup, res))
 			return false;
+		if (op->kind == KT_OP_KIND_RUN_PAYLOAD &&
+		    !kt_ops_payload_fits(op, res))
+			return false;
 	}
 	return true;
 }

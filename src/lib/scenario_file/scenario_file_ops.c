@@ -16,7 +16,7 @@
 static int op_desc(const struct sf_parse *p, const json_t *v, const char *path,
 		   const struct kt_op_desc **out)
 {
-	const char *allowed[8] = {"op"}, *need[4], *name = NULL;
+	const char *allowed[12] = {"op"}, *need[6], *name = NULL;
 	char child[SF_PATH_MAX], what[64];
 	const struct kt_op_desc *d;
 	enum kt_op_kind kind;
