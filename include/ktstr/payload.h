@@ -117,6 +117,9 @@ struct kt_payload_bounds {
 /* The arguments after argv[0]: KT_PAYLOAD_ARGS("--cpu", "1") */
 #define KT_PAYLOAD_ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
+/* The file name .input is written to, in the payload's directory. */
+#define KT_PAYLOAD_INPUT_FILE "input"
+
 /*
  * What RunPayload starts (<ktstr/ops.h>). Zero fields are the defaults.
  * The program runs with its own directory as working directory (rt-app's
@@ -144,5 +147,12 @@ int kt_payload_resolve(const char *program, char *out, size_t len);
 /* Say that program lives at path here (the guest's plan does this for
  * every binary the host copied in). -ENOMEM. */
 int kt_payload_provide(const char *program, const char *path);
+
+/*
+ * The programs catalog scenario `scenario` runs as payloads
+ * (NULL-terminated; empty for a scenario without payloads), so the host
+ * can put them into a VM's initramfs before it boots.
+ */
+const char *const *kt_catalog_payload_programs(const char *scenario);
 
 #endif

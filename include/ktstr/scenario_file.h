@@ -42,6 +42,13 @@ int kt_scenario_file_load(const char *path, struct kt_scenario_file **out);
 int kt_scenario_file_parse(const char *text, size_t len, const char *origin,
 			   struct kt_scenario_file **out);
 void kt_scenario_file_free(struct kt_scenario_file *sf); /* NULL ok */
+/*
+ * The programs of the file's RunPayload ops, each once, in order (the
+ * strings are the file's; the array is the caller's to free). NULL when
+ * out of memory.
+ */
+const char **kt_scenario_file_programs(const struct kt_scenario_file *sf,
+				       size_t *nr);
 void kt_scenario_file_freep(struct kt_scenario_file **sf);
 
 /* Is this command-line word a scenario file (ends in ".json" or holds a

@@ -96,6 +96,9 @@ int sf_parse_defs(const struct sf_parse *p, const json_t *v, const char *path,
 int sf_check_groups(const struct sf_parse *p, const char *path,
 		    bool count_in_file, const struct kt_work_type *w,
 		    unsigned n);
+/* A payload op's keys (scenario_file_payload.c); v is the op. */
+int sf_parse_payload(const struct sf_parse *p, const json_t *v,
+		     const char *path, struct kt_op *op);
 /* Ops (scenario_file_ops.c). */
 int sf_parse_ops(const struct sf_parse *p, const json_t *v, const char *path,
 		 struct kt_ops *out);

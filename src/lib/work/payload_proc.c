@@ -86,7 +86,7 @@ int kt_payload_proc_spawn(const char *path, const char *const *argv,
 		return kt_err(errno, "payload %s: mkdtemp: %s", argv[0],
 			      strerror(errno));
 	}
-	err = input ? write_file(p->dir, KT_PAYLOAD_INPUT, input) : 0;
+	err = input ? write_file(p->dir, KT_PAYLOAD_INPUT_FILE, input) : 0;
 	if (err)
 		return err;
 	snprintf(out_path, sizeof(out_path), "%s/" KT_PAYLOAD_OUTPUT, p->dir);

@@ -16,8 +16,6 @@
 
 /* The file in a payload's directory that holds its stdout and stderr. */
 #define KT_PAYLOAD_OUTPUT "ktstr-output.txt"
-/* The file an op's input text is written to, in the same directory. */
-#define KT_PAYLOAD_INPUT "input"
 
 struct kt_payload_proc {
 	pid_t pid; /* 0: not started */
