@@ -272,6 +272,24 @@ static void exit_text(int st, char *buf, size_t len)
 		snprintf(buf, len, "ended with wait status %#x", st);
 }
 
+/* The last lines of its output, each indented under the detail. */
+static void indented_tail(const struct ops_pl *pl, char *out, size_t len)
+{
+	char raw[1536];
+	size_t n = 0;
+
+	kt_payload_proc_tail(&pl->proc, TAIL_LINES, raw, sizeof(raw));
+	out[0] = '\0';
+	for (const char *p = raw; *p && n + 8 < len;) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+
+		n += (size_t)snprintf(out + n, len - n, "%s    %.*s",
+				      n ? "\n" : "", (int)l, p);
+		p = nl ? nl + 1 : p + l;
+	}
+}
+
 /*
  * The payload has ended (stopped says why when ktstr stopped it; fail:
  * that is a failure). Metrics, bounds, the exit, then its files go.
@@ -287,7 +305,7 @@ static void finish(struct ops_run *r, struct ops_pl *pl, const char *stopped,
 
 	pl->running = false;
 	exit_text(st, how, sizeof(how));
-	kt_payload_proc_tail(&pl->proc, TAIL_LINES, tail, sizeof(tail));
+	indented_tail(pl, tail, sizeof(tail));
 	err = parse(pl, &m);
 	if (err)
 		kt_result_add(
@@ -299,16 +317,19 @@ static void finish(struct ops_run *r, struct ops_pl *pl, const char *stopped,
 				     m.v[i].value, m.v[i].higher_is_better);
 	if (!err)
 		check_bounds(r, pl, &m);
-	if (stopped)
-		kt_result_add(r->res, fail ? KT_DETAIL_PAYLOAD : KT_DETAIL_NOTE,
-			      "payload %s (%s) %s: stopped%s%s", pl->name,
+	if (stopped && !fail)
+		kt_result_add(r->res, KT_DETAIL_NOTE, "payload %s (%s) %s",
+			      pl->name, pl->spec->program, stopped);
+	else if (stopped)
+		kt_result_add(r->res, KT_DETAIL_PAYLOAD,
+			      "payload %s (%s) %s; last output:\n%s", pl->name,
 			      pl->spec->program, stopped,
-			      tail[0] ? "; last output:\n" : "", tail);
+			      tail[0] ? tail : "    (none)");
 	else if (!clean)
 		kt_result_add(r->res, KT_DETAIL_PAYLOAD,
 			      "payload %s (%s) %s; last output:\n%s", pl->name,
 			      pl->spec->program, how,
-			      tail[0] ? tail : "(none)");
+			      tail[0] ? tail : "    (none)");
 	kt_payload_metrics_free(&m);
 	kt_payload_proc_free(&pl->proc);
 }
@@ -330,7 +351,7 @@ static int wait_payload(struct ops_run *r, struct ops_pl *pl)
 {
 	uint64_t end = r->start_ns + r->ctx->duration, now = kt_now_ns();
 	uint64_t left = end > now ? end - now : 0;
-	char why[96];
+	char why[128];
 
 	/* a wait at the very end still lets the program finish and write
 	 * what it measured: under TCG, rt-app took over 2 s beyond its own
@@ -342,8 +363,8 @@ static int wait_payload(struct ops_run *r, struct ops_pl *pl)
 		return 0;
 	}
 	snprintf(why, sizeof(why),
-		 "was still running %.1fs later, at the "
-		 "end of the scenario's time",
+		 "was still running %.1fs later, at the end of the scenario's "
+		 "time: stopped",
 		 (double)left / 1e9);
 	stop_pl(r, pl, why, true);
 	return 0;
@@ -364,7 +385,7 @@ int kt_ops_payload_op(struct ops_run *r, const struct kt_op *op,
 		return 0; /* it ended already: its verdict is in */
 	if (op->kind == KT_OP_KIND_WAIT_PAYLOAD)
 		return wait_payload(r, pl);
-	stop_pl(r, pl, "by KillPayload", false);
+	stop_pl(r, pl, "stopped by KillPayload", false);
 	return 0;
 }
 
@@ -372,14 +393,15 @@ void kt_ops_payload_teardown(struct ops_run *r, unsigned owner)
 {
 	for (size_t i = 0; i < r->nr_pls; i++)
 		if (r->pls[i].owner == owner)
-			stop_pl(r, &r->pls[i], "at the end of its step", false);
+			stop_pl(r, &r->pls[i], "stopped at the end of its step",
+				false);
 }
 
 void kt_ops_payload_stop_cgroup(struct ops_run *r, const char *cgroup)
 {
 	for (size_t i = 0; i < r->nr_pls; i++)
 		if (!strcmp(r->pls[i].cgroup, cgroup))
-			stop_pl(r, &r->pls[i], "when its cgroup stopped",
+			stop_pl(r, &r->pls[i], "stopped with its cgroup",
 				false);
 }
 
