@@ -107,7 +107,7 @@ int sf_parse_payload(const struct sf_parse *p, const json_t *v,
 	if (err)
 		return err;
 	if (s->program && !s->program[0])
-		return sf_err_key(p, path, "program", "is empty");
+		return sf_err_key(p, path, "program", "\"program\" is empty");
 	if (kind && kt_payload_kind_parse(kind, &s->kind))
 		return sf_err_key(p, path, "kind", "%s", kt_last_error());
 	SF_PARSE_KEY(p, v, path, "args", parse_args, &s->args);
