@@ -131,6 +131,26 @@ static void test_mistakes(void **state)
 	expect_bad("{\"op\": \"KillPayload\", \"name\": \"s\", \"cgroup\": "
 		   "\"p\"}",
 		   "cgroup");
+	/* names: started once, and before they are waited for or killed */
+	expect_bad("{\"op\": \"WaitPayload\", \"name\": \"s\"}",
+		   "steps[0].ops[0]: no payload \"s\" started before this op");
+	expect_bad(RUN "\"program\": \"x\"}, " RUN "\"program\": \"y\"}",
+		   "steps[0].ops[1]: payload \"s\" is started twice");
+}
+
+static void test_loop_step(void **state)
+{
+	struct kt_scenario_file *sf = NULL;
+	const char text[] =
+	    HEAD "\"steps\": [{\"ops\": [" RUN "\"program\": \"x\"}], "
+		 "\"hold\": {\"loop_ms\": 100}}]}";
+
+	(void)state;
+	assert_int_equal(
+	    kt_scenario_file_parse(text, strlen(text), "t.json", &sf), -EINVAL);
+	assert_non_null(strstr(kt_last_error(),
+			       "steps[0].ops[0]: RunPayload cannot be in a "
+			       "loop step"));
 }
 
 int main(void)
@@ -138,6 +158,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_good),
 	    cmocka_unit_test(test_mistakes),
+	    cmocka_unit_test(test_loop_step),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,10 +56,9 @@ static int run_beside_workers(const struct kt_ctx *ctx, struct kt_result *res,
 			     .hold = KT_HOLD_FIXED(KT_MS(10)))));
 }
 
-KT_CATALOG_SCENARIO(
-    payload_stress_ng, PAYLOAD, 1,
-    "stress-ng --cpu in one cgroup beside 2 workers in another; "
-    "its bogo-ops/s in the result")
+KT_CATALOG_SCENARIO(payload_stress_ng, PAYLOAD, 1,
+		    "stress-ng --cpu in its own cgroup beside 2 workers; "
+		    "bogo-ops/s")
 {
 	char t[16];
 
@@ -76,8 +75,8 @@ KT_CATALOG_SCENARIO(
 }
 
 KT_CATALOG_SCENARIO(payload_cyclictest, PAYLOAD, 2,
-		    "cyclictest (2 SCHED_OTHER threads, 1 ms interval) beside "
-		    "2 workers; min/avg/max/p99 wake-up latency in the result")
+		    "cyclictest (2 threads, 1 ms) beside 2 workers; "
+		    "min/avg/max/p99 latency")
 {
 	char t[16];
 
@@ -111,8 +110,8 @@ static const char rt_app_config[] =
     "\"run\": 500, \"timer\": {\"ref\": \"unique\", \"period\": 10000}}}}\n";
 
 KT_CATALOG_SCENARIO(payload_rt_app, PAYLOAD, 3,
-		    "rt-app (2 periodic threads, 0.5 ms every 10 ms) beside 2 "
-		    "workers; per-thread slack and wake-up latency")
+		    "rt-app (2 periodic threads) beside 2 workers; slack and "
+		    "wake-up latency")
 {
 	char cfg[512];
 

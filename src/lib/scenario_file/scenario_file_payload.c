@@ -115,6 +115,71 @@ int sf_parse_payload(const struct sf_parse *p, const json_t *v,
 	return 0;
 }
 
+/* The payload names of one ops list, in order: started (into v) or
+ * named by Wait/Kill (must be in v). */
+static int names_ops(const struct sf_parse *p, const char *path,
+		     const struct kt_ops *o, bool loop, const char **v,
+		     size_t *n)
+{
+	char el[SF_PATH_MAX];
+
+	for (size_t i = 0; i < o->nr; i++) {
+		const struct kt_op *op = &o->ops[i];
+		const char *name = op->payload.name;
+		bool known = false;
+
+		for (size_t k = 0; k < *n; k++)
+			known |= !strcmp(v[k], name ? name : "");
+		kt_json_path_index(el, sizeof(el), path, i);
+		if (op->kind == KT_OP_KIND_RUN_PAYLOAD && loop)
+			return sf_err_val(p, el,
+					  "RunPayload cannot be in a loop "
+					  "step (its second round would start "
+					  "\"%s\" again)",
+					  name);
+		if (op->kind == KT_OP_KIND_RUN_PAYLOAD && known)
+			return sf_err_key(p, el, "name",
+					  "payload \"%s\" is started twice",
+					  name);
+		if (op->kind == KT_OP_KIND_RUN_PAYLOAD)
+			v[(*n)++] = name;
+		else if ((op->kind == KT_OP_KIND_WAIT_PAYLOAD ||
+			  op->kind == KT_OP_KIND_KILL_PAYLOAD) &&
+			 !known)
+			return sf_err_key(p, el, "name",
+					  "no payload \"%s\" started before "
+					  "this op",
+					  name);
+	}
+	return 0;
+}
+
+int sf_check_payload_names(const struct sf_parse *p, bool shorthand)
+{
+	const struct kt_scenario_file *sf = p->sf;
+	size_t max = sf->backdrop.ops.nr + 1, n = 0;
+	char path[SF_PATH_MAX], ops[SF_PATH_MAX];
+	const char **v;
+	int err;
+
+	for (size_t i = 0; i < sf->steps.nr; i++)
+		max += sf->steps.steps[i].ops.nr;
+	v = calloc(max, sizeof(*v));
+	if (!v)
+		return kt_err(ENOMEM, "scenario file: out of memory");
+	err = names_ops(p, "backdrop.ops", &sf->backdrop.ops, false, v, &n);
+	for (size_t i = 0; !err && !shorthand && i < sf->steps.nr; i++) {
+		const struct kt_step *st = &sf->steps.steps[i];
+
+		kt_json_path_index(path, sizeof(path), "steps", i);
+		kt_json_path_key(ops, sizeof(ops), path, "ops");
+		err = names_ops(p, ops, &st->ops,
+				st->hold.kind == KT_HOLD_KIND_LOOP, v, &n);
+	}
+	free(v);
+	return err;
+}
+
 static bool listed(const char **v, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
