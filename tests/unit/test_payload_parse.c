@@ -83,9 +83,9 @@ static void test_cyclictest_hist(void **state)
 	 * inside the histogram */
 	assert_true(get(&m, "latency_p99_us") > 60);
 	assert_true(get(&m, "latency_p99_us") < 200);
-	/* the mean of the buckets, the overflows at the max */
-	assert_true(get(&m, "latency_avg_us") > 60);
-	assert_true(get(&m, "latency_avg_us") < 200);
+	/* the threads' averages weighted by their samples */
+	assert_float_equal(get(&m, "latency_avg_us"),
+			   (81.0 * 1971 + 78.0 * 1963) / (1971 + 1963), 1e-9);
 	assert_false(
 	    kt_payload_metrics_get(&m, "latency_p99_us")->higher_is_better);
 	kt_payload_metrics_free(&m);
@@ -110,7 +110,17 @@ static void test_cyclictest_p99_exact(void **state)
 	/* 100 samples: the 99th is at 2 us, the 100th at 3 */
 	assert_float_equal(get(&m, "latency_p99_us"), 2, 0);
 	assert_float_equal(get(&m, "latency_max_us"), 3, 0);
+	/* the printed averages, weighted: (1 * 59 + 1 * 41) / 100 */
+	assert_float_equal(get(&m, "latency_avg_us"), 1, 1e-9);
+	kt_payload_metrics_free(&m);
+	/* without them, the buckets' mean: (1 * 90 + 2 * 9 + 3) / 100 */
+	assert_int_equal(kt_payload_parse_cyclictest(
+			     "000001 000090\n000002 000009\n000003 000001\n"
+			     "# Total: 000000100\n# Max Latencies: 00003\n",
+			     &m),
+			 0);
 	assert_float_equal(get(&m, "latency_avg_us"), 1.11, 1e-9);
+	assert_float_equal(get(&m, "latency_p99_us"), 2, 0);
 	kt_payload_metrics_free(&m);
 }
 

@@ -21,7 +21,8 @@
 struct cyc {
 	/* histogram mode */
 	bool hist;
-	double total, overflows, min, max, avg_sum;
+	double total, overflows, min, max;
+	bool has_avg;
 	size_t nr_buckets;
 	double *buckets; /* counts summed over threads, by us */
 	/* summary mode: per thread, the last line */
@@ -60,12 +61,14 @@ static void hash_line(struct cyc *c, const char *line)
 		if (!strncmp(line, "# Total:", 8)) {
 			c->hist = true;
 			c->total += v[i];
+			c->t_cycles[i] = v[i];
 		} else if (!strncmp(line, "# Min Latencies:", 16)) {
 			c->min = fmin(c->min, v[i]);
 		} else if (!strncmp(line, "# Max Latencies:", 16)) {
 			c->max = fmax(c->max, v[i]);
 		} else if (!strncmp(line, "# Avg Latencies:", 16)) {
-			c->avg_sum += v[i];
+			c->has_avg = true;
+			c->t_avg[i] = v[i];
 		} else if (!strncmp(line, "# Histogram Overflows:", 22)) {
 			c->overflows += v[i];
 		}
@@ -139,14 +142,18 @@ static int hist_metrics(struct cyc *c, struct kt_payload_metrics *out)
 	err = err ?: set(out, "latency_max_us", c->max);
 	err = err ?: set(out, "latency_p99_us", p99);
 	err = err ?: set(out, "samples", c->total);
-	/* the per-thread averages, weighted by samples, are not printed:
-	 * the bucket rows give the mean to 1 us (overflows at the max) */
+	/* the threads' own averages (cyclictest sums every sample, the
+	 * overflows too), weighted by their samples; without them, the
+	 * bucket rows' mean with the overflows at the max */
 	if (!err) {
 		double sum = 0;
 
-		for (size_t us = 0; us < c->nr_buckets; us++)
+		for (size_t t = 0; c->has_avg && t < MAX_THREADS; t++)
+			sum += c->t_avg[t] * c->t_cycles[t];
+		for (size_t us = 0; !c->has_avg && us < c->nr_buckets; us++)
 			sum += (double)us * c->buckets[us];
-		sum += c->overflows * c->max;
+		if (!c->has_avg)
+			sum += c->overflows * c->max;
 		err = set(out, "latency_avg_us", sum / c->total);
 	}
 	return err;
