@@ -101,9 +101,9 @@ KT_CATALOG_SCENARIO(payload_cyclictest, PAYLOAD, 2,
  * timers), SCHED_OTHER, logging into the payload's directory. A fixed
  * calibration (100 ns a loop): rt-app's own ("CPU0") ran past the whole
  * scenario under TCG; no mlockall (lock_pages), which took rt-app 3 s of
- * system time in a TCG guest. 0.1 ms, not 0.5: with the calibration made
- * on the host, 0.5 ms of loops ran 20 ms in a loaded TCG guest and rt-app
- * overran its periods until it was stopped. */
+ * system time in a TCG guest. 0.1 ms, not 0.5: at 100 ns a loop, 0.5 ms of
+ * loops ran about 20 ms in a loaded TCG guest, every period overran and
+ * rt-app was still running when it was stopped. */
 static const char rt_app_config[] =
     "{\"global\": {\"duration\": %u, \"calibration\": 100, "
     "\"default_policy\": \"SCHED_OTHER\", \"logdir\": \"./\", "
