@@ -116,6 +116,8 @@ struct kt_payload_bounds {
 	    .v = (struct kt_payload_bound[]){__VA_ARGS__}})
 /* The arguments after argv[0]: KT_PAYLOAD_ARGS("--cpu", "1") */
 #define KT_PAYLOAD_ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+/* A KTSTR_TEST's programs (struct kt_test .payloads) */
+#define KT_PAYLOAD_PROGRAMS(...) KT_PAYLOAD_ARGS(__VA_ARGS__)
 
 /* The file name .input is written to, in the payload's directory. */
 #define KT_PAYLOAD_INPUT_FILE "input"
