@@ -5,7 +5,11 @@ set -eu
 
 PKGS="gcc make libc6-dev pkg-config libcmocka-dev libjansson-dev libzstd-dev
 zlib1g-dev nettle-dev clang-format qemu-system-x86 busybox-static cpio zstd jq
-ca-certificates procps"
+ca-certificates procps
+stress-ng rt-tests rt-app"
+# stress-ng, rt-tests (cyclictest) and rt-app are the binary payloads'
+# programs (docs/payloads.md): the payload_* catalog scenarios and
+# tests/vm/run-payload-tests.sh run them in VMs.
 
 missing=""
 for p in $PKGS; do

@@ -101,6 +101,9 @@ else
 		echo "test.sh: building the BPF toolchain or scx-ktstr failed" >&2
 		failed=$((failed + 1))
 	fi
+	# after scheds: one payload also runs under scx-ktstr (a SKIP without)
+	vmtest payload env KTSTR_BIN="$build"/ktstr \
+		KTSTR_SCX="$build"/scx-ktstr tests/vm/run-payload-tests.sh
 fi
 
 if [ $skipped -gt 0 ]; then

@@ -39,6 +39,7 @@
 #ifndef KTSTR_OPS_H
 #define KTSTR_OPS_H
 
+#include <ktstr/payload.h>
 #include <ktstr/scenario.h>
 
 /* ---- CpusetSpec -------------------------------------------------------- */
@@ -233,6 +234,9 @@ enum kt_op_kind {
 	KT_OP_KIND_MOVE_ALL_TASKS, /* every task of cgroup moves to other */
 	KT_OP_KIND_CPU_OFFLINE,	   /* .cpuset's CPUs go offline (hotplug) */
 	KT_OP_KIND_CPU_ONLINE,	   /* .cpuset's CPUs come back online */
+	KT_OP_KIND_RUN_PAYLOAD,	   /* start .payload in cgroup */
+	KT_OP_KIND_WAIT_PAYLOAD,   /* wait for payload .payload.name to exit */
+	KT_OP_KIND_KILL_PAYLOAD,   /* stop payload .payload.name */
 	KT_OP_KIND__COUNT,
 };
 #define KT_OP_BIT(k) (1u << (k))
@@ -259,6 +263,7 @@ struct kt_op {
 	struct kt_cpuset_spec cpuset;	/* SET_CPUSET, CPU_OFFLINE/ONLINE */
 	struct kt_affinity affinity;	/* SET_AFFINITY */
 	struct kt_workload_config work; /* SPAWN / SPAWN_HOST */
+	struct kt_payload_spec payload; /* RUN / WAIT / KILL_PAYLOAD */
 };
 
 #define KT_OP_ADD(n)                                                           \
@@ -308,6 +313,35 @@ struct kt_op {
 #define KT_OP_CPU_ONLINE(spec)                                                 \
 	((struct kt_op){.kind = KT_OP_KIND_CPU_ONLINE, .cpuset = spec})
 
+/*
+ * Binary payloads (<ktstr/payload.h>). RunPayload starts the program in
+ * cgroup (one this run made) and returns; the payload belongs to the
+ * step that started it. WaitPayload waits for its exit, at most for what
+ * is left of the run's duration (then it is stopped and that is a FAIL);
+ * KillPayload stops it (SIGTERM, then SIGKILL after 1 s: not a failure).
+ * A payload still running when its step ends is stopped the same way.
+ * When it ends, its metrics are parsed by kind into the result, its
+ * bounds checked (FAIL outside), and a non-zero exit it was not stopped
+ * into is a FAIL with the tail of its output. A program that cannot be
+ * found (kt_payload_resolve) makes the scenario a SKIP before anything
+ * runs, naming it.
+ *
+ *	KT_OP_RUN_PAYLOAD("cg_p", "stress", "stress-ng",
+ *			  .kind = KT_PAYLOAD_STRESS_NG,
+ *			  .args = KT_PAYLOAD_ARGS("--cpu", "1", "-t", "2s"),
+ *			  .bounds = KT_PAYLOAD_BOUNDS(
+ *			      KT_PAYLOAD_MIN("cpu.bogo_ops_s", 1)))
+ */
+#define KT_OP_RUN_PAYLOAD(cg, nm, prog, ...)                                   \
+	((struct kt_op){.kind = KT_OP_KIND_RUN_PAYLOAD,                        \
+			.cgroup = (cg),                                        \
+			.payload = (struct kt_payload_spec){                   \
+			    .name = (nm), .program = (prog), __VA_ARGS__}})
+#define KT_OP_WAIT_PAYLOAD(nm)                                                 \
+	((struct kt_op){.kind = KT_OP_KIND_WAIT_PAYLOAD, .payload.name = (nm)})
+#define KT_OP_KILL_PAYLOAD(nm)                                                 \
+	((struct kt_op){.kind = KT_OP_KIND_KILL_PAYLOAD, .payload.name = (nm)})
+
 struct kt_ops {
 	size_t nr;
 	const struct kt_op *ops;
@@ -320,7 +354,8 @@ struct kt_ops {
 
 /* "AddCgroup", "RemoveCgroup", "SetCpuset", "ClearCpuset", "SwapCpusets",
  * "Spawn", "StopCgroup", "SetAffinity", "SpawnHost", "MoveAllTasks",
- * "CpuOffline", "CpuOnline"; "unknown" outside the enum */
+ * "CpuOffline", "CpuOnline", "RunPayload", "WaitPayload",
+ * "KillPayload"; "unknown" outside the enum */
 const char *kt_op_kind_name(enum kt_op_kind k);
 /* The kind named name; -EINVAL with a message listing the names. */
 int kt_op_kind_parse(const char *name, enum kt_op_kind *out);

@@ -53,6 +53,9 @@ enum kt_detail_kind {
 	KT_DETAIL_COVERAGE,
 	/* a sched_ext event counter over its kt_assert limit (FAIL) */
 	KT_DETAIL_EXT_EVENTS,
+	/* a binary payload failed: non-zero exit (with its output's tail),
+	 * a metric outside its bound, output without its metrics (FAIL) */
+	KT_DETAIL_PAYLOAD,
 	KT_DETAIL__COUNT,
 };
 const char *kt_detail_kind_name(enum kt_detail_kind k);
@@ -153,6 +156,15 @@ struct kt_worker_entry {
 	char mem_seen[80];   /* get_mempolicy in the worker; "" = not read */
 };
 
+/* One metric a binary payload's output gave (<ktstr/payload.h>). */
+struct kt_result_metric {
+	char *payload; /* the payload's name: "stress" */
+	char *name;    /* "cpu.bogo_ops_s", "latency_p99_us" */
+	char *unit;    /* "bogo-ops/s", "us" */
+	double value;
+	bool higher_is_better; /* compare's direction */
+};
+
 struct kt_result {
 	enum kt_verdict verdict;
 	char *scenario;
@@ -171,6 +183,8 @@ struct kt_result {
 	struct kt_ext_event_delta *ext_events;
 	size_t nr_workers; /* one entry per judged worker */
 	struct kt_worker_entry *workers;
+	size_t nr_metrics; /* binary payloads' metrics, in parse order */
+	struct kt_result_metric *metrics;
 };
 
 void kt_result_init(struct kt_result *r);
@@ -191,6 +205,14 @@ int kt_result_add_worker(struct kt_result *r, const struct kt_worker_entry *e);
 /* Append one event counter's growth (name copied). */
 int kt_result_add_ext_event(struct kt_result *r, const char *name,
 			    uint64_t delta);
+/* Append one payload metric (strings copied). */
+int kt_result_add_metric(struct kt_result *r, const char *payload,
+			 const char *name, const char *unit, double value,
+			 bool higher_is_better);
+/* The value of payload's metric name, or NULL. */
+const struct kt_result_metric *kt_result_metric(const struct kt_result *r,
+						const char *payload,
+						const char *name);
 /* Mark skipped (only when nothing worse is recorded). */
 int kt_result_skip(struct kt_result *r, const char *fmt, ...) KT_PRINTF(2, 3);
 /* Raise the verdict to at least v. */

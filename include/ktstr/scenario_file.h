@@ -49,6 +49,13 @@ void kt_scenario_file_free(struct kt_scenario_file *sf); /* NULL ok */
  */
 int kt_scenario_file_check_topo(const struct kt_scenario_file *sf,
 				const struct kt_topo_spec *topo);
+/*
+ * The programs of the file's RunPayload ops, each once, in order (the
+ * strings are the file's; the array is the caller's to free). NULL when
+ * out of memory.
+ */
+const char **kt_scenario_file_programs(const struct kt_scenario_file *sf,
+				       size_t *nr);
 void kt_scenario_file_freep(struct kt_scenario_file **sf);
 
 /* Is this command-line word a scenario file (ends in ".json" or holds a

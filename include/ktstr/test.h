@@ -44,6 +44,11 @@ struct kt_test {
 	unsigned memory_mb;	 /* zero = kt_vm_default_memory_mb() */
 	const char *file;
 	int line;
+	/* the programs its binary payloads run (<ktstr/payload.h>),
+	 * NULL-terminated: KT_PAYLOAD_PROGRAMS("stress-ng"). Those found
+	 * on the host go into its VM; a missing one makes the test SKIP
+	 * there, naming it. NULL = none. */
+	const char *const *payloads;
 };
 
 /*

@@ -120,6 +120,13 @@ unsigned kt_vm_default_memory_mb(const struct kt_topo_spec *spec,
 #define KT_VM_MEM_CGROUPS	8
 #define KT_VM_MEM_DFL_WORKERS	2
 
+/* One payload binary a run needs: the program as the scenario names it
+ * ("stress-ng") and the host file it resolved to ("/usr/bin/stress-ng"). */
+struct kt_vm_payload {
+	const char *program;
+	const char *path;
+};
+
 struct kt_vm_opts {
 	struct kt_topo_spec topo;
 	const char *kernel;   /* required */
@@ -159,6 +166,11 @@ struct kt_vm_opts {
 	uint64_t run_timeout_ns;  /* after boot; 0 = from the plan */
 	bool quiet;		  /* no progress lines on stderr */
 	bool capture_console;	  /* keep the console text in the result */
+	/* Binaries of the scenarios' payloads (<ktstr/payload.h>): each goes
+	 * into the initramfs at its host path with its shared libraries, and
+	 * the plan's "payloads" maps the program name to it. */
+	const struct kt_vm_payload *payloads;
+	size_t nr_payloads;
 };
 
 enum kt_vm_end {

@@ -214,6 +214,7 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 {
 	const char *json_path = a->json_path;
 	struct kt_vm_opts o = *op;
+	struct kt_vm_payload *payloads = NULL;
 	char kernel[4096], why[512];
 	int rc = 0;
 
@@ -252,14 +253,20 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 	if (sc->nr_files && !o.run_timeout_ns)
 		o.run_timeout_ns =
 		    kt_cli_scenarios_run_timeout(sc, o.duration_ns);
+	if (kt_cli_scenarios_payloads(sc, &payloads, &o.nr_payloads))
+		return KT_EXIT_INFRA;
+	o.payloads = payloads;
 
 	for (unsigned i = 0; i < (a->runs ? a->runs : 1); i++) {
 		int one = run_once(&o, sched, a);
 
-		if (one == 130 || one == KT_EXIT_USAGE)
-			return one;
+		if (one == 130 || one == KT_EXIT_USAGE) {
+			rc = one;
+			break;
+		}
 		rc = i ? worse_exit(rc, one) : one;
 	}
+	kt_cli_payloads_free(payloads, o.nr_payloads);
 	return rc;
 }
 

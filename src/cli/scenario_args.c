@@ -6,11 +6,92 @@
 #include <string.h>
 
 #include <ktstr/common.h>
+#include <ktstr/payload.h>
 #include <ktstr/runner.h>
 #include <ktstr/scenario.h>
 
 #include "cli_util.h"
 #include "scenario_args.h"
+
+/* Every payload program of a file must exist here: exit 2 otherwise. */
+static int check_programs(const char *cmd, const struct kt_scenario_file *f)
+{
+	size_t nr;
+	const char **v = kt_scenario_file_programs(f, &nr);
+	char path[4096];
+	int rc = 0;
+
+	if (!v) {
+		fprintf(stderr, "ktstr %s: out of memory\n", cmd);
+		return KT_EXIT_INFRA;
+	}
+	for (size_t i = 0; i < nr && !rc; i++)
+		if (kt_payload_resolve(v[i], path, sizeof(path)))
+			rc = kt_cli_usage_error(cmd, "scenario file %s: %s",
+						f->path, kt_last_error());
+	free(v);
+	return rc;
+}
+
+static int add_payload(struct kt_vm_payload **v, size_t *nr,
+		       const char *program)
+{
+	struct kt_vm_payload *n;
+	char path[4096], *dup;
+
+	for (size_t i = 0; i < *nr; i++)
+		if (!strcmp((*v)[i].program, program))
+			return 0;
+	if (kt_payload_resolve(program, path, sizeof(path)))
+		return 0; /* a catalog scenario: it SKIPs in the guest */
+	n = realloc(*v, (*nr + 1) * sizeof(*n));
+	if (!n)
+		return KT_EXIT_INFRA;
+	*v = n;
+	/* the guest path is the host's: its real path, so a symlink in
+	 * PATH does not put a link into the initramfs */
+	dup = realpath(path, NULL);
+	if (!dup)
+		return KT_EXIT_INFRA;
+	n[*nr] = (struct kt_vm_payload){.program = program, .path = dup};
+	(*nr)++;
+	return 0;
+}
+
+int kt_cli_scenarios_payloads(const struct kt_cli_scenarios *s,
+			      struct kt_vm_payload **out, size_t *nr)
+{
+	int rc = 0;
+
+	*out = NULL;
+	*nr = 0;
+	for (size_t i = 0; i < s->nr_names && !rc; i++) {
+		const char *const *p = kt_catalog_payload_programs(s->names[i]);
+
+		for (; *p && !rc; p++)
+			rc = add_payload(out, nr, *p);
+	}
+	for (size_t i = 0; i < s->nr_files && !rc; i++) {
+		size_t n;
+		const char **p = kt_scenario_file_programs(s->files[i], &n);
+
+		if (!p)
+			rc = KT_EXIT_INFRA;
+		for (size_t k = 0; k < n && !rc; k++)
+			rc = add_payload(out, nr, p[k]);
+		free(p);
+	}
+	if (rc)
+		fprintf(stderr, "ktstr: out of memory\n");
+	return rc;
+}
+
+void kt_cli_payloads_free(struct kt_vm_payload *v, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		free((char *)v[i].path);
+	free(v);
+}
 
 int kt_cli_scenarios_load(const char *cmd, char *const *words, size_t nr,
 			  struct kt_cli_scenarios *out)
@@ -44,6 +125,9 @@ int kt_cli_scenarios_load(const char *cmd, char *const *words, size_t nr,
 			return err == -ENOMEM ? KT_EXIT_INFRA : KT_EXIT_USAGE;
 		}
 		out->paths[out->nr_files++] = w;
+		err = check_programs(cmd, out->files[out->nr_files - 1]);
+		if (err)
+			return err;
 	}
 	return 0;
 }

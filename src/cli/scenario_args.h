@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include <ktstr/scenario_file.h>
+#include <ktstr/vm.h>
 
 struct kt_cli_scenarios {
 	const char **names; /* catalog names, in order (argv's strings) */
@@ -28,6 +29,18 @@ struct kt_cli_scenarios {
 int kt_cli_scenarios_load(const char *cmd, char *const *words, size_t nr,
 			  struct kt_cli_scenarios *out);
 void kt_cli_scenarios_free(struct kt_cli_scenarios *s);
+
+/*
+ * The payload binaries these scenarios run, resolved on this host
+ * (kt_payload_resolve), each once: the catalog scenarios' programs that
+ * are found (one that is not is left out: the scenario SKIPs in the guest
+ * naming it) and every scenario file's (already checked by
+ * kt_cli_scenarios_load). 0, or KT_EXIT_INFRA out of memory. Free with
+ * kt_cli_payloads_free.
+ */
+int kt_cli_scenarios_payloads(const struct kt_cli_scenarios *s,
+			      struct kt_vm_payload **out, size_t *nr);
+void kt_cli_payloads_free(struct kt_vm_payload *v, size_t nr);
 
 /*
  * Every scenario's name (catalog names, then the files' "name"s), for

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <ktstr/common.h>
+#include <ktstr/payload.h>
 #include <ktstr/result.h>
 #include <ktstr/runner.h>
 #include <ktstr/scenario_file.h>
@@ -371,6 +372,10 @@ int kt_guest_main(int argc, char **argv)
 	if (kt_plan_load(KT_PLAN_PATH, &plan))
 		fail("%s", kt_last_error());
 	kt_guest_log("plan: mode %s", kt_plan_mode_name(plan.mode));
+	for (size_t i = 0; i < plan.nr_payloads; i++)
+		if (kt_payload_provide(plan.payload_programs[i],
+				       plan.payload_paths[i]))
+			fail("%s", kt_last_error());
 	switch (plan.mode) {
 	case KT_PLAN_RUN:
 		run_scenarios(&plan, setup_err[0] ? setup_err : NULL);

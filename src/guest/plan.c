@@ -173,6 +173,37 @@ static int get_scenarios(json_t *root, const char *origin, struct kt_plan *p)
 				&p->scenario_files, &p->nr_scenario_files);
 }
 
+/* "payloads": {"stress-ng": "/usr/bin/stress-ng", ...} (absent: none) */
+static int get_payloads(json_t *root, const char *origin, struct kt_plan *p)
+{
+	json_t *o = get(root, "payloads"), *v;
+	size_t n = o ? json_object_size(o) : 0;
+	const char *k;
+
+	if (!o)
+		return 0;
+	if (!json_is_object(o))
+		return bad_type(origin, "payloads",
+				"an object of program: path", o);
+	p->payload_programs = calloc(n + 1, sizeof(char *));
+	p->payload_paths = calloc(n + 1, sizeof(char *));
+	if (!p->payload_programs || !p->payload_paths)
+		return kt_err(ENOMEM, "plan %s: out of memory", origin);
+	json_object_foreach(o, k, v)
+	{
+		if (!json_is_string(v) || json_string_value(v)[0] != '/')
+			return bad_type(origin, "payloads",
+					"an object of program: absolute path",
+					v);
+		p->payload_programs[p->nr_payloads] = strdup(k);
+		p->payload_paths[p->nr_payloads] = strdup(json_string_value(v));
+		if (!p->payload_programs[p->nr_payloads] ||
+		    !p->payload_paths[p->nr_payloads++])
+			return kt_err(ENOMEM, "plan %s: out of memory", origin);
+	}
+	return 0;
+}
+
 static int sched_str(json_t *o, const char *origin, const char *key,
 		     bool required, char **out)
 {
@@ -308,6 +339,9 @@ static int plan_from_json(json_t *root, const char *origin, struct kt_plan *p)
 			      "plan %s: mode \"test\" needs a \"test\" name",
 			      origin);
 
+	err = get_payloads(root, origin, p);
+	if (err)
+		return err;
 	v = get(root, "sched");
 	if (v)
 		return get_sched(v, origin, p);
@@ -371,6 +405,12 @@ void kt_plan_free(struct kt_plan *p)
 	free(p->exec);
 	free(p->test);
 	free(p->accel);
+	for (size_t i = 0; i < p->nr_payloads; i++) {
+		free(p->payload_programs[i]);
+		free(p->payload_paths[i]);
+	}
+	free(p->payload_programs);
+	free(p->payload_paths);
 	if (p->sched) {
 		for (size_t i = 0; i < p->sched->nr_args; i++)
 			free(p->sched->args[i]);

@@ -49,6 +49,11 @@ struct kt_plan {
 	char *exec; /* shell mode: one-shot command; NULL = interactive */
 	char *test; /* test mode: the KTSTR_TEST name (required there) */
 	struct kt_plan_sched *sched; /* NULL = no scheduler (EEVDF) */
+	/* "payloads": {PROGRAM: GUEST_PATH}: the binaries the host copied
+	 * in for the scenarios' payloads (kt_payload_provide) */
+	char **payload_programs;
+	char **payload_paths;
+	size_t nr_payloads;
 };
 
 const char *kt_plan_mode_name(enum kt_plan_mode m);

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include <ktstr/payload.h>
 #include <ktstr/sched.h>
 
 #include "testmain.h"
@@ -69,9 +70,30 @@ static void worst_reason(struct kt_test_record *rec,
 			set_reason(rec, result_reason(&results[i]));
 }
 
+/* The test's payload programs found here, for its VM (paths malloc'd);
+ * one not found stays out, and the test SKIPs in the guest naming it. */
+static size_t payloads(const struct kt_test *t, struct kt_vm_payload *out,
+		       size_t max)
+{
+	size_t n = 0;
+	char path[4096];
+
+	for (size_t i = 0; t->payloads && t->payloads[i] && n < max; i++) {
+		char *real;
+
+		if (kt_payload_resolve(t->payloads[i], path, sizeof(path)))
+			continue;
+		real = realpath(path, NULL);
+		if (real)
+			out[n++] = (struct kt_vm_payload){t->payloads[i], real};
+	}
+	return n;
+}
+
 static void run_in_vm(const struct kt_test *t, const struct kt_job_opts *o,
 		      struct kt_test_record *rec)
 {
+	struct kt_vm_payload pl[16];
 	struct kt_vm_opts vo = {
 	    .topo = kt_test_topo(t),
 	    .kernel = o->kernel,
@@ -87,6 +109,7 @@ static void run_in_vm(const struct kt_test *t, const struct kt_job_opts *o,
 	};
 	struct kt_vm_result vr;
 	uint64_t t0 = kt_now_ns();
+	int err;
 
 	if (!kt_sched_def_is_eevdf(t->scheduler)) {
 		char why[256];
@@ -100,7 +123,12 @@ static void run_in_vm(const struct kt_test *t, const struct kt_job_opts *o,
 		}
 		vo.sched = t->scheduler;
 	}
-	if (kt_vm_run(&vo, &vr)) {
+	vo.payloads = pl;
+	vo.nr_payloads = payloads(t, pl, KT_ARRAY_SIZE(pl));
+	err = kt_vm_run(&vo, &vr);
+	for (size_t i = 0; i < vo.nr_payloads; i++)
+		free((char *)pl[i].path);
+	if (err) {
 		rec->verdict = KT_VERDICT_INFRA;
 		set_reason(rec, kt_last_error());
 		rec->seconds = (double)(kt_now_ns() - t0) / 1e9;

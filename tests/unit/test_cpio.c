@@ -223,9 +223,13 @@ static void test_initramfs(void **state)
 	size_t n;
 	FILE *f;
 	const struct entry *x;
+	char *sh = realpath("/bin/sh", NULL);
 	struct kt_initramfs_opts o = {
 	    .plan_json = "{\"version\":1}",
+	    .payloads = (const char *const[]){sh},
+	    .nr_payloads = 1,
 	};
+	bool libgcc = false;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -259,6 +263,15 @@ static void test_initramfs(void **state)
 	/* /init is this dynamic test binary: its loader comes along */
 	x = find(e, n, "lib64/ld-linux-x86-64.so.2");
 	assert_memory_equal(x->data, "\177ELF", 4);
+	/* a payload binary keeps its host path; libgcc_s (glibc dlopens it
+	 * when a thread exits) goes beside libc */
+	x = find(e, n, sh + 1);
+	assert_int_equal(x->mode, S_IFREG | 0755);
+	assert_memory_equal(x->data, "\177ELF", 4);
+	for (size_t i = 0; i < n; i++)
+		libgcc |= strstr(e[i].name, "/libgcc_s.so.1") != NULL;
+	assert_true(libgcc);
+	free(sh);
 	free(buf);
 }
 

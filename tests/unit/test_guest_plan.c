@@ -340,9 +340,43 @@ static void test_work_type(void **state)
 	free(text);
 }
 
+/* The payload binaries' map goes from the host's options through the
+ * plan to the guest's; a relative path is refused. */
+static void test_payloads(void **state)
+{
+	const struct kt_vm_payload pl[] = {{"stress-ng", "/usr/bin/stress-ng"},
+					   {"sh", "/usr/bin/dash"}};
+	struct kt_vm_opts o = {
+	    .topo = KT_TOPO(1, 1, 2, 1), .payloads = pl, .nr_payloads = 2};
+	struct kt_plan p;
+	char *text;
+
+	(void)state;
+	text = kt_vm_plan_json(&o);
+	assert_non_null(text);
+	assert_contains(text, "\"payloads\":{\"stress-ng\":\"/usr/bin/"
+			      "stress-ng\",\"sh\":\"/usr/bin/dash\"}");
+	assert_int_equal(kt_plan_parse(text, NULL, &p), 0);
+	assert_int_equal(p.nr_payloads, 2);
+	assert_string_equal(p.payload_programs[1], "sh");
+	assert_string_equal(p.payload_paths[1], "/usr/bin/dash");
+	kt_plan_free(&p);
+	free(text);
+	assert_int_equal(kt_plan_parse("{\"version\":1,\"payloads\":"
+				       "{\"x\":\"x\"}}",
+				       "p.json", &p),
+			 -EINVAL);
+	assert_contains(kt_last_error(), "payloads");
+	o.nr_payloads = 0;
+	text = kt_vm_plan_json(&o);
+	assert_null(strstr(text, "payloads"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_payloads),
 	    cmocka_unit_test(test_full_plan),
 	    cmocka_unit_test(test_work_type),
 	    cmocka_unit_test(test_defaults),

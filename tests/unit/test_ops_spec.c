@@ -179,7 +179,8 @@ static void test_kind_names_parse(void **state)
 			    "unknown op \"SetCpusets\" (expected one of "
 			    "AddCgroup, RemoveCgroup, SetCpuset, ClearCpuset, "
 			    "SwapCpusets, Spawn, StopCgroup, SetAffinity, "
-			    "SpawnHost, MoveAllTasks, CpuOffline, CpuOnline)");
+			    "SpawnHost, MoveAllTasks, CpuOffline, CpuOnline, "
+			    "RunPayload, WaitPayload, KillPayload)");
 
 	for (unsigned k = 0; k < KT_AFFINITY_KIND__COUNT; k++) {
 		const char *name = kt_affinity_kind_name(k);

@@ -335,6 +335,67 @@ static void test_compare_host_differs(void **state)
 	assert_int_equal(r.inconclusive, 0);
 }
 
+/* A result with a payload's two metrics: bogo-ops/s (higher is better)
+ * and a p99 latency (lower is better). */
+static json_t *payload_result(double bogo, double p99)
+{
+	json_t *r = result("payload_x", "pass", 2e7, 30, 0);
+
+	json_object_set_new(
+	    r, "metrics",
+	    json_pack("[{s:s, s:s, s:s, s:f, s:b}, {s:s, s:s, s:s, s:f, s:b}]",
+		      "payload", "stress", "metric", "cpu.bogo_ops_s", "unit",
+		      "bogo-ops/s", "value", bogo, "higher_is_better", 1,
+		      "payload", "cyc", "metric", "latency_p99_us", "unit",
+		      "us", "value", p99, "higher_is_better", 0));
+	return r;
+}
+
+/* Payload metrics are compared with their own direction: bogo-ops/s
+ * halving and a p99 latency doubling are both regressions; the reverse
+ * changes are not. */
+static void test_compare_payload_metrics(void **state)
+{
+	struct fx *f = *state;
+	const double bogo[] = {1000, 1010, 990}, p99[] = {100, 101, 99};
+	char out[8192];
+
+	for (int i = 0; i < 3; i++) {
+		write_sidecar(f->base, i, "scx",
+			      json_pack("[o]", payload_result(bogo[i], p99[i])),
+			      2);
+		write_sidecar(
+		    f->nw, i, "scx+slow",
+		    json_pack("[o]", payload_result(bogo[i] / 2, p99[i] * 2)),
+		    2);
+	}
+	assert_int_equal(compare(f, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "REGRESSION payload_x [topo=llc work=- "
+				    "kernel=7.2] stress/cpu.bogo_ops_s: base "
+				    "mean 1000, new mean 500 bogo-ops/s"));
+	assert_non_null(strstr(out, "cyc/latency_p99_us: base mean 100, new "
+				    "mean 200 us"));
+}
+
+static void test_compare_payload_better(void **state)
+{
+	struct fx *f = *state;
+	const double bogo[] = {1000, 1010, 990}, p99[] = {100, 101, 99};
+	char out[8192];
+
+	for (int i = 0; i < 3; i++) {
+		write_sidecar(f->base, i, "scx",
+			      json_pack("[o]", payload_result(bogo[i], p99[i])),
+			      2);
+		write_sidecar(
+		    f->nw, i, "scx+fast",
+		    json_pack("[o]", payload_result(bogo[i] * 2, p99[i] / 2)),
+		    2);
+	}
+	assert_int_equal(compare(f, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "stress/cpu.bogo_ops_s"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +411,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_compare_verdict, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_compare_host_differs, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_compare_payload_metrics, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_compare_payload_better, setup,
 					    teardown),
 	};
 

@@ -263,7 +263,8 @@ static void test_bad_fixtures(void **state)
 	     "6:21: steps[0].ops[0].op: unknown op \"SetCpusets\" (expected "
 	     "one of AddCgroup, RemoveCgroup, SetCpuset, ClearCpuset, "
 	     "SwapCpusets, Spawn, StopCgroup, SetAffinity, SpawnHost, "
-	     "MoveAllTasks, CpuOffline, CpuOnline)"},
+	     "MoveAllTasks, CpuOffline, CpuOnline, RunPayload, WaitPayload, "
+	     "KillPayload)"},
 	    {"undefined_cgroup.json",
 	     "7:54: steps[1].ops[0].b: no cgroup \"cg_2\" exists when this "
 	     "op runs (known here: cg_0, cg_1)"},

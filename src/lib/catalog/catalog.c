@@ -33,6 +33,7 @@ static const char *const category_names[KT_CATEGORY__COUNT] = {
     [KT_CATEGORY_INTERACTION] = "interaction",
     [KT_CATEGORY_PERFORMANCE] = "performance",
     [KT_CATEGORY_HOTPLUG] = "hotplug",
+    [KT_CATEGORY_PAYLOAD] = "payload",
 };
 
 static int cmp_unsigned(unsigned a, unsigned b)

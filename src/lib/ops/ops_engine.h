@@ -28,6 +28,8 @@ struct ops_wl {
 	struct kt_workload *wl;
 };
 
+struct ops_pl; /* a binary payload (ops_payload.c) */
+
 struct ops_run {
 	const struct kt_ctx *ctx;
 	const struct kt_assert *assert;
@@ -44,6 +46,8 @@ struct ops_run {
 	 * are still offline, and every CPU it ever took offline */
 	struct kt_cpuset offline;
 	struct kt_cpuset hotplugged;
+	size_t nr_pls;
+	struct ops_pl *pls;
 };
 
 /* Structural checks of one op / def (names, specs): -EINVAL + message. */
@@ -88,6 +92,18 @@ void kt_ops_hotplug_restore(struct ops_run *r);
 /* The running workers of a cgroup confined to cg now also may use cpus. */
 void kt_ops_widen_allowed(struct ops_run *r, const char *cgroup,
 			  const struct kt_cpuset *cpus);
+/* Binary payloads (ops_payload.c). */
+int kt_ops_payload_check(const struct kt_op *op);
+/* false (res a SKIP naming it) when op's program is nowhere to be found */
+bool kt_ops_payload_fits(const struct kt_op *op, struct kt_result *res);
+/* RunPayload in cgroup cg_owner's cgroup, WaitPayload, KillPayload */
+int kt_ops_payload_op(struct ops_run *r, const struct kt_op *op,
+		      unsigned cg_owner);
+/* Stop and judge the running payloads of owner / in cgroup. */
+void kt_ops_payload_teardown(struct ops_run *r, unsigned owner);
+void kt_ops_payload_stop_cgroup(struct ops_run *r, const char *cgroup);
+/* Error path: kill every payload, free the state. */
+void kt_ops_payload_free(struct ops_run *r);
 
 unsigned kt_ops_nr_cgroups(const struct ops_run *r);
 unsigned kt_ops_nr_workers(const struct ops_run *r); /* running ones */

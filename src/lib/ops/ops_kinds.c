@@ -33,6 +33,13 @@ static const struct kt_op_desc descs[KT_OP_KIND__COUNT] = {
        .need = {"cpus"}),
     OP(KT_OP_KIND_CPU_ONLINE, .name = "CpuOnline", .args = {"cpus"},
        .need = {"cpus"}),
+    OP(KT_OP_KIND_RUN_PAYLOAD, .name = "RunPayload", .cgroup_key = "cgroup",
+       .args = {"name", "program", "kind", "args", "input", "bounds"},
+       .need = {"name", "program"}),
+    OP(KT_OP_KIND_WAIT_PAYLOAD, .name = "WaitPayload", .args = {"name"},
+       .need = {"name"}),
+    OP(KT_OP_KIND_KILL_PAYLOAD, .name = "KillPayload", .args = {"name"},
+       .need = {"name"}),
 };
 
 const struct kt_op_desc *kt_op_desc(enum kt_op_kind k)
@@ -51,7 +58,7 @@ const char *kt_op_kind_name(enum kt_op_kind k)
 
 int kt_op_kind_parse(const char *name, enum kt_op_kind *out)
 {
-	char list[256];
+	char list[512];
 	size_t n = 0;
 
 	for (size_t k = 0; name && k < KT_OP_KIND__COUNT; k++) {

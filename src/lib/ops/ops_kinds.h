@@ -23,8 +23,8 @@ struct kt_op_desc {
 	const char *cgroup_key;
 	const char *other_key;
 	bool other_may_be_parent;  /* .other "" = the run's cgroup parent */
-	const char *const args[6]; /* its other keys, NULL-terminated */
-	const char *const need[2]; /* those of args it requires */
+	const char *const args[8]; /* its other keys, NULL-terminated */
+	const char *const need[3]; /* those of args it requires */
 };
 
 /* The descriptor of k, or NULL for a value outside the enum. */

@@ -95,6 +95,10 @@ int kt_ops_check_op(const struct kt_op *op)
 	if (op->kind == KT_OP_KIND_SPAWN || op->kind == KT_OP_KIND_SPAWN_HOST)
 		err = kt_policy_check(&op->work.policy)
 			  ?: kt_mempol_check(&op->work.mem_policy, 0);
+	if (op->kind == KT_OP_KIND_RUN_PAYLOAD ||
+	    op->kind == KT_OP_KIND_WAIT_PAYLOAD ||
+	    op->kind == KT_OP_KIND_KILL_PAYLOAD)
+		return kt_ops_payload_check(op);
 	if (err)
 		return kt_err_wrap(EINVAL, "%s %s", name, op->cgroup);
 	if (op->kind == KT_OP_KIND_CPU_OFFLINE ||
@@ -236,6 +240,7 @@ static void stop_wl(struct ops_run *r, struct ops_wl *w)
 
 static void stop_cgroup_wls(struct ops_run *r, const char *cgroup)
 {
+	kt_ops_payload_stop_cgroup(r, cgroup);
 	for (size_t i = 0; i < r->nr_wls; i++)
 		if (!strcmp(r->wls[i].cgroup, cgroup))
 			stop_wl(r, &r->wls[i]);
@@ -515,6 +520,12 @@ static int run_op(struct ops_run *r, const struct kt_op *op)
 	case KT_OP_KIND_CPU_OFFLINE:
 	case KT_OP_KIND_CPU_ONLINE:
 		return kt_ops_hotplug_run(r, op);
+	case KT_OP_KIND_RUN_PAYLOAD:
+		err = need_cg(r, op->cgroup, &a);
+		return err ? err : kt_ops_payload_op(r, op, a->owner);
+	case KT_OP_KIND_WAIT_PAYLOAD:
+	case KT_OP_KIND_KILL_PAYLOAD:
+		return kt_ops_payload_op(r, op, r->owner);
 	case KT_OP_KIND__COUNT:
 		break;
 	}
@@ -551,6 +562,7 @@ void kt_ops_teardown(struct ops_run *r, unsigned owner)
 {
 	const struct kt_cgroup_ops *cgs = r->ctx->cgroups;
 
+	kt_ops_payload_teardown(r, owner);
 	for (size_t i = 0; i < r->nr_wls; i++)
 		if (r->wls[i].owner == owner ||
 		    owned_cg(r, r->wls[i].cgroup, owner))
@@ -575,7 +587,8 @@ void kt_ops_run_free(struct ops_run *r)
 
 	/* no CPU this run took offline stays offline, whatever happened */
 	kt_ops_hotplug_restore(r);
-	/* workers die before their cgroups go */
+	/* workers and payloads die before their cgroups go */
+	kt_ops_payload_free(r);
 	for (size_t i = 0; i < r->nr_wls; i++) {
 		kt_workload_free(r->wls[i].wl);
 		free(r->wls[i].cgroup);

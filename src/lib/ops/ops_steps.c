@@ -100,6 +100,9 @@ static bool ops_fit(const struct kt_ctx *ctx, const struct kt_ops *o,
 		     op->kind == KT_OP_KIND_SPAWN_HOST) &&
 		    !mem_fits(ctx, &op->work.mem_policy, op->cgroup, res))
 			return false;
+		if (op->kind == KT_OP_KIND_RUN_PAYLOAD &&
+		    !kt_ops_payload_fits(op, res))
+			return false;
 	}
 	return true;
 }

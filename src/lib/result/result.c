@@ -12,6 +12,8 @@
 
 #include <ktstr/result.h>
 
+#include "result_metrics.h"
+
 static const char *const verdict_names[KT_VERDICT__COUNT] = {
     [KT_VERDICT_PASS] = "pass",
     [KT_VERDICT_SKIP] = "skip",
@@ -37,6 +39,7 @@ static const char *const detail_kind_names[KT_DETAIL__COUNT] = {
     [KT_DETAIL_HOST_STALL] = "host_stall",
     [KT_DETAIL_COVERAGE] = "coverage",
     [KT_DETAIL_EXT_EVENTS] = "ext_events",
+    [KT_DETAIL_PAYLOAD] = "payload",
 };
 
 const char *kt_verdict_name(enum kt_verdict v)
@@ -102,6 +105,7 @@ void kt_result_free(struct kt_result *r)
 		free(r->ext_events[i].name);
 	free(r->ext_events);
 	free(r->workers);
+	kt_result_metrics_free(r);
 	free(r->details);
 	free(r->stats);
 	free(r->timeline);
@@ -380,6 +384,9 @@ int kt_result_merge(struct kt_result *dst, const struct kt_result *src)
 		if (ret)
 			return ret;
 	}
+	ret = kt_result_metrics_merge(dst, src);
+	if (ret)
+		return ret;
 	if (!dst->host.measured)
 		dst->host = src->host;
 	return 0;

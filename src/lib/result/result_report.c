@@ -33,6 +33,8 @@
 
 #include <ktstr/result.h>
 
+#include "result_metrics.h"
+
 /* The verdict's name in capitals: PASS, INCONCLUSIVE, ... */
 static void print_verdict(enum kt_verdict v, FILE *f)
 {
@@ -170,6 +172,7 @@ void kt_result_print(const struct kt_result *r, FILE *f)
 		print_host(&r->host, f);
 		print_ext_events(r, f);
 	}
+	kt_result_metrics_print(r, f);
 	if (r->nr_timeline) {
 		fputs("--- timeline ---\n", f);
 		for (i = 0; i < r->nr_timeline; i++)

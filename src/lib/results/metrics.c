@@ -25,6 +25,40 @@ static const struct kt_metric_desc metrics[KT_METRIC__COUNT] = {
     [KT_METRIC_MIGRATIONS] = {"migrations", "/s", false, 60.0, 1.0},
 };
 
+double kt_payload_metric_gate_pct(bool higher_is_better)
+{
+	return higher_is_better ? metrics[KT_METRIC_WORK_RATE].min_change_pct
+				: metrics[KT_METRIC_P99_WAKE_US].min_change_pct;
+}
+
+size_t kt_payload_metric_values(const json_t *const *results, size_t n,
+				const char *payload, const char *name,
+				double *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const json_t *a = json_object_get(results[i], "metrics"), *e;
+		size_t j;
+
+		json_array_foreach(a, j, e)
+		{
+			const char *p =
+			    json_string_value(json_object_get(e, "payload"));
+			const char *m =
+			    json_string_value(json_object_get(e, "metric"));
+			json_t *v = json_object_get(e, "value");
+
+			if (p && m && json_is_number(v) &&
+			    !strcmp(p, payload) && !strcmp(m, name)) {
+				out[k++] = json_number_value(v);
+				break;
+			}
+		}
+	}
+	return k;
+}
+
 const struct kt_metric_desc *kt_metric_desc(enum kt_metric m)
 {
 	return (unsigned)m < KT_METRIC__COUNT ? &metrics[m] : NULL;

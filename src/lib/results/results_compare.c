@@ -20,6 +20,10 @@
 struct row {
 	const struct kt_group *b, *n;
 	enum kt_metric m;
+	/* a binary payload's metric (a result's "metrics" entry, borrowed)
+	 * instead of m; NULL for the harness's own */
+	const json_t *pm;
+	char pm_name[160]; /* "payload/metric" */
 	struct kt_sample_summary sb, sn;
 	double p;	   /* NAN: no test (fewer than 2 runs a side) */
 	bool worse;	   /* in the bad direction, beyond the gate */
@@ -46,6 +50,34 @@ static void ab_parts(const struct kt_results *b, const struct kt_results *n,
 	}
 }
 
+static bool row_hib(const struct row *r)
+{
+	return r->pm ? json_is_true(json_object_get(r->pm, "higher_is_better"))
+		     : kt_metric_desc(r->m)->higher_is_better;
+}
+
+static const char *row_name(const struct row *r)
+{
+	return r->pm ? r->pm_name : kt_metric_desc(r->m)->name;
+}
+
+static const char *row_unit(const struct row *r)
+{
+	return r->pm ? json_string_value(json_object_get(r->pm, "unit"))
+		     : kt_metric_desc(r->m)->unit;
+}
+
+static size_t row_values(const struct row *r, const struct kt_group *g,
+			 double *out)
+{
+	if (!r->pm)
+		return kt_group_values(g, r->m, out);
+	return kt_payload_metric_values(
+	    (const json_t *const *)g->results, g->nr,
+	    json_string_value(json_object_get(r->pm, "payload")),
+	    json_string_value(json_object_get(r->pm, "metric")), out);
+}
+
 static double gate(const struct kt_compare_opts *o, enum kt_metric m,
 		   double base_mean)
 {
@@ -69,8 +101,8 @@ static int test_row(struct row *r, const struct kt_compare_opts *o)
 		free(b);
 		return -ENOMEM;
 	}
-	na = kt_group_values(r->b, r->m, a);
-	nb = kt_group_values(r->n, r->m, b);
+	na = row_values(r, r->b, a);
+	nb = row_values(r, r->n, b);
 	kt_sample_summarize(a, na, &r->sb);
 	kt_sample_summarize(b, nb, &r->sn);
 	r->p = NAN;
@@ -87,10 +119,12 @@ static int test_row(struct row *r, const struct kt_compare_opts *o)
 	}
 	if (na && nb) {
 		double d = r->sn.mean - r->sb.mean;
-		bool bad =
-		    kt_metric_desc(r->m)->higher_is_better ? d < 0 : d > 0;
+		bool bad = row_hib(r) ? d < 0 : d > 0;
+		double g = r->pm ? kt_payload_metric_gate_pct(row_hib(r)) /
+				       100.0 * fabs(r->sb.mean)
+				 : gate(o, r->m, r->sb.mean);
 
-		r->worse = bad && fabs(d) > gate(o, r->m, r->sb.mean);
+		r->worse = bad && fabs(d) > g;
 	}
 	free(a);
 	free(b);
@@ -128,11 +162,51 @@ static void holm(struct row *rows, size_t nr, double alpha, double *limit)
 	free(t);
 }
 
+/* The payload metrics of g's first run, one row each after the others. */
+static int payload_rows(const struct kt_group *b, const struct kt_group *g,
+			const struct kt_compare_opts *o, struct row *rows,
+			size_t *n, bool host_differs)
+{
+	const json_t *a =
+	    g->nr ? json_object_get(g->results[0], "metrics") : NULL;
+	const json_t *e;
+	size_t i;
+	int err = 0;
+
+	json_array_foreach(a, i, e)
+	{
+		struct row *r = &rows[*n];
+
+		if (err)
+			break;
+		*r = (struct row){
+		    .b = b, .n = g, .pm = e, .host_differs = host_differs};
+		snprintf(r->pm_name, sizeof(r->pm_name), "%s/%s",
+			 json_string_value(json_object_get(e, "payload")),
+			 json_string_value(json_object_get(e, "metric")));
+		err = test_row(r, o);
+		if (!err && r->sb.n && r->sn.n)
+			(*n)++;
+	}
+	return err;
+}
+
+static size_t max_rows(const struct kt_groups *gn)
+{
+	size_t n = gn->nr * KT_METRIC__COUNT + 1;
+
+	for (size_t i = 0; i < gn->nr; i++)
+		if (gn->g[i].nr)
+			n += json_array_size(
+			    json_object_get(gn->g[i].results[0], "metrics"));
+	return n;
+}
+
 static int build_rows(const struct kt_groups *gb, const struct kt_groups *gn,
 		      const struct kt_compare_opts *o, struct row **out,
 		      size_t *nr)
 {
-	struct row *rows = calloc(gn->nr * KT_METRIC__COUNT + 1, sizeof(*rows));
+	struct row *rows = calloc(max_rows(gn), sizeof(*rows));
 	size_t n = 0;
 	int err = 0;
 
@@ -155,6 +229,15 @@ static int build_rows(const struct kt_groups *gb, const struct kt_groups *gn,
 			if (!err && rows[n].sb.n && rows[n].sn.n)
 				n++;
 		}
+		if (b && !err) {
+			double hb = kt_group_host_wait_pct(b);
+			double hn = kt_group_host_wait_pct(g);
+
+			err = payload_rows(b, g, o, rows, &n,
+					   hb >= 0 && hn >= 0 &&
+					       fabs(hb - hn) >
+						   KT_COMPARE_HOST_WAIT_PTS);
+		}
 	}
 	*out = rows;
 	*nr = n;
@@ -174,12 +257,11 @@ static bool verdict_regressed(const struct kt_group *b,
 
 static void print_row(FILE *f, const struct row *r, double limit)
 {
-	const struct kt_metric_desc *d = kt_metric_desc(r->m);
 	double ch = r->sb.mean
 			? 100.0 * (r->sn.mean - r->sb.mean) / fabs(r->sb.mean)
 			: 0;
 
-	fprintf(f, "  %-12s base %-10.4g new %-10.4g %+7.1f%%  ", d->name,
+	fprintf(f, "  %-12s base %-10.4g new %-10.4g %+7.1f%%  ", row_name(r),
 		r->sb.mean, r->sn.mean, ch);
 	if (isnan(r->p))
 		fprintf(f, "(no test: %zu and %zu runs)", r->sb.n, r->sn.n);
@@ -192,14 +274,13 @@ static void print_row(FILE *f, const struct row *r, double limit)
 
 static json_t *row_json(const struct row *r)
 {
-	return json_pack("{s:s, s:s, s:s, s:f, s:f, s:I, s:I, s:o, s:b, s:b}",
-			 "scenario", r->n->scenario, "variant", r->n->variant,
-			 "metric", kt_metric_desc(r->m)->name, "base_mean",
-			 r->sb.mean, "new_mean", r->sn.mean, "base_runs",
-			 (json_int_t)r->sb.n, "new_runs", (json_int_t)r->sn.n,
-			 "p", isnan(r->p) ? json_null() : json_real(r->p),
-			 "regression", r->flagged, "host_differs",
-			 r->host_differs);
+	return json_pack(
+	    "{s:s, s:s, s:s, s:f, s:f, s:I, s:I, s:o, s:b, s:b}", "scenario",
+	    r->n->scenario, "variant", r->n->variant, "metric", row_name(r),
+	    "base_mean", r->sb.mean, "new_mean", r->sn.mean, "base_runs",
+	    (json_int_t)r->sb.n, "new_runs", (json_int_t)r->sn.n, "p",
+	    isnan(r->p) ? json_null() : json_real(r->p), "regression",
+	    r->flagged, "host_differs", r->host_differs);
 }
 
 /* The group's INCONCLUSIVE line when the host loaded its sides apart. */
@@ -259,9 +340,8 @@ static void report(const struct kt_groups *gb, const struct kt_groups *gn,
 		fprintf(f,
 			"REGRESSION %s [%s] %s: base mean %.4g, new mean %.4g "
 			"%s (%zu and %zu runs), %s p=%.3g\n",
-			r->n->scenario, r->n->variant,
-			kt_metric_desc(r->m)->name, r->sb.mean, r->sn.mean,
-			kt_metric_desc(r->m)->unit, r->sb.n, r->sn.n,
+			r->n->scenario, r->n->variant, row_name(r), r->sb.mean,
+			r->sn.mean, row_unit(r), r->sb.n, r->sn.n,
 			o->mann_whitney ? "Mann-Whitney" : "Welch", r->p);
 	}
 	out->regressions = flagged;

@@ -80,7 +80,8 @@ static int parse_doc(const struct sf_parse *p, const json_t *root)
 				  "throughout)");
 	err = steps ? sf_parse_steps(p, steps, &sf->steps)
 		    : sf_parse_shorthand(p, cgroups, &sf->steps);
-	return err ?: sf_check_scope(p, !steps);
+	err = err ?: sf_check_scope(p, !steps);
+	return err ?: sf_check_payload_names(p, !steps);
 }
 
 /* ---- entry points ---- */

@@ -16,7 +16,7 @@
 static int op_desc(const struct sf_parse *p, const json_t *v, const char *path,
 		   const struct kt_op_desc **out)
 {
-	const char *allowed[8] = {"op"}, *need[4], *name = NULL;
+	const char *allowed[12] = {"op"}, *need[6], *name = NULL;
 	char child[SF_PATH_MAX], what[64];
 	const struct kt_op_desc *d;
 	enum kt_op_kind kind;
@@ -129,6 +129,10 @@ static int op_args(const struct sf_parse *p, const json_t *v, const char *path,
 	if (err)
 		return err;
 	op->work.num_workers = (unsigned)workers;
+	if (op->kind == KT_OP_KIND_RUN_PAYLOAD ||
+	    op->kind == KT_OP_KIND_WAIT_PAYLOAD ||
+	    op->kind == KT_OP_KIND_KILL_PAYLOAD)
+		return sf_parse_payload(p, v, path, op);
 	if (op->kind == KT_OP_KIND_SPAWN || op->kind == KT_OP_KIND_SPAWN_HOST)
 		return sf_check_groups(p, path, has_workers, &op->work.work,
 				       has_workers ? op->work.num_workers

@@ -104,6 +104,12 @@ int sf_parse_defs(const struct sf_parse *p, const json_t *v, const char *path,
 int sf_check_groups(const struct sf_parse *p, const char *path,
 		    bool count_in_file, const struct kt_work_type *w,
 		    unsigned n);
+/* A payload op's keys (scenario_file_payload.c); v is the op. */
+int sf_parse_payload(const struct sf_parse *p, const json_t *v,
+		     const char *path, struct kt_op *op);
+/* Payload names: started once, waited for / killed after their start,
+ * not started in a loop step; -EINVAL at the op. */
+int sf_check_payload_names(const struct sf_parse *p, bool shorthand);
 /* Ops (scenario_file_ops.c). */
 int sf_parse_ops(const struct sf_parse *p, const json_t *v, const char *path,
 		 struct kt_ops *out);

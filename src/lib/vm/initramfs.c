@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -91,6 +92,50 @@ static int add_includes(struct kt_cpio *c, const struct kt_initramfs_opts *o,
 	return 0;
 }
 
+/*
+ * glibc dlopen()s libgcc_s.so.1 when a thread exits or is cancelled (the
+ * unwinder): no DT_NEEDED names it, so the closure misses it and a
+ * threaded payload such as rt-app aborts at its end ("libgcc_s.so.1 must
+ * be installed for pthread_exit to work"). It goes beside libc.
+ */
+static int add_libgcc_s(struct kt_cpio *c, struct kt_strv *libs)
+{
+	for (size_t i = 0; i < libs->nr; i++) {
+		const char *l = libs->v[i], *slash = strrchr(l, '/');
+		char path[PATH_MAX];
+
+		if (!slash || strcmp(slash, "/libc.so.6"))
+			continue;
+		snprintf(path, sizeof(path), "%.*s/libgcc_s.so.1",
+			 (int)(slash - l), l);
+		if (access(path, R_OK) || kt_cpio_has(c, path))
+			return 0;
+		return kt_cpio_file_from_path(c, path, 0755, path);
+	}
+	return 0;
+}
+
+static int add_payloads(struct kt_cpio *c, const struct kt_initramfs_opts *o)
+{
+	struct kt_strv libs = {0};
+	int err = 0;
+
+	/* payload binaries keep their path; one already there (a second
+	 * name for it) is the same file */
+	for (size_t i = 0; i < o->nr_payloads && !err; i++)
+		if (!kt_cpio_has(c, o->payloads[i]))
+			err = add_binary(c, o->payloads[i], o->payloads[i],
+					 &libs);
+	for (size_t i = 0; i < libs.nr && !err; i++)
+		if (!kt_cpio_has(c, libs.v[i]))
+			err = kt_cpio_file_from_path(c, libs.v[i], 0755,
+						     libs.v[i]);
+	if (!err && o->nr_payloads)
+		err = add_libgcc_s(c, &libs);
+	kt_strv_free(&libs);
+	return err;
+}
+
 static int add_all(struct kt_cpio *c, const struct kt_initramfs_opts *o)
 {
 	struct kt_strv libs = {0};
@@ -134,7 +179,7 @@ static int add_all(struct kt_cpio *c, const struct kt_initramfs_opts *o)
 			err = kt_cpio_file_from_path(c, libs.v[i], 0755,
 						     libs.v[i]);
 	kt_strv_free(&libs);
-	return err;
+	return err ?: add_payloads(c, o);
 }
 
 int kt_initramfs_write(const struct kt_initramfs_opts *o, const char *out_path)

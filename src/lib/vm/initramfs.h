@@ -20,6 +20,9 @@ struct kt_initramfs_opts {
 	const char *const *scenario_files;
 	size_t nr_scenario_files;
 	const char *busybox; /* optional -> /bin/busybox */
+	/* payload binaries (host paths) -> the same path in the guest */
+	const char *const *payloads;
+	size_t nr_payloads;
 };
 
 /* Write the whole initramfs (uncompressed newc) to out_path. Binaries

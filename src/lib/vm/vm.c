@@ -195,18 +195,25 @@ static int write_initramfs(struct vm_run *v, enum kt_accel accel)
 	    .scenario_files = o->scenario_files,
 	    .nr_scenario_files = o->nr_scenario_files,
 	};
+	const char **payloads = calloc(o->nr_payloads + 1, sizeof(char *));
 	char *plan;
 	int err;
 
 	resolved.accel = accel;
-	plan = kt_vm_plan_json(&resolved);
-
-	if (!plan)
+	plan = payloads ? kt_vm_plan_json(&resolved) : NULL;
+	if (!plan) {
+		free(payloads);
 		return -ENOMEM;
+	}
+	for (size_t i = 0; i < o->nr_payloads; i++)
+		payloads[i] = o->payloads[i].path;
+	io.payloads = payloads;
+	io.nr_payloads = o->nr_payloads;
 	io.plan_json = plan;
 	if (o->mode == KT_VM_SHELL)
 		io.busybox = o->busybox ? o->busybox : "/bin/busybox";
 	err = kt_initramfs_write(&io, v->initrd);
+	free(payloads);
 	free(plan);
 	return err;
 }

@@ -129,6 +129,17 @@ char *kt_vm_plan_json(const struct kt_vm_opts *o)
 		ok =
 		    ok && !json_object_set_new(p, "exec", json_string(o->exec));
 	ok = ok && !json_object_set_new(p, "sched", kt_vm_plan_sched_json(o));
+	if (ok && o->nr_payloads) {
+		json_t *pl = json_object();
+
+		for (size_t i = 0; pl && i < o->nr_payloads; i++)
+			if (json_object_set_new(
+				pl, o->payloads[i].program,
+				json_string(o->payloads[i].path)))
+				break;
+		ok = pl && json_object_size(pl) &&
+		     !json_object_set_new(p, "payloads", pl);
+	}
 	if (ok)
 		text = json_dumps(p, JSON_COMPACT);
 	json_decref(sc);
