@@ -34,6 +34,16 @@ struct kt_result;
 #define KT_WAKE_ALLOWANCE_TCG_NS KT_MS(5)
 
 /*
+ * Weighted fairness, measured under TCG with EEVDF on 1n2l2c1t
+ * (cgroup_weight_fairness: weights 2:1, 2 SpinWait workers each on the
+ * same 2 CPUs, 3 s): see docs/scenario-files.md "Cgroup controllers".
+ */
+#define KT_DEFAULT_MAX_WEIGHT_ERR_PCT 15.0
+/* Bandwidth: CFS hands out quota per period, so a cgroup may overrun by
+ * about one period's quota at the window's edges (measured: see docs). */
+#define KT_DEFAULT_MAX_BW_EXCESS_PCT 10.0
+
+/*
  * The assert fields, one row each. This list is the only one: the struct
  * below, the default layer, the merge, both JSON readers (scheduler
  * definitions and the guest plan; scenario files), the JSON writer and the
@@ -70,6 +80,12 @@ struct kt_result;
  * max_ev_*       the most a sched_ext event counter may grow during one
  *                scenario (SCX_EV_<NAME> in /sys/kernel/sched_ext/root/
  *                events; the deltas are reported either way)
+ * max_weight_err_pct  weighted fairness: cgroups with cpu.weight that
+ *                compete for the same CPUs; each one's share of their CPU
+ *                use within this many percent (relative) of its weight
+ *                share (kt_check_weight_shares)
+ * max_bw_excess_pct   bandwidth: a cgroup under cpu.max uses at most its
+ *                quota over the window plus this many percent
  */
 /* clang-format off */
 #define KT_ASSERT_FIELDS(X)                                                    \
@@ -95,7 +111,11 @@ struct kt_result;
 	  0, 100,                LIMIT,  KT_SET(KT_DEFAULT_MAX_IDLE_WAIT_PCT)) \
 	X(coverage,                 BOOL, "coverage",                1,        \
 	  0, 1,                  SWITCH, KT_SET(true))                         \
-	KT_ASSERT_EVENT_FIELDS(X)
+	KT_ASSERT_EVENT_FIELDS(X)                                              \
+	X(max_weight_err_pct,       F64,  "max_weight_err_pct",      1,        \
+	  0, 1000,               RUN,    KT_SET(KT_DEFAULT_MAX_WEIGHT_ERR_PCT))\
+	X(max_bw_excess_pct,        F64,  "max_bw_excess_pct",       1,        \
+	  0, 1000,               RUN,    KT_SET(KT_DEFAULT_MAX_BW_EXCESS_PCT))
 /* One row per sched_ext event counter with a limit. */
 #define KT_ASSERT_EVENT_FIELDS(X)                                              \
 	X(max_ev_select_cpu_fallback,  U64, "max_ev_select_cpu_fallback", 1,   \
@@ -173,6 +193,51 @@ int kt_assert_cgroup_ev(const struct kt_assert *a, const char *cgroup,
 			const struct kt_worker_report *reports, size_t nr,
 			const struct kt_cgroup_evidence *ev,
 			struct kt_result *res);
+
+/* ---- cgroup controllers (check_cgctl.c) ---- */
+
+/* The cpu.stat fields the checks read (deltas over a window). */
+struct kt_cg_cpu_stat {
+	uint64_t usage_us;
+	uint64_t nr_periods;
+	uint64_t nr_throttled;
+	uint64_t throttled_us;
+};
+/* Parse cpu.stat text; -EINVAL when there is no usage_usec line. */
+int kt_cg_cpu_stat_parse(const char *text, struct kt_cg_cpu_stat *out);
+
+/* One cgroup competing for CPUs over a window. */
+struct kt_cgroup_cpu {
+	const char *cgroup;
+	unsigned weight;   /* cpu.weight (100 when not set) */
+	double demand;	   /* CPUs its busy workers can use */
+	uint64_t usage_us; /* cpu.stat usage_usec over the window */
+};
+/*
+ * Each cgroup's expected share (0..1, summing to 1) of what the cgroups
+ * use of `capacity` CPUs: weighted max-min fair, no cgroup above its
+ * demand. out has nr entries.
+ */
+int kt_weight_expected_shares(const struct kt_cgroup_cpu *cgs, size_t nr,
+			      double capacity, double *out);
+/*
+ * Weighted fairness of cgroups that share `capacity` CPUs: an UNFAIR
+ * detail naming each cgroup's weight share and measured share when one is
+ * more than max_err_pct (relative) off, else a NOTE with the same numbers.
+ * Nothing when fewer than 2 cgroups or their demand fits the CPUs.
+ */
+int kt_check_weight_shares(const struct kt_cgroup_cpu *cgs, size_t nr,
+			   double capacity, double max_err_pct,
+			   struct kt_result *res);
+/*
+ * Bandwidth: usage d->usage_us over window_us must stay within quota/period
+ * x window x (1 + max_excess_pct/100). An UNFAIR detail past it, else a
+ * NOTE; both with nr_throttled and throttled_usec.
+ */
+int kt_check_bandwidth(const char *cgroup, uint64_t quota_us,
+		       uint64_t period_us, uint64_t window_us,
+		       const struct kt_cg_cpu_stat *d, double max_excess_pct,
+		       struct kt_result *res);
 
 /* Off-CPU percentage of one worker (0 when wall time is 0). */
 double kt_report_off_cpu_pct(const struct kt_worker_report *r);
