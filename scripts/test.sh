@@ -90,6 +90,9 @@ else
 		vmtest gauntlet env KTSTR_BIN="$build"/ktstr \
 			KTSTR_SCX="$build"/scx-ktstr \
 			tests/vm/run-gauntlet-tests.sh
+		vmtest cgroup-ctrl env KTSTR_BIN="$build"/ktstr \
+			KTSTR_SCX="$build"/scx-ktstr \
+			tests/vm/run-cgroup-ctrl-tests.sh
 	else
 		tail -n 30 "$log/toolchain"
 		echo "test.sh: building the BPF toolchain or scx-ktstr failed" >&2

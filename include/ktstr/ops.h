@@ -198,7 +198,8 @@ struct kt_cpu_max {
 	uint64_t quota_us;
 	uint64_t period_us;
 };
-#define KT_CPU_MAX(q, p) ((struct kt_cpu_max){.quota_us = (q), .period_us = (p)})
+#define KT_CPU_MAX(q, p)                                                       \
+	((struct kt_cpu_max){.quota_us = (q), .period_us = (p)})
 
 /* cpuset.cpus.partition: the cgroup's cpuset becomes a scheduling
  * partition (root) or one without load balancing (isolated). */

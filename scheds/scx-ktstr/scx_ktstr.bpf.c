@@ -123,8 +123,8 @@ struct {
 	__type(value, struct task_ctx);
 } task_ctxs SEC(".maps");
 
-u64 vtime_now;	   /* the highest virtual time a task started running at */
-u64 nr_weighted;   /* charges scaled by a cgroup weight other than 100 */
+u64 vtime_now;	 /* the highest virtual time a task started running at */
+u64 nr_weighted; /* charges scaled by a cgroup weight other than 100 */
 
 static u64 task_cgid(struct task_struct *p)
 {
@@ -412,8 +412,7 @@ void BPF_STRUCT_OPS(ktstr_quiescent, struct task_struct *p, u64 deq_flags)
 
 void BPF_STRUCT_OPS(ktstr_running, struct task_struct *p)
 {
-	if (!ignore_cgroup_weights &&
-	    (s64)(p->scx.dsq_vtime - vtime_now) > 0)
+	if (!ignore_cgroup_weights && (s64)(p->scx.dsq_vtime - vtime_now) > 0)
 		vtime_now = p->scx.dsq_vtime;
 }
 
@@ -426,8 +425,8 @@ void BPF_STRUCT_OPS(ktstr_stopping, struct task_struct *p, bool runnable)
 
 	if (ignore_cgroup_weights)
 		return;
-	used = SCX_SLICE_DFL - (p->scx.slice < SCX_SLICE_DFL ? p->scx.slice
-							      : SCX_SLICE_DFL);
+	used = SCX_SLICE_DFL -
+	       (p->scx.slice < SCX_SLICE_DFL ? p->scx.slice : SCX_SLICE_DFL);
 	t = bpf_task_storage_get(&task_ctxs, p, 0, 0);
 	if (t && t->counted)
 		c = bpf_map_lookup_elem(&cg_ctxs, &t->cgid);
@@ -532,17 +531,13 @@ void BPF_STRUCT_OPS(ktstr_exit, struct scx_exit_info *ei)
 	UEI_RECORD(uei, ei);
 }
 
-SCX_OPS_DEFINE(ktstr_ops, .select_cpu = (void *)ktstr_select_cpu,
-	       .enqueue = (void *)ktstr_enqueue,
-	       .dispatch = (void *)ktstr_dispatch,
-	       .runnable = (void *)ktstr_runnable,
-	       .running = (void *)ktstr_running,
-	       .stopping = (void *)ktstr_stopping,
-	       .quiescent = (void *)ktstr_quiescent,
-	       .enable = (void *)ktstr_enable,
-	       .cgroup_init = (void *)ktstr_cgroup_init,
-	       .cgroup_exit = (void *)ktstr_cgroup_exit,
-	       .cgroup_set_weight = (void *)ktstr_cgroup_set_weight,
-	       .init = (void *)ktstr_init,
-	       .exit = (void *)ktstr_exit, .flags = SCX_OPS_ENQ_LAST,
-	       .timeout_ms = 5000, .name = "ktstr");
+SCX_OPS_DEFINE(
+    ktstr_ops, .select_cpu = (void *)ktstr_select_cpu,
+    .enqueue = (void *)ktstr_enqueue, .dispatch = (void *)ktstr_dispatch,
+    .runnable = (void *)ktstr_runnable, .running = (void *)ktstr_running,
+    .stopping = (void *)ktstr_stopping, .quiescent = (void *)ktstr_quiescent,
+    .enable = (void *)ktstr_enable, .cgroup_init = (void *)ktstr_cgroup_init,
+    .cgroup_exit = (void *)ktstr_cgroup_exit,
+    .cgroup_set_weight = (void *)ktstr_cgroup_set_weight,
+    .init = (void *)ktstr_init, .exit = (void *)ktstr_exit,
+    .flags = SCX_OPS_ENQ_LAST, .timeout_ms = 5000, .name = "ktstr");

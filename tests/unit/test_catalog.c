@@ -22,8 +22,7 @@
 
 static const char *const categories[] = {
     "basic",	   "cpuset", "dynamic",	    "stress",	   "affinity",
-    "sched_class", "nested", "interaction", "performance",
-    "cgroup_ctrl",
+    "sched_class", "nested", "interaction", "performance", "cgroup_ctrl",
 };
 
 static bool known_category(const char *c)

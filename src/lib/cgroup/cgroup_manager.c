@@ -255,8 +255,9 @@ static int mgr_set_ctrl(const struct kt_cgroup_ops *ops, const char *name,
 	int err = cg_path(m, name, path);
 
 	if (!err && !name[0])
-		err = kt_err(EINVAL, "cgroup %s: %s is for a cgroup below the "
-				     "parent",
+		err = kt_err(EINVAL,
+			     "cgroup %s: %s is for a cgroup below the "
+			     "parent",
 			     kt_cg_rel(m->root, m->parent), file);
 	return err ? err : kt_cg_set_ctrl(m->root, path, file, val);
 }

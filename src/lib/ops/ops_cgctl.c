@@ -76,8 +76,14 @@ int kt_cpu_max_parse(const char *text, struct kt_cpu_max *out)
 		err = parse_us(s, "quota", text, &m.quota_us, &s);
 	}
 	s += strspn(s, " ");
-	if (!err && *s)
+	if (!err && *s) {
 		err = parse_us(s, "period", text, &m.period_us, &s);
+		if (!err && !m.period_us)
+			err = kt_err(EINVAL,
+				     "cpu.max \"%s\": period 0 us is out of "
+				     "range (1000..1000000 us)",
+				     text);
+	}
 	s += strspn(s, " ");
 	if (!err && *s)
 		err = kt_err(EINVAL,
@@ -85,8 +91,9 @@ int kt_cpu_max_parse(const char *text, struct kt_cpu_max *out)
 			     "\"QUOTA [PERIOD]\" or \"max [PERIOD]\")",
 			     text, s);
 	if (!err && !m.quota_us)
-		err = kt_err(EINVAL, "cpu.max \"%s\": quota 0 is out of range "
-				     "(1000 us or more, or \"max\")",
+		err = kt_err(EINVAL,
+			     "cpu.max \"%s\": quota 0 is out of range "
+			     "(1000 us or more, or \"max\")",
 			     text);
 	err = err ?: check_max(&m, text);
 	if (!err)
@@ -319,8 +326,8 @@ static void judge_pool(struct ops_run *r, size_t first, const uint64_t *used,
 static void judge_bandwidth(struct ops_run *r, const struct ops_cg *cg,
 			    const struct kt_cg_cpu_stat *d, uint64_t window_us)
 {
-	uint64_t p = cg->cpu_max.period_us ? cg->cpu_max.period_us
-					   : DFL_PERIOD_US;
+	uint64_t p =
+	    cg->cpu_max.period_us ? cg->cpu_max.period_us : DFL_PERIOD_US;
 
 	if (!cg->cpu_max.quota_us || cg->cpu_max.quota_us == KT_CPU_MAX_INF ||
 	    !r->assert->max_bw_excess_pct.set)
@@ -354,7 +361,7 @@ void kt_ops_ctrl_end(struct ops_run *r)
 		used[i] = d.usage_us;
 		judge_bandwidth(r, cg, &d, window_us);
 	}
-	for (size_t i = 0; used && done && i < r->nr_cgs; i++)
+	for (size_t i = 0; used && done && r->ctx->topo && i < r->nr_cgs; i++)
 		if (!done[i] && r->cgs[i].stat_ok && r->cgs[i].cpu_weight &&
 		    r->assert->max_weight_err_pct.set)
 			judge_pool(r, i, used, done);

@@ -202,13 +202,13 @@ int kt_check_bandwidth(const char *cgroup, uint64_t quota_us,
 		    period_us, allowed / 1e6, over, max_excess_pct,
 		    d->nr_throttled, d->nr_periods,
 		    (double)d->throttled_us / 1e6);
-	return kt_result_add(res, KT_DETAIL_NOTE,
-			     "bandwidth: %s used %.3fs of CPU in %.3fs under "
-			     "cpu.max %" PRIu64 " %" PRIu64
-			     " (allowed %.3fs, limit +%.0f%%); throttled %" PRIu64
-			     " of %" PRIu64 " periods for %.3fs",
-			     cgroup, used / 1e6, (double)window_us / 1e6,
-			     quota_us, period_us, allowed / 1e6, max_excess_pct,
-			     d->nr_throttled, d->nr_periods,
-			     (double)d->throttled_us / 1e6);
+	return kt_result_add(
+	    res, KT_DETAIL_NOTE,
+	    "bandwidth: %s used %.3fs of CPU in %.3fs under "
+	    "cpu.max %" PRIu64 " %" PRIu64
+	    " (allowed %.3fs, limit +%.0f%%); throttled %" PRIu64 " of %" PRIu64
+	    " periods for %.3fs",
+	    cgroup, used / 1e6, (double)window_us / 1e6, quota_us, period_us,
+	    allowed / 1e6, max_excess_pct, d->nr_throttled, d->nr_periods,
+	    (double)d->throttled_us / 1e6);
 }

@@ -12,9 +12,9 @@
 #include "scenario_file_priv.h"
 
 /* A string knob of the def: cpu.max text or a partition type. */
-static int ctrl_str(const struct sf_parse *p, const json_t *v,
-		    const char *path, const char *key,
-		    int (*parse)(const char *, void *), void *out)
+static int ctrl_str(const struct sf_parse *p, const json_t *v, const char *path,
+		    const char *key, int (*parse)(const char *, void *),
+		    void *out)
 {
 	char child[SF_PATH_MAX];
 	const char *text = NULL;
@@ -47,11 +47,12 @@ static int parse_ctrl(const struct sf_parse *p, const json_t *v,
 	int err;
 
 	err = sf_get_uint(p, v, path, "cpu.weight", 1, 10000, &weight, NULL);
-	err = err ?: sf_get_uint(p, v, path, "cpu.idle", 0, 1, &idle,
-				 &has_idle);
-	err = err ?: ctrl_str(p, v, path, "cpu.max", cpu_max_parse,
-			      &d->cpu_max);
-	err = err ?: ctrl_str(p, v, path, "cpuset.cpus.partition",
+	err =
+	    err ?: sf_get_uint(p, v, path, "cpu.idle", 0, 1, &idle, &has_idle);
+	err =
+	    err ?: ctrl_str(p, v, path, "cpu.max", cpu_max_parse, &d->cpu_max);
+	err = err
+		  ?: ctrl_str(p, v, path, "cpuset.cpus.partition",
 			      partition_parse, &d->partition);
 	if (err)
 		return err;
@@ -66,10 +67,18 @@ static int parse_ctrl(const struct sf_parse *p, const json_t *v,
 static int parse_def(const struct sf_parse *p, const json_t *v,
 		     const char *path, struct kt_cgroup_def *d)
 {
-	static const char *const keys[] = {
-	    "name",	  "cpuset",	"workers",  "work",
-	    "policy",	  "affinity",	"swappable", "cpu.weight",
-	    "cpu.max",	  "cpu.idle",	"cpuset.cpus.partition", NULL};
+	static const char *const keys[] = {"name",
+					   "cpuset",
+					   "workers",
+					   "work",
+					   "policy",
+					   "affinity",
+					   "swappable",
+					   "cpu.weight",
+					   "cpu.max",
+					   "cpu.idle",
+					   "cpuset.cpus.partition",
+					   NULL};
 	char child[SF_PATH_MAX];
 	uint64_t workers = 0;
 	bool has_workers;
@@ -97,8 +106,7 @@ static int parse_def(const struct sf_parse *p, const json_t *v,
 	SF_PARSE_KEY(p, v, path, "policy", sf_parse_policy, &d->sched_policy);
 	SF_PARSE_KEY(p, v, path, "affinity", sf_parse_affinity, &d->affinity);
 	err = parse_ctrl(p, v, path, d);
-	return err ?: sf_get_bool(p, v, path, "swappable", &d->swappable,
-				  NULL);
+	return err ?: sf_get_bool(p, v, path, "swappable", &d->swappable, NULL);
 }
 
 int sf_check_groups(const struct sf_parse *p, const char *path,
