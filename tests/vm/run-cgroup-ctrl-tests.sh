@@ -6,9 +6,10 @@
 # under `scx-ktstr --ignore-cgroup-weights` (a global FIFO) with the
 # evidence; the bandwidth check passes cgroup_bandwidth (cpu.max 50% of
 # one CPU) under EEVDF with the throttling evidence; a scenario file with
-# cpu.idle and cpu.max "max" runs and the knobs read back; a partition the
-# kernel cannot make is an INFRA error naming the knob and what the kernel
-# says; a bad knob value is exit 2 before anything boots.
+# cpu.idle and cpu.max "max" runs and the knobs read back; an isolated
+# partition is made; a partition the kernel cannot make is an INFRA error
+# naming the knob and what the kernel says; a bad knob value is exit 2
+# before anything boots.
 # Prints TAP lines and a final "N passed, N failed" line; exit 1 on failure.
 #   KTSTR_BIN         the ktstr binary (default ${O:-build}/ktstr)
 #   KTSTR_KERNEL      the guest kernel (else ktstr's own resolution)
@@ -106,25 +107,40 @@ EOF
 		"$good" "$(state)"
 fi
 
-if want partition_refused; then
-	# cpuset.cpus.partition "root" below a parent that is no partition
-	# root: the kernel takes the write but reads back "root invalid
-	# (...)", which must be an INFRA error naming the knob
+if want partition; then
+	# an isolated partition of LLC 0 below the run's cgroup parent (a
+	# remote partition: its CPUs are claimed in cpuset.cpus.exclusive
+	# down the tree); the read-back proves the kernel made it
 	cat >"$WORK/part.json" <<'EOF'
-{"name": "part", "description": "a partition the kernel cannot make",
+{"name": "part", "description": "an isolated partition",
  "cgroups": [{"name": "cg_part", "workers": 1, "cpuset": {"llc": 0},
-              "cpuset.cpus.partition": "root"}]}
+              "cpuset.cpus.partition": "isolated"}]}
 EOF
 	kt vm --topo $TOPO --duration 2 --json "$WORK/r.json" "$WORK/part.json"
 	good=1
-	all=$(jqr '[.results[0].details[]?.msg] | join(" ")')
-	if [ "$(jqr '.results[0].verdict')" = pass ]; then
-		good=0 # the kernel made it: fine too, the read-back said root
-	elif [ "$(jqr '.results[0].verdict')" = infra ] &&
-		echo "$all" | grep -q 'cpuset.cpus.partition "root" but it reads "root invalid'; then
+	[ $rc = 0 ] && [ "$(jqr '.results[0].verdict')" = pass ] && good=0
+	check "cpuset.cpus.partition isolated on LLC 0: made (read back)" \
+		"$good" "$(state)"
+fi
+
+if want partition_refused; then
+	# a second root partition of the same CPUs: the kernel takes the
+	# write but reads back "root invalid (...)": an INFRA error naming
+	# the knob and the kernel's reason
+	cat >"$WORK/part2.json" <<'EOF'
+{"name": "part2", "description": "two partitions of the same CPUs",
+ "cgroups": [{"name": "cg_a", "workers": 1, "cpuset": {"llc": 0},
+              "cpuset.cpus.partition": "root"},
+             {"name": "cg_b", "workers": 1, "cpuset": {"llc": 0},
+              "cpuset.cpus.partition": "root"}]}
+EOF
+	kt vm --topo $TOPO --duration 2 --json "$WORK/r.json" "$WORK/part2.json"
+	good=1
+	[ "$(jqr '.results[0].verdict')" = infra ] &&
+		jqr '[.results[0].details[]?.msg] | join(" ")' |
+		grep -q 'cg_b: wrote cpuset.cpus.partition "root" but it reads "root invalid (' &&
 		good=0
-	fi
-	check "cpuset.cpus.partition root: made, or an INFRA error with the kernel's reason" \
+	check "a partition the kernel refuses -> INFRA naming the knob and the kernel's reason" \
 		"$good" "$(state)"
 fi
 
