@@ -291,10 +291,13 @@ static void test_defaults_and_roles(void **state)
 		assert_int_equal(enables, f->role == KT_ASSERT_SWITCH ||
 					      f->role == KT_ASSERT_CHECK);
 	}
-	assert_int_equal(nr_set, 7);
+	assert_int_equal(nr_set, 9);
 	assert_true(def.max_spread_pct.val == KT_DEFAULT_MAX_SPREAD_PCT);
 	assert_int_equal(def.max_gap_ns.val, KT_DEFAULT_MAX_GAP_NS);
-	assert_int_equal(KT_ASSERT_NR_FIELDS, 20);
+	assert_int_equal(KT_ASSERT_NR_FIELDS, 22);
+	assert_true(def.max_weight_err_pct.val ==
+		    KT_DEFAULT_MAX_WEIGHT_ERR_PCT);
+	assert_true(def.max_bw_excess_pct.val == KT_DEFAULT_MAX_BW_EXCESS_PCT);
 	assert_true(def.conservation.set && def.conservation.val);
 	assert_true(def.coverage.set && def.coverage.val);
 	assert_true(def.max_idle_wait_pct.val == KT_DEFAULT_MAX_IDLE_WAIT_PCT);

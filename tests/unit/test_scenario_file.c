@@ -253,7 +253,8 @@ static void test_bad_fixtures(void **state)
 	    {"unknown_cgroup_key.json",
 	     "6:22: cgroups[1]: unknown key \"worker\" for a cgroup "
 	     "(expected one of name, cpuset, workers, work, policy, "
-	     "affinity, swappable)"},
+	     "affinity, swappable, cpu.weight, cpu.max, cpu.idle, "
+	     "cpuset.cpus.partition)"},
 	    {"workers_string.json",
 	     "5:33: cgroups[0].workers: must be an integer in 1..1024, not "
 	     "a string"},
@@ -462,7 +463,8 @@ static void test_inline_mistakes(void **state)
 	    "max_ev_dispatch_local_dsq_offline, max_ev_dispatch_keep_last, "
 	    "max_ev_enq_skip_exiting, max_ev_enq_skip_migration_disabled, "
 	    "max_ev_refill_slice_dfl, max_ev_bypass_dispatch, "
-	    "max_ev_bypass_activate, max_ev_insert_not_owned)");
+	    "max_ev_bypass_activate, max_ev_insert_not_owned, "
+	    "max_weight_err_pct, max_bw_excess_pct)");
 	expect_bad(HEAD "\"assert\": {\"not_starved\": \"yes\"}, \"cgroups\": "
 			"[{\"name\": \"a\"}]}",
 		   "2:27: assert.not_starved: must be true or false, not a "
