@@ -237,6 +237,21 @@ static void test_is_path(void **state)
 
 /* ---- bad fixture files: the whole message, position and key path ---- */
 
+/* Loading the bad fixture `file` fails with "PATH:" msg. */
+static void expect_bad_fixture(const char *file, const char *msg)
+{
+	struct kt_scenario_file *sf = (void *)1;
+	char path[512], want[1024];
+
+	snprintf(path, sizeof(path), BAD "%s", file);
+	snprintf(want, sizeof(want), "%s:%s", path, msg);
+	assert_int_equal(kt_scenario_file_load(path, &sf), -EINVAL);
+	assert_null(sf);
+	if (strcmp(kt_last_error(), want))
+		fail_msg("%s:\n got  %s\n want %s", file, kt_last_error(),
+			 want);
+}
+
 static void test_bad_fixtures(void **state)
 {
 	static const struct {
@@ -306,18 +321,8 @@ static void test_bad_fixtures(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct kt_scenario_file *sf = (void *)1;
-		char path[512], want[1024];
-
-		snprintf(path, sizeof(path), BAD "%s", cases[i].file);
-		snprintf(want, sizeof(want), "%s:%s", path, cases[i].msg);
-		assert_int_equal(kt_scenario_file_load(path, &sf), -EINVAL);
-		assert_null(sf);
-		if (strcmp(kt_last_error(), want))
-			fail_msg("%s:\n got  %s\n want %s", cases[i].file,
-				 kt_last_error(), want);
-	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_bad_fixture(cases[i].file, cases[i].msg);
 }
 
 /* The unknown work type message lists the names a file may use. */
