@@ -249,6 +249,9 @@ struct kt_cgroup_def {
  *		      .work_type = KT_WORK(KT_WORK_YIELD_HEAVY),
  *		      .sched_policy = {.kind = KT_POLICY_BATCH},
  *		      .affinity = KT_AFFINITY_SINGLE_CPU, .swappable = true)
+ *	kt_cgroup_def("cg_2", .cpu_weight = 200,
+ *		      .cpu_max = KT_CPU_MAX(50000, 100000),
+ *		      .cpu_idle = KT_SET(false))
  */
 #define kt_cgroup_def(n, ...) ((struct kt_cgroup_def){.name = (n), __VA_ARGS__})
 
