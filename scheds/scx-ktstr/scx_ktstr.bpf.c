@@ -114,6 +114,7 @@ struct {
 struct task_ctx {
 	u64 cgid;     /* the cgroup counted at ops.runnable */
 	bool counted; /* in that cgroup's nr_runnable */
+	u64 started;  /* when ops.running last ran it */
 };
 
 struct {
@@ -385,8 +386,8 @@ void BPF_STRUCT_OPS(ktstr_runnable, struct task_struct *p, u64 enq_flags)
 		return;
 	t = bpf_task_storage_get(&task_ctxs, p, 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!t)
-		return;
+	if (!t || t->counted)
+		return; /* counted once until ops.quiescent */
 	t->cgid = task_cgid(p);
 	c = bpf_map_lookup_elem(&cg_ctxs, &t->cgid);
 	t->counted = c != NULL;
@@ -412,11 +413,23 @@ void BPF_STRUCT_OPS(ktstr_quiescent, struct task_struct *p, u64 deq_flags)
 
 void BPF_STRUCT_OPS(ktstr_running, struct task_struct *p)
 {
-	if (!ignore_cgroup_weights && (s64)(p->scx.dsq_vtime - vtime_now) > 0)
+	struct task_ctx *t;
+
+	if (ignore_cgroup_weights)
+		return;
+	if ((s64)(p->scx.dsq_vtime - vtime_now) > 0)
 		vtime_now = p->scx.dsq_vtime;
+	t = bpf_task_storage_get(&task_ctxs, p, 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (t)
+		t->started = bpf_ktime_get_ns();
 }
 
-/* Charge the slice used, scaled as "cgroup weights" above says. */
+/*
+ * Charge the time it ran since ops.running (not the slice used: the
+ * kernel refills the slice of a task it keeps running, --slow does that
+ * all the time), scaled as "cgroup weights" above says.
+ */
 void BPF_STRUCT_OPS(ktstr_stopping, struct task_struct *p, bool runnable)
 {
 	u64 used, weight = 100, nr = 1, tw = p->scx.weight ?: 100;
@@ -425,10 +438,12 @@ void BPF_STRUCT_OPS(ktstr_stopping, struct task_struct *p, bool runnable)
 
 	if (ignore_cgroup_weights)
 		return;
-	used = SCX_SLICE_DFL -
-	       (p->scx.slice < SCX_SLICE_DFL ? p->scx.slice : SCX_SLICE_DFL);
 	t = bpf_task_storage_get(&task_ctxs, p, 0, 0);
-	if (t && t->counted)
+	if (!t || !t->started)
+		return;
+	used = bpf_ktime_get_ns() - t->started;
+	t->started = 0;
+	if (t->counted)
 		c = bpf_map_lookup_elem(&cg_ctxs, &t->cgid);
 	if (c) {
 		weight = c->weight ?: 100;
@@ -436,12 +451,13 @@ void BPF_STRUCT_OPS(ktstr_stopping, struct task_struct *p, bool runnable)
 	}
 	if (weight != 100)
 		count(&nr_weighted);
-	p->scx.dsq_vtime += used * 100 * nr * 100 / (weight * tw);
+	scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime + used * 100 * nr * 100 /
+							     (weight * tw));
 }
 
 void BPF_STRUCT_OPS(ktstr_enable, struct task_struct *p)
 {
-	p->scx.dsq_vtime = vtime_now;
+	scx_bpf_task_set_dsq_vtime(p, vtime_now);
 }
 
 s32 BPF_STRUCT_OPS(ktstr_cgroup_init, struct cgroup *cgrp,
