@@ -37,7 +37,7 @@ struct kt_result;
  * Weighted fairness (relative error of a cgroup's CPU share against its
  * weight share), measured under TCG on 1n2l2c1t with cgroup_weight_fairness
  * (weights 2:1, 2 SpinWait workers each on the same 2 CPUs, 3 s) on a
- * shared host: EEVDF 0-2% in 5 runs, scx-ktstr 0-4% in 5 runs; a FIFO
+ * shared host: EEVDF 0-2% in 5 runs, scx-ktstr 1-4% in 5 runs; a FIFO
  * that ignores weights (scx-ktstr --ignore-cgroup-weights) is 50% off.
  * Table: docs/scenario-files.md "Cgroup controllers".
  */
