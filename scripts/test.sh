@@ -96,6 +96,9 @@ else
 		vmtest policy env KTSTR_BIN="$build"/ktstr \
 			KTSTR_SCX="$build"/scx-ktstr \
 			tests/vm/run-policy-tests.sh
+		vmtest cgroup-ctrl env KTSTR_BIN="$build"/ktstr \
+			KTSTR_SCX="$build"/scx-ktstr \
+			tests/vm/run-cgroup-ctrl-tests.sh
 	else
 		tail -n 30 "$log/toolchain"
 		echo "test.sh: building the BPF toolchain or scx-ktstr failed" >&2

@@ -43,6 +43,16 @@ struct kt_cgroup_ops {
 	/* Remove the parent directory and everything below it. */
 	int (*cleanup_all)(const struct kt_cgroup_ops *ops);
 	void (*destroy)(struct kt_cgroup_ops *ops);
+	/*
+	 * Write val to a controller file of cgroup name ("cpu.weight",
+	 * "cpu.max", "cpu.idle", "cpuset.cpus.partition") and read it back:
+	 * it must read val. A cpu.* file first gets the cpu controller
+	 * enabled in every level above name. A refused write or a different
+	 * read-back ("root invalid (...)") is an error naming the cgroup,
+	 * file and value. NULL in a double that cannot.
+	 */
+	int (*set_ctrl)(const struct kt_cgroup_ops *ops, const char *name,
+			const char *file, const char *val);
 };
 
 /*

@@ -43,6 +43,24 @@ struct kt_result;
 #define KT_WAKE_ALLOWANCE_TCG_NS      KT_MS(5)
 
 /*
+ * Weighted fairness (relative error of a cgroup's CPU share against its
+ * weight share), measured under TCG on 1n2l2c1t with cgroup_weight_fairness
+ * (weights 2:1, 2 SpinWait workers each on the same 2 CPUs, 3 s) on a
+ * shared host: EEVDF 0-2% in 5 runs, scx-ktstr 1-4% in 5 runs; a FIFO
+ * that ignores weights (scx-ktstr --ignore-cgroup-weights) is 50% off.
+ * Table: docs/scenario-files.md "Cgroup controllers".
+ */
+#define KT_DEFAULT_MAX_WEIGHT_ERR_PCT 15.0
+/*
+ * Bandwidth (usage over the window beyond quota/period x window): CFS
+ * hands out quota per period, so about one period's quota can land at the
+ * window's edges. Measured with cgroup_bandwidth (cpu.max 50000 100000,
+ * 3 s) under EEVDF: -3.7% to +0.2% in 5 runs; unenforced (scx-ktstr):
+ * +96%.
+ */
+#define KT_DEFAULT_MAX_BW_EXCESS_PCT 10.0
+
+/*
  * The assert fields, one row each. This list is the only one: the struct
  * below, the default layer, the merge, both JSON readers (scheduler
  * definitions and the guest plan; scenario files), the JSON writer and the
@@ -84,6 +102,12 @@ struct kt_result;
  *                events; the deltas are reported either way)
  * max_p99_request_latency_ns  p99 of MessageWorker's request latencies
  *                (the messenger's stamp to the end of the request)
+ * max_weight_err_pct  weighted fairness: cgroups with cpu.weight that
+ *                compete for the same CPUs; each one's share of their CPU
+ *                use within this many percent (relative) of its weight
+ *                share (kt_check_weight_shares)
+ * max_bw_excess_pct   bandwidth: a cgroup under cpu.max uses at most its
+ *                quota over the window plus this many percent
  */
 /* clang-format off */
 #define KT_ASSERT_FIELDS(X)                                                    \
@@ -113,7 +137,11 @@ struct kt_result;
 	  0, 100,                LIMIT,  KT_SET(KT_DEFAULT_MIN_DL_RUNTIME_PCT))\
 	KT_ASSERT_EVENT_FIELDS(X)                                              \
 	X(max_p99_request_latency_ns, U64, "max_p99_request_latency_us",       \
-	  KT_US(1), 1, 86400000000, CHECK, KT_UNSET)
+	  KT_US(1), 1, 86400000000, CHECK, KT_UNSET)\
+	X(max_weight_err_pct,       F64,  "max_weight_err_pct",      1,        \
+	  0, 1000,               RUN,    KT_SET(KT_DEFAULT_MAX_WEIGHT_ERR_PCT))\
+	X(max_bw_excess_pct,        F64,  "max_bw_excess_pct",       1,        \
+	  0, 1000,               RUN,    KT_SET(KT_DEFAULT_MAX_BW_EXCESS_PCT))
 /* One row per sched_ext event counter with a limit. */
 #define KT_ASSERT_EVENT_FIELDS(X)                                              \
 	X(max_ev_select_cpu_fallback,  U64, "max_ev_select_cpu_fallback", 1,   \
@@ -191,6 +219,51 @@ int kt_assert_cgroup_ev(const struct kt_assert *a, const char *cgroup,
 			const struct kt_worker_report *reports, size_t nr,
 			const struct kt_cgroup_evidence *ev,
 			struct kt_result *res);
+
+/* ---- cgroup controllers (check_cgctl.c) ---- */
+
+/* The cpu.stat fields the checks read (deltas over a window). */
+struct kt_cg_cpu_stat {
+	uint64_t usage_us;
+	uint64_t nr_periods;
+	uint64_t nr_throttled;
+	uint64_t throttled_us;
+};
+/* Parse cpu.stat text; -EINVAL when there is no usage_usec line. */
+int kt_cg_cpu_stat_parse(const char *text, struct kt_cg_cpu_stat *out);
+
+/* One cgroup competing for CPUs over a window. */
+struct kt_cgroup_cpu {
+	const char *cgroup;
+	unsigned weight;   /* cpu.weight (100 when not set) */
+	double demand;	   /* CPUs its busy workers can use */
+	uint64_t usage_us; /* cpu.stat usage_usec over the window */
+};
+/*
+ * Each cgroup's expected share (0..1, summing to 1) of what the cgroups
+ * use of `capacity` CPUs: weighted max-min fair, no cgroup above its
+ * demand. out has nr entries.
+ */
+int kt_weight_expected_shares(const struct kt_cgroup_cpu *cgs, size_t nr,
+			      double capacity, double *out);
+/*
+ * Weighted fairness of cgroups that share `capacity` CPUs: an UNFAIR
+ * detail naming each cgroup's weight share and measured share when one is
+ * more than max_err_pct (relative) off, else a NOTE with the same numbers.
+ * Nothing when fewer than 2 cgroups or their demand fits the CPUs.
+ */
+int kt_check_weight_shares(const struct kt_cgroup_cpu *cgs, size_t nr,
+			   double capacity, double max_err_pct,
+			   struct kt_result *res);
+/*
+ * Bandwidth: usage d->usage_us over window_us must stay within quota/period
+ * x window x (1 + max_excess_pct/100). An UNFAIR detail past it, else a
+ * NOTE; both with nr_throttled and throttled_usec.
+ */
+int kt_check_bandwidth(const char *cgroup, uint64_t quota_us,
+		       uint64_t period_us, uint64_t window_us,
+		       const struct kt_cg_cpu_stat *d, double max_excess_pct,
+		       struct kt_result *res);
 
 /* Off-CPU percentage of one worker (0 when wall time is 0). */
 double kt_report_off_cpu_pct(const struct kt_worker_report *r);

@@ -186,6 +186,48 @@ int kt_affinity_kind_parse(const char *name, enum kt_affinity_kind *out);
 
 /* ---- CgroupDef --------------------------------------------------------- */
 
+struct kt_cgroup_def;
+
+/*
+ * cpu.max: a cgroup's tasks may run quota_us of CPU time in every
+ * period_us (summed over CPUs). quota_us 0 = not set (the file is left
+ * alone); KT_CPU_MAX_INF = "max" (no limit). period_us 0 = 100000.
+ * Limits (the kernel's): quota 1000 us or more, period 1000..1000000 us.
+ */
+#define KT_CPU_MAX_INF UINT64_MAX
+struct kt_cpu_max {
+	uint64_t quota_us;
+	uint64_t period_us;
+};
+#define KT_CPU_MAX(q, p)                                                       \
+	((struct kt_cpu_max){.quota_us = (q), .period_us = (p)})
+
+/* cpuset.cpus.partition: the cgroup's cpuset becomes a scheduling
+ * partition (root) or one without load balancing (isolated). */
+enum kt_partition {
+	KT_PARTITION_NONE = 0, /* leave it ("member") */
+	KT_PARTITION_ROOT,
+	KT_PARTITION_ISOLATED,
+};
+
+/*
+ * Parse cpu.max text as the kernel writes it: "QUOTA [PERIOD]" in us or
+ * "max [PERIOD]". -EINVAL with a message naming the value and the limits.
+ */
+int kt_cpu_max_parse(const char *text, struct kt_cpu_max *out);
+/* The text written to cpu.max ("50000 100000", "max 100000"). */
+int kt_cpu_max_format(const struct kt_cpu_max *m, char *buf, size_t len);
+/* "root", "isolated"; NULL for NONE or outside the enum */
+const char *kt_partition_name(enum kt_partition p);
+/* "root" or "isolated"; -EINVAL with a message listing both. */
+int kt_partition_parse(const char *name, enum kt_partition *out);
+/*
+ * The controller knobs of def in range: cpu.weight 1..10000 (0 = unset),
+ * cpu.max quota >= 1000 us and period 1000..1000000 us, a partition only
+ * with a cpuset. -EINVAL with a message naming the knob and value.
+ */
+int kt_cgroup_def_check_ctrl(const struct kt_cgroup_def *def);
+
 /* Create + cpuset + spawn in one. Zero fields are the defaults. */
 struct kt_cgroup_def {
 	const char *name;	       /* relative to the run's cgroup parent */
@@ -197,6 +239,11 @@ struct kt_cgroup_def {
 	bool swappable; /* ctx->work_type_override replaces work_type */
 	struct kt_mem_policy mem_policy; /* default Default (no call) */
 	bool threads; /* the workers are threads of one process */
+	/* cgroup controllers (ops_cgctl.c); zero = the kernel's default */
+	unsigned cpu_weight;	     /* cpu.weight, 1..10000 */
+	struct kt_cpu_max cpu_max;   /* cpu.max; .quota_us 0 = leave it */
+	struct kt_opt_bool cpu_idle; /* cpu.idle 0/1 */
+	enum kt_partition partition; /* cpuset.cpus.partition */
 };
 
 /*
@@ -205,6 +252,9 @@ struct kt_cgroup_def {
  *		      .work_type = KT_WORK(KT_WORK_YIELD_HEAVY),
  *		      .sched_policy = {.kind = KT_POLICY_BATCH},
  *		      .affinity = KT_AFFINITY_SINGLE_CPU, .swappable = true)
+ *	kt_cgroup_def("cg_2", .cpu_weight = 200,
+ *		      .cpu_max = KT_CPU_MAX(50000, 100000),
+ *		      .cpu_idle = KT_SET(false))
  */
 #define kt_cgroup_def(n, ...) ((struct kt_cgroup_def){.name = (n), __VA_ARGS__})
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * scx-ktstr: the BPF side of ktstr's fixture scheduler. A global FIFO
- * (ops.enqueue inserts into one shared DSQ, ops.dispatch moves its head to
- * the CPU's local DSQ) plus fault knobs that inject exactly the failures
+ * scx-ktstr: the BPF side of ktstr's fixture scheduler. One shared DSQ
+ * ordered by virtual time (ops.enqueue inserts, ops.dispatch moves its head
+ * to the CPU's local DSQ) that honours cgroup weights (see "cgroup
+ * weights" below; --ignore-cgroup-weights makes it the global FIFO it
+ * was, every task alike) plus fault knobs that inject exactly the failures
  * ktstr must detect: a dispatch stall (watchdog ejection), an injected
  * scx_bpf_error(), a cgroup held back for part of every period, skipped
  * dispatches, every task on one CPU while the others idle, a migration
@@ -40,6 +42,7 @@ const volatile bool starve;	 /* hold back starve_cgroup's tasks */
 const volatile char starve_cgroup[CGROUP_NAME_LEN];
 const volatile u64 starve_period_ns = 4000ULL * 1000 * 1000;
 const volatile u64 starve_hold_ns = 3000ULL * 1000 * 1000;
+const volatile bool ignore_cgroup_weights; /* a FIFO: every task alike */
 
 /* ---- knobs flipped by the loader at run time (.bss) ---- */
 volatile u32 stall; /* ops.dispatch stops moving tasks */
@@ -78,6 +81,77 @@ struct {
 static __always_inline void count(u64 *c)
 {
 	__sync_fetch_and_add(c, 1);
+}
+
+/*
+ * ---- cgroup weights ----
+ *
+ * Each task's virtual time advances by the time it ran scaled by
+ * 100 * n / (its cgroup's cpu.weight) * (100 / its own weight), where n
+ * is the number of its cgroup's tasks that are runnable; the shared DSQ
+ * runs the lowest virtual time first. Equal virtual-time rates then give
+ * each cgroup (not each task) CPU time in proportion to its weight: a
+ * cgroup with weight 200 and 2 busy tasks gets twice the CPU of one with
+ * weight 100 and 2 busy tasks, or of one with weight 100 and 4. One level
+ * of cgroups is weighed (a task's own cgroup against the others); weights
+ * come from ops.cgroup_init / ops.cgroup_set_weight (CONFIG_EXT_GROUP_SCHED)
+ * and a cgroup the kernel gave none of (no cpu controller) weighs 100.
+ */
+#define MAX_CGROUPS 4096
+
+struct cg_ctx {
+	u32 weight;	 /* cpu.weight, 1..10000 */
+	s32 nr_runnable; /* its tasks between ops.runnable and quiescent */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_CGROUPS);
+	__type(key, u64); /* cgroup id */
+	__type(value, struct cg_ctx);
+} cg_ctxs SEC(".maps");
+
+struct task_ctx {
+	u64 cgid;     /* the cgroup counted at ops.runnable */
+	bool counted; /* in that cgroup's nr_runnable */
+	u64 started;  /* when ops.running last ran it */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_ctx);
+} task_ctxs SEC(".maps");
+
+u64 vtime_now;	 /* the highest virtual time a task started running at */
+u64 nr_weighted; /* charges scaled by a cgroup weight other than 100 */
+
+static u64 task_cgid(struct task_struct *p)
+{
+	return BPF_CORE_READ(p, cgroups, dfl_cgrp, kn, id);
+}
+
+static u64 cgrp_id(struct cgroup *cgrp)
+{
+	return BPF_CORE_READ(cgrp, kn, id);
+}
+
+/* Insert @p into the shared DSQ: by virtual time, or FIFO when weights
+ * are ignored (a DSQ takes only one of the two orders). */
+static void shared_insert(struct task_struct *p, u64 enq_flags)
+{
+	u64 vtime = p->scx.dsq_vtime;
+
+	if (ignore_cgroup_weights) {
+		scx_bpf_dsq_insert(p, SHARED_DSQ, SCX_SLICE_DFL, enq_flags);
+		return;
+	}
+	/* A task that slept long gets at most one slice of credit. */
+	if ((s64)(vtime - (vtime_now - SCX_SLICE_DFL)) < 0)
+		vtime = vtime_now - SCX_SLICE_DFL;
+	scx_bpf_dsq_insert_vtime(p, SHARED_DSQ, SCX_SLICE_DFL, vtime,
+				 enq_flags);
 }
 
 /* In the held part of the current starve period? */
@@ -214,7 +288,7 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 
 	if (stall) {
 		/* Queue everything; ops.dispatch will never move it. */
-		scx_bpf_dsq_insert(p, SHARED_DSQ, SCX_SLICE_DFL, enq_flags);
+		shared_insert(p, enq_flags);
 		return;
 	}
 
@@ -264,7 +338,7 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
-	scx_bpf_dsq_insert(p, SHARED_DSQ, SCX_SLICE_DFL, enq_flags);
+	shared_insert(p, enq_flags);
 	kick_idle_for(p);
 }
 
@@ -301,6 +375,116 @@ void BPF_STRUCT_OPS(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 	}
 	if (scx_bpf_dsq_move_to_local(SHARED_DSQ, 0))
 		count(&nr_dispatched);
+}
+
+void BPF_STRUCT_OPS(ktstr_runnable, struct task_struct *p, u64 enq_flags)
+{
+	struct task_ctx *t;
+	struct cg_ctx *c;
+
+	if (ignore_cgroup_weights)
+		return;
+	t = bpf_task_storage_get(&task_ctxs, p, 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t || t->counted)
+		return; /* counted once until ops.quiescent */
+	t->cgid = task_cgid(p);
+	c = bpf_map_lookup_elem(&cg_ctxs, &t->cgid);
+	t->counted = c != NULL;
+	if (c)
+		__sync_fetch_and_add(&c->nr_runnable, 1);
+}
+
+void BPF_STRUCT_OPS(ktstr_quiescent, struct task_struct *p, u64 deq_flags)
+{
+	struct task_ctx *t;
+	struct cg_ctx *c;
+
+	if (ignore_cgroup_weights)
+		return;
+	t = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	if (!t || !t->counted)
+		return;
+	t->counted = false;
+	c = bpf_map_lookup_elem(&cg_ctxs, &t->cgid);
+	if (c && c->nr_runnable > 0)
+		__sync_fetch_and_sub(&c->nr_runnable, 1);
+}
+
+void BPF_STRUCT_OPS(ktstr_running, struct task_struct *p)
+{
+	struct task_ctx *t;
+
+	if (ignore_cgroup_weights)
+		return;
+	if ((s64)(p->scx.dsq_vtime - vtime_now) > 0)
+		vtime_now = p->scx.dsq_vtime;
+	t = bpf_task_storage_get(&task_ctxs, p, 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (t)
+		t->started = bpf_ktime_get_ns();
+}
+
+/*
+ * Charge the time it ran since ops.running (not the slice used: the
+ * kernel refills the slice of a task it keeps running, --slow does that
+ * all the time), scaled as "cgroup weights" above says.
+ */
+void BPF_STRUCT_OPS(ktstr_stopping, struct task_struct *p, bool runnable)
+{
+	u64 used, weight = 100, nr = 1, tw = p->scx.weight ?: 100;
+	struct task_ctx *t;
+	struct cg_ctx *c = NULL;
+
+	if (ignore_cgroup_weights)
+		return;
+	t = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+	if (!t || !t->started)
+		return;
+	used = bpf_ktime_get_ns() - t->started;
+	t->started = 0;
+	if (t->counted)
+		c = bpf_map_lookup_elem(&cg_ctxs, &t->cgid);
+	if (c) {
+		weight = c->weight ?: 100;
+		nr = c->nr_runnable > 1 ? c->nr_runnable : 1;
+	}
+	if (weight != 100)
+		count(&nr_weighted);
+	scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime + used * 100 * nr * 100 /
+							     (weight * tw));
+}
+
+void BPF_STRUCT_OPS(ktstr_enable, struct task_struct *p)
+{
+	scx_bpf_task_set_dsq_vtime(p, vtime_now);
+}
+
+s32 BPF_STRUCT_OPS(ktstr_cgroup_init, struct cgroup *cgrp,
+		   struct scx_cgroup_init_args *args)
+{
+	struct cg_ctx c = {.weight = args->weight};
+	u64 id = cgrp_id(cgrp);
+
+	/* A full table leaves the cgroup at weight 100; never fail it. */
+	bpf_map_update_elem(&cg_ctxs, &id, &c, BPF_ANY);
+	return 0;
+}
+
+void BPF_STRUCT_OPS(ktstr_cgroup_set_weight, struct cgroup *cgrp, u32 weight)
+{
+	u64 id = cgrp_id(cgrp);
+	struct cg_ctx *c = bpf_map_lookup_elem(&cg_ctxs, &id);
+
+	if (c)
+		c->weight = weight;
+}
+
+void BPF_STRUCT_OPS(ktstr_cgroup_exit, struct cgroup *cgrp)
+{
+	u64 id = cgrp_id(cgrp);
+
+	bpf_map_delete_elem(&cg_ctxs, &id);
 }
 
 /* Every KICK_INTERVAL_NS: the crash knob, and wake idle CPUs for work. */
@@ -383,10 +567,15 @@ void BPF_STRUCT_OPS(ktstr_cpu_offline, s32 cpu)
 	count(&nr_cpu_offline);
 }
 
-SCX_OPS_DEFINE(ktstr_ops, .select_cpu = (void *)ktstr_select_cpu,
-	       .enqueue = (void *)ktstr_enqueue,
-	       .dispatch = (void *)ktstr_dispatch, .init = (void *)ktstr_init,
-	       .exit = (void *)ktstr_exit, .flags = SCX_OPS_ENQ_LAST,
-	       .cpu_online = (void *)ktstr_cpu_online,
-	       .cpu_offline = (void *)ktstr_cpu_offline, .timeout_ms = 5000,
-	       .name = "ktstr");
+SCX_OPS_DEFINE(
+    ktstr_ops, .select_cpu = (void *)ktstr_select_cpu,
+    .enqueue = (void *)ktstr_enqueue, .dispatch = (void *)ktstr_dispatch,
+    .runnable = (void *)ktstr_runnable, .running = (void *)ktstr_running,
+    .stopping = (void *)ktstr_stopping, .quiescent = (void *)ktstr_quiescent,
+    .enable = (void *)ktstr_enable, .cgroup_init = (void *)ktstr_cgroup_init,
+    .cgroup_exit = (void *)ktstr_cgroup_exit,
+    .cgroup_set_weight = (void *)ktstr_cgroup_set_weight,
+    .cpu_online = (void *)ktstr_cpu_online,
+    .cpu_offline = (void *)ktstr_cpu_offline, .init = (void *)ktstr_init,
+    .exit = (void *)ktstr_exit, .flags = SCX_OPS_ENQ_LAST, .timeout_ms = 5000,
+    .name = "ktstr");

@@ -61,6 +61,7 @@ struct opts {
 	unsigned int slow_interval_ms;
 	bool slow, single_cpu, scattershot, partial, fail_verify, verbose;
 	bool no_hotplug_ops;
+	bool ignore_cgroup_weights;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -195,6 +196,10 @@ static const struct opt_def opt_defs[] = {
     {"no-hotplug-ops", 0, OPT_FLAG, AT(no_hotplug_ops), 0, 0, NULL,
      "leave out ops.cpu_online/cpu_offline: the kernel ejects the "
      "scheduler at the first CPU hotplug event"},
+    {"ignore-cgroup-weights", 0, OPT_FLAG, AT(ignore_cgroup_weights), 0, 0,
+     NULL,
+     "a global FIFO: every task alike, cpu.weight ignored (default: virtual "
+     "time scaled by the cgroup's weight)"},
     {"verbose", 'v', OPT_FLAG, AT(verbose), 0, 0, NULL, "libbpf debug output"},
     {"help", 'h', OPT_HELP, 0, 0, 0, NULL, "this text"},
 };
@@ -207,7 +212,8 @@ static void usage(FILE *fp)
 
 	fprintf(fp, "usage: " PROG " [OPTIONS]\n"
 		    "ktstr's fixture sched_ext scheduler (ops.name \"ktstr\"): "
-		    "a global FIFO with fault knobs.\n\n");
+		    "one shared queue in virtual time that honours cgroup "
+		    "weights, with fault knobs.\n\n");
 	for (size_t i = 0; i < NR_OPTS; i++) {
 		const struct opt_def *d = &opt_defs[i];
 
@@ -441,14 +447,15 @@ static int report_exit(struct scx_ktstr *skel)
 static void print_counters(struct scx_ktstr *skel)
 {
 	printf("%s: enqueued=%llu dispatched=%llu skipped=%llu held=%llu "
-	       "scattered=%llu single=%llu enq_last=%llu\n",
+	       "scattered=%llu single=%llu enq_last=%llu weighted=%llu\n",
 	       PROG, (unsigned long long)skel->bss->nr_enqueued,
 	       (unsigned long long)skel->bss->nr_dispatched,
 	       (unsigned long long)skel->bss->nr_skipped,
 	       (unsigned long long)skel->bss->nr_held,
 	       (unsigned long long)skel->bss->nr_scattered,
 	       (unsigned long long)skel->bss->nr_single,
-	       (unsigned long long)skel->bss->nr_enq_last);
+	       (unsigned long long)skel->bss->nr_enq_last,
+	       (unsigned long long)skel->bss->nr_weighted);
 	printf("%s: cpu_online=%llu cpu_offline=%llu\n", PROG,
 	       (unsigned long long)skel->bss->nr_cpu_online,
 	       (unsigned long long)skel->bss->nr_cpu_offline);
@@ -479,6 +486,7 @@ static int set_rodata(struct scx_ktstr *skel, const struct opts *o)
 	ro->single_cpu = o->single_cpu;
 	ro->scattershot = o->scattershot;
 	ro->fail_verify = o->fail_verify;
+	ro->ignore_cgroup_weights = o->ignore_cgroup_weights;
 	if (o->starve_cgroup) {
 		ro->starve = true;
 		snprintf((char *)ro->starve_cgroup, sizeof(ro->starve_cgroup),
@@ -520,10 +528,11 @@ static int run(struct scx_ktstr *skel, const struct opts *o)
 	       o->slow ? " slow" : "", o->single_cpu ? " single-cpu" : "",
 	       o->scattershot ? " scattershot" : "",
 	       o->partial ? " partial" : "");
-	printf("%s%s%s%s)\n", o->starve_cgroup ? " starve-cgroup=" : "",
+	printf("%s%s%s%s%s)\n", o->starve_cgroup ? " starve-cgroup=" : "",
 	       o->starve_cgroup ?: "",
 	       o->stall_after >= 0 ? " stall-after" : "",
-	       o->no_hotplug_ops ? " no-hotplug-ops" : "");
+	       o->no_hotplug_ops ? " no-hotplug-ops" : "",
+	       o->ignore_cgroup_weights ? " ignore-cgroup-weights" : "");
 
 	while (!stop_signal && !UEI_EXITED(skel, uei)) {
 		t = now_s() - t0;

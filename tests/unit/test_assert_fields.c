@@ -74,7 +74,7 @@ static void assert_same(const struct kt_assert *x, const struct kt_assert *y)
 /* Parse `"assert": <json>` in a minimal scenario file. */
 static int parse_in_file(const char *json, struct kt_assert *out)
 {
-	char text[1024];
+	char text[2048];
 	struct kt_scenario_file *sf = NULL;
 	int err;
 
@@ -96,7 +96,7 @@ static void round_trip(const struct kt_assert *a)
 {
 	json_t *j = kt_assert_to_json(a);
 	char *text = json_dumps(j, JSON_REAL_PRECISION(17));
-	char def[1024];
+	char def[2048];
 	struct kt_assert back = {0};
 	struct kt_sched_def d;
 
@@ -291,10 +291,13 @@ static void test_defaults_and_roles(void **state)
 		assert_int_equal(enables, f->role == KT_ASSERT_SWITCH ||
 					      f->role == KT_ASSERT_CHECK);
 	}
-	assert_int_equal(nr_set, 8);
+	assert_int_equal(nr_set, 10);
 	assert_true(def.max_spread_pct.val == KT_DEFAULT_MAX_SPREAD_PCT);
 	assert_int_equal(def.max_gap_ns.val, KT_DEFAULT_MAX_GAP_NS);
-	assert_int_equal(KT_ASSERT_NR_FIELDS, 22);
+	assert_int_equal(KT_ASSERT_NR_FIELDS, 24);
+	assert_true(def.max_weight_err_pct.val ==
+		    KT_DEFAULT_MAX_WEIGHT_ERR_PCT);
+	assert_true(def.max_bw_excess_pct.val == KT_DEFAULT_MAX_BW_EXCESS_PCT);
 	assert_true(def.conservation.set && def.conservation.val);
 	assert_true(def.coverage.set && def.coverage.val);
 	assert_true(def.max_idle_wait_pct.val == KT_DEFAULT_MAX_IDLE_WAIT_PCT);

@@ -23,7 +23,7 @@
 static const char *const categories[] = {
     "basic",	   "cpuset",	  "dynamic", "stress",
     "affinity",	   "sched_class", "nested",  "interaction",
-    "performance", "hotplug",	  "payload",
+    "performance", "hotplug",	  "payload", "cgroup_ctrl",
 };
 
 static bool known_category(const char *c)
@@ -87,7 +87,7 @@ static void test_whole_catalog_linked_from_archive(void **state)
 	const struct kt_scenario *s = kt_catalog(&nr);
 
 	(void)state;
-	assert_int_equal(nr, 76);
+	assert_int_equal(nr, 78);
 	for (size_t i = 0; i < nr; i++)
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(s[i].name, s[j].name))
@@ -107,7 +107,7 @@ static void test_whole_catalog_linked_from_archive(void **state)
 				 s[i].category);
 	}
 	assert_string_equal(s[12].name, "cgroup_steady");
-	assert_string_equal(s[nr - 1].name, "payload_rt_app");
+	assert_string_equal(s[nr - 1].name, "cgroup_bandwidth");
 }
 
 /* One scenario, two names: the canned steady serves cgroup_steady. */

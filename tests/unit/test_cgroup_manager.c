@@ -458,6 +458,56 @@ static void test_noop_double(void **state)
 	assert_null(g);
 }
 
+/* Does this hierarchy offer the cpu controller? */
+static bool offers_cpu(const struct fx *f)
+{
+	char path[PATH_MAX], buf[512] = "";
+	FILE *in;
+	bool yes = false;
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", f->mnt);
+	in = fopen(path, "re");
+	if (!in)
+		return false;
+	if (fgets(buf, sizeof(buf), in))
+		for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n"))
+			yes |= !strcmp(t, "cpu");
+	fclose(in);
+	return yes;
+}
+
+/* set_ctrl enables cpu above the cgroup, writes, reads back; the kernel's
+ * refusal names the file and value. */
+static void test_set_ctrl_reads_back(void **state)
+{
+	struct fx *f = *state;
+	struct kt_cgroup_ops *ops;
+	char path[PATH_MAX], buf[64] = "";
+	FILE *in;
+
+	NEED_MOUNT(f);
+	if (!offers_cpu(f))
+		skip();
+	ops = f->ops;
+	assert_int_equal(ops->setup(ops, false), 0);
+	assert_int_equal(ops->create(ops, "w"), 0);
+	assert_int_equal(ops->set_ctrl(ops, "w", "cpu.weight", "200"), 0);
+	snprintf(path, sizeof(path), "%s/w/cpu.weight", f->parent);
+	in = fopen(path, "re");
+	assert_non_null(in);
+	assert_non_null(fgets(buf, sizeof(buf), in));
+	fclose(in);
+	assert_string_equal(buf, "200\n");
+	assert_int_equal(ops->set_ctrl(ops, "w", "cpu.max", "50000 100000"), 0);
+	assert_int_equal(ops->set_ctrl(ops, "w", "cpu.max", "max 100000"), 0);
+	assert_int_equal(ops->set_ctrl(ops, "w", "cpu.weight", "0"), -EINVAL);
+	assert_non_null(strstr(kt_last_error(), "cpu.weight \"0\""));
+	assert_non_null(strstr(kt_last_error(), "ktstr-test-"));
+	/* accepted but read back differently: "max" reads "max 100000" */
+	assert_int_equal(ops->set_ctrl(ops, "w", "cpu.max", "max"), -EINVAL);
+	assert_non_null(strstr(kt_last_error(), "reads \"max 100000\""));
+}
+
 #define FX_TEST(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
@@ -470,6 +520,7 @@ int main(void)
 	    FX_TEST(test_setup_names_root_write),
 	    FX_TEST(test_group_removes_in_reverse),
 	    FX_TEST(test_cleanup_all_leaves_nothing),
+	    FX_TEST(test_set_ctrl_reads_back),
 	    cmocka_unit_test(test_manager_new_rejects),
 	    cmocka_unit_test(test_noop_double),
 	};

@@ -237,6 +237,21 @@ static void test_is_path(void **state)
 
 /* ---- bad fixture files: the whole message, position and key path ---- */
 
+/* Loading the bad fixture `file` fails with "PATH:" msg. */
+static void expect_bad_fixture(const char *file, const char *msg)
+{
+	struct kt_scenario_file *sf = (void *)1;
+	char path[512], want[1024];
+
+	snprintf(path, sizeof(path), BAD "%s", file);
+	snprintf(want, sizeof(want), "%s:%s", path, msg);
+	assert_int_equal(kt_scenario_file_load(path, &sf), -EINVAL);
+	assert_null(sf);
+	if (strcmp(kt_last_error(), want))
+		fail_msg("%s:\n got  %s\n want %s", file, kt_last_error(),
+			 want);
+}
+
 static void test_bad_fixtures(void **state)
 {
 	static const struct {
@@ -253,7 +268,8 @@ static void test_bad_fixtures(void **state)
 	    {"unknown_cgroup_key.json",
 	     "6:22: cgroups[1]: unknown key \"worker\" for a cgroup "
 	     "(expected one of name, cpuset, workers, work, policy, "
-	     "affinity, swappable, mem_policy, threads)"},
+	     "affinity, swappable, mem_policy, threads, cpu.weight, cpu.max, "
+	     "cpu.idle, cpuset.cpus.partition)"},
 	    {"workers_string.json",
 	     "5:33: cgroups[0].workers: must be an integer in 1..1024, not "
 	     "a string"},
@@ -306,18 +322,8 @@ static void test_bad_fixtures(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct kt_scenario_file *sf = (void *)1;
-		char path[512], want[1024];
-
-		snprintf(path, sizeof(path), BAD "%s", cases[i].file);
-		snprintf(want, sizeof(want), "%s:%s", path, cases[i].msg);
-		assert_int_equal(kt_scenario_file_load(path, &sf), -EINVAL);
-		assert_null(sf);
-		if (strcmp(kt_last_error(), want))
-			fail_msg("%s:\n got  %s\n want %s", cases[i].file,
-				 kt_last_error(), want);
-	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_bad_fixture(cases[i].file, cases[i].msg);
 }
 
 /* The unknown work type message lists the names a file may use. */
@@ -465,7 +471,8 @@ static void test_inline_mistakes(void **state)
 	    "max_ev_enq_skip_exiting, max_ev_enq_skip_migration_disabled, "
 	    "max_ev_refill_slice_dfl, max_ev_bypass_dispatch, "
 	    "max_ev_bypass_activate, max_ev_insert_not_owned, "
-	    "max_p99_request_latency_us)");
+	    "max_p99_request_latency_us, max_weight_err_pct, "
+	    "max_bw_excess_pct)");
 	expect_bad(HEAD "\"assert\": {\"not_starved\": \"yes\"}, \"cgroups\": "
 			"[{\"name\": \"a\"}]}",
 		   "2:27: assert.not_starved: must be true or false, not a "

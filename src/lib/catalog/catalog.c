@@ -34,6 +34,7 @@ static const char *const category_names[KT_CATEGORY__COUNT] = {
     [KT_CATEGORY_PERFORMANCE] = "performance",
     [KT_CATEGORY_HOTPLUG] = "hotplug",
     [KT_CATEGORY_PAYLOAD] = "payload",
+    [KT_CATEGORY_CGROUP_CTRL] = "cgroup_ctrl",
 };
 
 static int cmp_unsigned(unsigned a, unsigned b)

@@ -39,5 +39,10 @@ int kt_cg_read_pids(const char *root, const char *dir, pid_t **pids, size_t *n);
 int kt_cg_move_pid(const char *root, const char *dir, pid_t pid);
 /* Remove path and everything below it, moving their tasks to target. */
 int kt_cg_remove_tree(const char *root, const char *path, const char *target);
+/* Write val to dir/file and read it back (cgroup_ctrl.c): a cpu.* file
+ * gets the cpu controller enabled above dir first; a value that does not
+ * read back as written is -EINVAL with what the kernel shows. */
+int kt_cg_set_ctrl(const char *root, const char *dir, const char *file,
+		   const char *val);
 
 #endif

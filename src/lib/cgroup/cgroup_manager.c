@@ -247,6 +247,21 @@ static int mgr_cleanup_all(const struct kt_cgroup_ops *ops)
 	return kt_cg_remove_tree(m->root, m->parent, target);
 }
 
+static int mgr_set_ctrl(const struct kt_cgroup_ops *ops, const char *name,
+			const char *file, const char *val)
+{
+	struct cg_mgr *m = to_mgr(ops);
+	char path[PATH_MAX];
+	int err = cg_path(m, name, path);
+
+	if (!err && !name[0])
+		err = kt_err(EINVAL,
+			     "cgroup %s: %s is for a cgroup below the "
+			     "parent",
+			     kt_cg_rel(m->root, m->parent), file);
+	return err ? err : kt_cg_set_ctrl(m->root, path, file, val);
+}
+
 static void mgr_destroy(struct kt_cgroup_ops *ops)
 {
 	struct cg_mgr *m = to_mgr(ops);
@@ -362,6 +377,7 @@ int kt_cgroup_manager_new(const char *parent, struct kt_cgroup_ops **out)
 	    .move_all = mgr_move_all,
 	    .cleanup_all = mgr_cleanup_all,
 	    .destroy = mgr_destroy,
+	    .set_ctrl = mgr_set_ctrl,
 	};
 	*out = &m->ops;
 	return 0;

@@ -62,6 +62,16 @@ static int noop_cleanup_all(const struct kt_cgroup_ops *ops)
 	return 0;
 }
 
+static int noop_set_ctrl(const struct kt_cgroup_ops *ops, const char *name,
+			 const char *file, const char *val)
+{
+	(void)ops;
+	(void)name;
+	(void)file;
+	(void)val;
+	return 0;
+}
+
 static void noop_destroy(struct kt_cgroup_ops *ops)
 {
 	free(ops);
@@ -88,6 +98,7 @@ int kt_cgroup_noop_new(struct kt_cgroup_ops **out)
 	    .move_all = noop_move_all,
 	    .cleanup_all = noop_cleanup_all,
 	    .destroy = noop_destroy,
+	    .set_ctrl = noop_set_ctrl,
 	};
 	*out = ops;
 	return 0;

@@ -15,6 +15,12 @@ struct ops_cg {
 	unsigned owner;
 	bool has_cpuset;
 	struct kt_cpuset cpuset;
+	/* controller knobs set on it (ops_cgctl.c) and cpu.stat at the
+	 * start of the measured window */
+	unsigned cpu_weight;
+	struct kt_cpu_max cpu_max;
+	bool stat_ok;
+	struct kt_cg_cpu_stat stat0;
 };
 
 struct ops_wl {
@@ -26,6 +32,7 @@ struct ops_wl {
 	bool confined;
 	struct kt_cpuset allowed;
 	struct kt_workload *wl;
+	bool blocks; /* its work kind blocks (no fixed CPU demand) */
 };
 
 struct ops_pl; /* a binary payload (ops_payload.c) */
@@ -48,6 +55,7 @@ struct ops_run {
 	struct kt_cpuset hotplugged;
 	size_t nr_pls;
 	struct ops_pl *pls;
+	uint64_t window_ns; /* start of the controller checks' window */
 };
 
 /* Structural checks of one op / def (names, specs): -EINVAL + message. */
@@ -104,6 +112,16 @@ void kt_ops_payload_teardown(struct ops_run *r, unsigned owner);
 void kt_ops_payload_stop_cgroup(struct ops_run *r, const char *cgroup);
 /* Error path: kill every payload, free the state. */
 void kt_ops_payload_free(struct ops_run *r);
+/*
+ * Cgroup controllers (ops_cgctl.c): write def's knobs to cg (verified by
+ * read-back); open the measured window (cpu.stat of every cgroup) once a
+ * step's cgroups run, and at its end judge weighted fairness and
+ * bandwidth with r->assert's limits.
+ */
+int kt_ops_apply_ctrl(struct ops_run *r, struct ops_cg *cg,
+		      const struct kt_cgroup_def *def);
+void kt_ops_ctrl_begin(struct ops_run *r);
+void kt_ops_ctrl_end(struct ops_run *r);
 
 unsigned kt_ops_nr_cgroups(const struct ops_run *r);
 unsigned kt_ops_nr_workers(const struct ops_run *r); /* running ones */

@@ -61,6 +61,8 @@ int kt_ops_check_def(const struct kt_cgroup_def *def)
 			     "narrower than its root domain (EBUSY); leave "
 			     "their affinity Inherit (a cpuset is fine)",
 			     kt_affinity_kind_name(def->affinity.kind));
+	if (!err)
+		err = kt_cgroup_def_check_ctrl(def);
 	if (err)
 		return kt_err_wrap(EINVAL, "cgroup def %s", def->name);
 	return 0;
@@ -321,6 +323,7 @@ static int spawn(struct ops_run *r, const char *cgroup,
 		kt_workload_free(w);
 		return err;
 	}
+	r->wls[r->nr_wls - 1].blocks = kt_work_kind_blocks(cfg->work.kind);
 	kt_ops_verify_members(r, &r->wls[r->nr_wls - 1], "spawning them");
 	return 0;
 }
@@ -366,6 +369,8 @@ int kt_ops_setup_def(struct ops_run *r, const struct kt_cgroup_def *def)
 			cpuset_changed(r, cg, "setting up its def");
 		}
 	}
+	if (!err)
+		err = kt_ops_apply_ctrl(r, cg, def);
 	if (!err)
 		err = spawn(r, def->name, &cfg, &def->affinity);
 	if (err)

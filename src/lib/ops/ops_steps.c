@@ -279,7 +279,11 @@ static int run_step(struct ops_run *r, const struct kt_step *s, unsigned n)
 		if (err)
 			return err;
 		record(r, label, n, op_mask(&s->ops));
-		return hold(r, kt_hold_ns(&s->hold, ctx->duration)) ? 0 : 1;
+		kt_ops_ctrl_begin(r);
+		if (!hold(r, kt_hold_ns(&s->hold, ctx->duration)))
+			return 1;
+		kt_ops_ctrl_end(r);
+		return 0;
 	}
 
 	err = setup_defs(r, &s->defs);

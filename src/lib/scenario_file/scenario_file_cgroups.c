@@ -2,7 +2,8 @@
 /*
  * Scenario-file cgroup definitions: a list of {"name", "cpuset",
  * "workers", "work", "policy", "affinity", "swappable", "mem_policy",
- * "threads"} objects, and the
+ * "threads", and the controller knobs "cpu.weight", "cpu.max", "cpu.idle",
+ * "cpuset.cpus.partition"} objects, and the
  * check that a worker count divides into its work type's groups (ops that
  * spawn workers use it too).
  */
@@ -10,12 +11,76 @@
 
 #include "scenario_file_priv.h"
 
+/* A string knob of the def: cpu.max text or a partition type. */
+static int ctrl_str(const struct sf_parse *p, const json_t *v, const char *path,
+		    const char *key, int (*parse)(const char *, void *),
+		    void *out)
+{
+	char child[SF_PATH_MAX];
+	const char *text = NULL;
+	int err = sf_get_str(p, v, path, key, false, &text);
+
+	if (err || !text)
+		return err;
+	kt_json_path_key(child, sizeof(child), path, key);
+	if (parse(text, out))
+		return sf_err_val(p, child, "%s", kt_last_error());
+	return 0;
+}
+
+static int cpu_max_parse(const char *text, void *out)
+{
+	return kt_cpu_max_parse(text, out);
+}
+
+static int partition_parse(const char *text, void *out)
+{
+	return kt_partition_parse(text, out);
+}
+
+/* "cpu.weight", "cpu.max", "cpu.idle", "cpuset.cpus.partition" */
+static int parse_ctrl(const struct sf_parse *p, const json_t *v,
+		      const char *path, struct kt_cgroup_def *d)
+{
+	uint64_t weight = 0, idle = 0;
+	bool has_idle = false;
+	int err;
+
+	err = sf_get_uint(p, v, path, "cpu.weight", 1, 10000, &weight, NULL);
+	err =
+	    err ?: sf_get_uint(p, v, path, "cpu.idle", 0, 1, &idle, &has_idle);
+	err =
+	    err ?: ctrl_str(p, v, path, "cpu.max", cpu_max_parse, &d->cpu_max);
+	err = err
+		  ?: ctrl_str(p, v, path, "cpuset.cpus.partition",
+			      partition_parse, &d->partition);
+	if (err)
+		return err;
+	d->cpu_weight = (unsigned)weight;
+	if (has_idle)
+		d->cpu_idle = (struct kt_opt_bool)KT_SET(idle == 1);
+	if (kt_cgroup_def_check_ctrl(d))
+		return sf_err_val(p, path, "%s", kt_last_error());
+	return 0;
+}
+
 static int parse_def(const struct sf_parse *p, const json_t *v,
 		     const char *path, struct kt_cgroup_def *d)
 {
-	static const char *const keys[] = {
-	    "name",	"cpuset",    "workers",	   "work",    "policy",
-	    "affinity", "swappable", "mem_policy", "threads", NULL};
+	static const char *const keys[] = {"name",
+					   "cpuset",
+					   "workers",
+					   "work",
+					   "policy",
+					   "affinity",
+					   "swappable",
+					   "mem_policy",
+					   "threads",
+					   "cpu.weight",
+					   "cpu.max",
+					   "cpu.idle",
+					   "cpuset.cpus.partition",
+					   NULL};
 	char child[SF_PATH_MAX];
 	uint64_t workers = 0;
 	bool has_workers;
@@ -45,6 +110,7 @@ static int parse_def(const struct sf_parse *p, const json_t *v,
 	SF_PARSE_KEY(p, v, path, "mem_policy", sf_parse_mem_policy,
 		     &d->mem_policy);
 	err = sf_get_bool(p, v, path, "threads", &d->threads, NULL);
+	err = err ?: parse_ctrl(p, v, path, d);
 	err = err ?: sf_get_bool(p, v, path, "swappable", &d->swappable, NULL);
 	if (!err && d->sched_policy.kind == KT_POLICY_DEADLINE &&
 	    d->affinity.kind != KT_AFFINITY_KIND_INHERIT) {
