@@ -143,7 +143,14 @@ static void shared_insert(struct task_struct *p, u64 enq_flags)
 {
 	u64 vtime = p->scx.dsq_vtime;
 
-	if (ignore_cgroup_weights) {
+	/*
+	 * --slow keeps the FIFO too: it promises waits of whole dispatch
+	 * intervals in queue order, and with virtual-time order freshly
+	 * forked workers waited 24-28 s for their first slice (the watchdog
+	 * at 20 s ejected the scheduler) where the FIFO's longest wait was a
+	 * few seconds. Weights mean nothing when dispatch is starved anyway.
+	 */
+	if (ignore_cgroup_weights || slow) {
 		scx_bpf_dsq_insert(p, SHARED_DSQ, SCX_SLICE_DFL, enq_flags);
 		return;
 	}

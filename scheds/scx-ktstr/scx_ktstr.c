@@ -179,7 +179,8 @@ static const struct opt_def opt_defs[] = {
     {"starve-hold-ms", 0, OPT_UINT, AT(starve_hold_ms), 0, 3600000, "H",
      "... for H ms (default 3000; must be < P and < the watchdog timeout)"},
     {"slow", 0, OPT_FLAG, AT(slow), 0, 0, NULL,
-     "each CPU skips every dispatch but one per interval"},
+     "each CPU skips every dispatch but one per interval (queue in FIFO "
+     "order)"},
     {"slow-interval-ms", 0, OPT_UINT, AT(slow_interval_ms), 1, 10000, "N",
      "... the interval (default 500; gaps of seconds: raise --timeout-ms)"},
     {"single-cpu", 0, OPT_FLAG, AT(single_cpu), 0, 0, NULL,

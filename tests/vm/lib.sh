@@ -16,6 +16,8 @@
 #
 # Setup:
 #   abspath P     P absolute against the cwd on stdout; empty stays empty
+#   scx_bin       the scx-ktstr fixture (KTSTR_SCX, next to BIN, or
+#                 ${O:-build}), absolute, on stdout; empty when none
 #   setup PREFIX [scratch]
 #                 WORK=$(mktemp -d $TMPDIR/PREFIX.XXXXXX) (exit 3 if that
 #                 fails), SCRATCH, tallies at 0; traps: EXIT runs cleanup,
@@ -56,6 +58,19 @@ abspath() {
 	/* | "") printf '%s\n' "$1" ;;
 	*) printf '%s\n' "$(pwd)/$1" ;;
 	esac
+}
+
+# The scx-ktstr fixture: $KTSTR_SCX, else the one next to $BIN, else
+# ${O:-build}/scx-ktstr; an absolute path on stdout (it may not exist:
+# callers check -x and skip their scheduler tests with the reason).
+scx_bin() {
+	s=${KTSTR_SCX:-}
+	if [ -z "$s" ]; then
+		for c in "$(dirname "$BIN")/scx-ktstr" "${O:-build}"/scx-ktstr; do
+			[ -x "$c" ] && s=$c && break
+		done
+	fi
+	abspath "$s"
 }
 
 setup() {

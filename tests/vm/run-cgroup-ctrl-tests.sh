@@ -25,13 +25,7 @@ set -u
 
 BIN=$(abspath "${KTSTR_BIN:-${O:-build}/ktstr}")
 WANT=${CGCTL_TESTS:-}
-SCX=${KTSTR_SCX:-}
-if [ -z "$SCX" ]; then
-	for c in "$(dirname "$BIN")/scx-ktstr" "${O:-build}"/scx-ktstr; do
-		[ -x "$c" ] && SCX=$c && break
-	done
-fi
-[ -n "$SCX" ] && SCX=$(abspath "$SCX")
+SCX=$(scx_bin)
 TOPO=1n2l2c1t
 setup ktstr-cgctltest scratch
 need_jq

@@ -30,13 +30,7 @@ set -u
 
 BIN=$(abspath "${KTSTR_BIN:-${O:-build}/ktstr}")
 WANT=${HOTPLUG_TESTS:-}
-SCX=${KTSTR_SCX:-}
-if [ -z "$SCX" ]; then
-	for c in "$(dirname "$BIN")/scx-ktstr" "${O:-build}"/scx-ktstr; do
-		[ -x "$c" ] && SCX=$c && break
-	done
-fi
-SCX=$(abspath "$SCX")
+SCX=$(scx_bin)
 FIX=$(abspath "$(dirname "$0")/../fixtures/scenarios/vm")
 NAMES="cpu_hotplug_one cpu_hotplug_llc cpu_hotplug_loop"
 setup ktstr-hotplugtest scratch

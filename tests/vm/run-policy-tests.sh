@@ -28,13 +28,7 @@ set -u
 
 BIN=$(abspath "${KTSTR_BIN:-${O:-build}/ktstr}")
 WANT=${POLICY_TESTS:-}
-SCX=${KTSTR_SCX:-}
-if [ -z "$SCX" ]; then
-	for c in "$(dirname "$BIN")/scx-ktstr" "${O:-build}"/scx-ktstr; do
-		[ -x "$c" ] && SCX=$c && break
-	done
-fi
-SCX=$(abspath "$SCX")
+SCX=$(scx_bin)
 setup ktstr-policytest scratch
 need_jq
 need_bin "ktstr binary"

@@ -25,13 +25,7 @@ set -u
 BIN=$(abspath "${KTSTR_BIN:-${O:-build}/ktstr}")
 WANT=${SCHED_TESTS:-}
 FIX=${SCHED_FIXTURES:-$(dirname "$BIN")/fixtures/sched}
-SCX=${KTSTR_SCX:-}
-if [ -z "$SCX" ]; then
-	for c in "$(dirname "$BIN")/scx-ktstr" "${O:-build}"/scx-ktstr; do
-		[ -x "$c" ] && SCX=$c && break
-	done
-fi
-SCX=$(abspath "$SCX")
+SCX=$(scx_bin)
 TOPO=1n1l2c1t
 setup ktstr-schedtest scratch
 need_jq

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "core/wait_status.h"
 #include "ops_engine.h"
 #include "work/payload_proc.h"
 
@@ -261,17 +262,6 @@ static void check_bounds(struct ops_run *r, const struct ops_pl *pl,
 	}
 }
 
-static void exit_text(int st, char *buf, size_t len)
-{
-	if (WIFEXITED(st))
-		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(st),
-			 strsignal(WTERMSIG(st)));
-	else
-		snprintf(buf, len, "ended with wait status %#x", st);
-}
-
 /* The last lines of its output, each indented under the detail. */
 static void indented_tail(const struct ops_pl *pl, char *out, size_t len)
 {
@@ -304,7 +294,7 @@ static void finish(struct ops_run *r, struct ops_pl *pl, const char *stopped,
 	int err;
 
 	pl->running = false;
-	exit_text(st, how, sizeof(how));
+	kt_wait_status_text(st, how, sizeof(how));
 	indented_tail(pl, tail, sizeof(tail));
 	err = parse(pl, &m);
 	if (err)

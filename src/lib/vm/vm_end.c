@@ -21,6 +21,7 @@
 #include <ktstr/sched.h>
 
 #include "console_scan.h"
+#include "core/wait_status.h"
 #include "vm_internal.h"
 
 #define CONSOLE_TAIL_LINES 30
@@ -65,17 +66,6 @@ static char *qemu_last_line(const char *qemu_log)
 		tail = NULL;
 	}
 	return tail;
-}
-
-static void wait_status_text(int st, char *buf, size_t len)
-{
-	if (WIFEXITED(st))
-		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(st),
-			 strsignal(WTERMSIG(st)));
-	else
-		snprintf(buf, len, "ended (wait status 0x%x)", st);
 }
 
 static void set_reason(struct kt_vm_result *res, const char *fmt, ...)
@@ -187,7 +177,7 @@ static void end_without_exit(const struct kt_vm_end_facts *f,
 {
 	char how[128];
 
-	wait_status_text(f->wait_status, how, sizeof(how));
+	kt_wait_status_text(f->wait_status, how, sizeof(how));
 	if (f->timed_out) {
 		res->end = KT_VM_END_TIMEOUT;
 		set_reason(res, "timed out after %llu s %s; QEMU killed",
