@@ -259,6 +259,24 @@ static int mgr_set_ctrl(const struct kt_cgroup_ops *ops, const char *name,
 			     "cgroup %s: %s is for a cgroup below the "
 			     "parent",
 			     kt_cg_rel(m->root, m->parent), file);
+	/*
+	 * A partition claims its CPUs in cpuset.cpus.exclusive of every level
+	 * from just below the root: with the parent directly below the root
+	 * every such level is the parent or below it, which the run removes
+	 * at its end. Deeper, the claim would stay on cgroups ktstr does not
+	 * own.
+	 */
+	if (!err && !strcmp(file, "cpuset.cpus.partition") &&
+	    strlen(m->parent) > strlen(m->root) &&
+	    strchr(m->parent + strlen(m->root) + 1, '/'))
+		err = kt_err(EINVAL,
+			     "cgroup %s: %s needs the run's cgroup parent "
+			     "directly below the cgroup2 root (it is %s): "
+			     "the kernel wants the CPUs claimed in "
+			     "cpuset.cpus.exclusive of every level above, and "
+			     "ktstr does not write into cgroups it does not "
+			     "remove; use a parent such as %s/ktstr",
+			     name, file, m->parent, m->root);
 	return err ? err : kt_cg_set_ctrl(m->root, path, file, val);
 }
 
