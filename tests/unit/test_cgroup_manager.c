@@ -508,6 +508,28 @@ static void test_set_ctrl_reads_back(void **state)
 	assert_non_null(strstr(kt_last_error(), "reads \"max 100000\""));
 }
 
+/* A partition's exclusive-CPU claim goes on every level above the cgroup:
+ * with a parent deeper than one level below the root it is refused before
+ * anything is written. */
+static void test_partition_needs_top_level_parent(void **state)
+{
+	struct fx *f = *state;
+	struct kt_cgroup_ops *ops;
+	char deep[PATH_MAX + 8];
+
+	NEED_MOUNT(f);
+	snprintf(deep, sizeof(deep), "%s/deep", f->parent);
+	assert_int_equal(kt_cgroup_manager_new(deep, &ops), 0);
+	assert_int_equal(
+	    ops->set_ctrl(ops, "p", "cpuset.cpus.partition", "isolated"),
+	    -EINVAL);
+	assert_non_null(
+	    strstr(kt_last_error(), "directly below the cgroup2 root"));
+	assert_non_null(strstr(kt_last_error(), "/deep"));
+	assert_int_equal(access(deep, F_OK), -1);
+	ops->destroy(ops);
+}
+
 #define FX_TEST(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
@@ -521,6 +543,7 @@ int main(void)
 	    FX_TEST(test_group_removes_in_reverse),
 	    FX_TEST(test_cleanup_all_leaves_nothing),
 	    FX_TEST(test_set_ctrl_reads_back),
+	    FX_TEST(test_partition_needs_top_level_parent),
 	    cmocka_unit_test(test_manager_new_rejects),
 	    cmocka_unit_test(test_noop_double),
 	};
