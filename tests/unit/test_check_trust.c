@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "fifo_hog.h"
+
 #include <ktstr/check.h>
 #include <ktstr/result.h>
 
@@ -379,45 +381,6 @@ static void test_cpu_stat(void **state)
 
 /* ---- the probe, for real ---- */
 
-static volatile int hog_stop;
-
-/* A SCHED_FIFO 50 spinner on the probe's CPU for 300 ms: to a probe at
- * priority 1 that is a vCPU that did not run. */
-static void *hog(void *arg)
-{
-	uint64_t end = kt_now_ns() + KT_MS(300);
-
-	(void)arg;
-	while (kt_now_ns() < end && !hog_stop)
-		;
-	return NULL;
-}
-
-static int run_hog(int cpu, uint64_t *from, uint64_t *to)
-{
-	struct sched_param sp = {.sched_priority = 50};
-	pthread_attr_t at;
-	pthread_t t;
-	cpu_set_t cs;
-	int err;
-
-	CPU_ZERO(&cs);
-	CPU_SET(cpu, &cs);
-	pthread_attr_init(&at);
-	pthread_attr_setaffinity_np(&at, sizeof(cs), &cs);
-	pthread_attr_setinheritsched(&at, PTHREAD_EXPLICIT_SCHED);
-	pthread_attr_setschedpolicy(&at, SCHED_FIFO);
-	pthread_attr_setschedparam(&at, &sp);
-	*from = kt_now_ns();
-	err = pthread_create(&t, &at, hog, NULL);
-	pthread_attr_destroy(&at);
-	if (err)
-		return err;
-	pthread_join(t, NULL);
-	*to = kt_now_ns();
-	return 0;
-}
-
 static void test_probe_and_gap(void **state)
 {
 	struct kt_probe_opts o = {
@@ -442,7 +405,7 @@ static void test_probe_and_gap(void **state)
 	}
 	assert_ptr_equal(kt_probe_current(), p);
 	kt_sleep(KT_MS(30));
-	if (run_hog(cpu, &from, &to)) {
+	if (kt_test_fifo_hog(cpu, &from, &to)) {
 		kt_probe_stop(p);
 		skip();
 	}
@@ -519,7 +482,7 @@ static void test_shared_probe(void **state)
 		skip();
 	}
 	kt_sleep(KT_MS(30));
-	if (run_hog(1, &from, &to)) { /* the thread's CPU */
+	if (kt_test_fifo_hog(1, &from, &to)) { /* the thread's CPU */
 		kt_probe_stop(p);
 		skip();
 	}

@@ -17,45 +17,11 @@
 
 #include <cmocka.h>
 
+#include "fifo_hog.h"
+
 #include <ktstr/common.h>
 
 #include "probe/vcpu_probe.h"
-
-static void *hog(void *arg)
-{
-	uint64_t end = kt_now_ns() + KT_MS(300);
-
-	(void)arg;
-	while (kt_now_ns() < end)
-		;
-	return NULL;
-}
-
-/* A SCHED_FIFO 50 spinner on cpu for 300 ms; 0 or an errno. */
-static int run_hog(int cpu, uint64_t *from, uint64_t *to)
-{
-	struct sched_param sp = {.sched_priority = 50};
-	pthread_attr_t at;
-	pthread_t t;
-	cpu_set_t cs;
-	int err;
-
-	CPU_ZERO(&cs);
-	CPU_SET(cpu, &cs);
-	pthread_attr_init(&at);
-	pthread_attr_setaffinity_np(&at, sizeof(cs), &cs);
-	pthread_attr_setinheritsched(&at, PTHREAD_EXPLICIT_SCHED);
-	pthread_attr_setschedpolicy(&at, SCHED_FIFO);
-	pthread_attr_setschedparam(&at, &sp);
-	*from = kt_now_ns();
-	err = pthread_create(&t, &at, hog, NULL);
-	pthread_attr_destroy(&at);
-	if (err)
-		return err;
-	pthread_join(t, NULL);
-	*to = kt_now_ns();
-	return 0;
-}
 
 static void test_offline_windows_dropped(void **state)
 {
@@ -76,7 +42,7 @@ static void test_offline_windows_dropped(void **state)
 	}
 	kt_sleep(KT_MS(30));
 	assert_int_equal(kt_probe_cpu_hotplug(p, cpu, false), 0);
-	if (run_hog(cpu, &from, &to)) {
+	if (kt_test_fifo_hog(cpu, &from, &to)) {
 		kt_probe_stop(p);
 		skip();
 	}
@@ -86,7 +52,7 @@ static void test_offline_windows_dropped(void **state)
 
 	assert_int_equal(kt_probe_cpu_hotplug(p, cpu, true), 0);
 	kt_sleep(KT_MS(30));
-	assert_int_equal(run_hog(cpu, &from, &to), 0);
+	assert_int_equal(kt_test_fifo_hog(cpu, &from, &to), 0);
 	kt_sleep(KT_MS(30));
 	/* back, and pinned there again: the hog is seen */
 	assert_true(kt_probe_unavailable_ns(p, cpu, from, to) >= KT_MS(200));
