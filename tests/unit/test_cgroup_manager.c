@@ -101,8 +101,8 @@ static bool procs_has(const char *dir, pid_t pid)
 	return found;
 }
 
-/* Does this hierarchy offer the cpuset controller? */
-static bool offers_cpuset(const struct fx *f)
+/* Does this hierarchy offer controller ctrl ("cpuset", "cpu")? */
+static bool offers(const struct fx *f, const char *ctrl)
 {
 	char path[PATH_MAX], buf[512] = "";
 	FILE *in;
@@ -112,11 +112,9 @@ static bool offers_cpuset(const struct fx *f)
 	in = fopen(path, "re");
 	if (!in)
 		return false;
-	if (fgets(buf, sizeof(buf), in)) {
+	if (fgets(buf, sizeof(buf), in))
 		for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n"))
-			if (!strcmp(t, "cpuset"))
-				yes = true;
-	}
+			yes |= !strcmp(t, ctrl);
 	fclose(in);
 	return yes;
 }
@@ -292,7 +290,7 @@ static void test_cpuset_write_fails_with_message(void **state)
 	char want[512];
 
 	NEED_MOUNT(f);
-	if (offers_cpuset(f))
+	if (offers(f, "cpuset"))
 		skip(); /* this hierarchy has cpuset: the write would work */
 	ops = f->ops;
 	assert_int_equal(ops->create(ops, "a"), 0);
@@ -328,7 +326,7 @@ static void test_setup_names_root_write(void **state)
 	char want[256];
 
 	NEED_MOUNT(f);
-	if (offers_cpuset(f))
+	if (offers(f, "cpuset"))
 		skip(); /* would really enable cpuset on the machine's root */
 	ops = f->ops;
 	/* "+cpuset" is refused by the root (cpuset is bound to v1 here):
@@ -458,24 +456,6 @@ static void test_noop_double(void **state)
 	assert_null(g);
 }
 
-/* Does this hierarchy offer the cpu controller? */
-static bool offers_cpu(const struct fx *f)
-{
-	char path[PATH_MAX], buf[512] = "";
-	FILE *in;
-	bool yes = false;
-
-	snprintf(path, sizeof(path), "%s/cgroup.controllers", f->mnt);
-	in = fopen(path, "re");
-	if (!in)
-		return false;
-	if (fgets(buf, sizeof(buf), in))
-		for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n"))
-			yes |= !strcmp(t, "cpu");
-	fclose(in);
-	return yes;
-}
-
 /* set_ctrl enables cpu above the cgroup, writes, reads back; the kernel's
  * refusal names the file and value. */
 static void test_set_ctrl_reads_back(void **state)
@@ -486,7 +466,7 @@ static void test_set_ctrl_reads_back(void **state)
 	FILE *in;
 
 	NEED_MOUNT(f);
-	if (!offers_cpu(f))
+	if (!offers(f, "cpu"))
 		skip();
 	ops = f->ops;
 	assert_int_equal(ops->setup(ops, false), 0);
