@@ -22,7 +22,9 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
 	  -Iinclude -Isrc/lib -D_GNU_SOURCE $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LIBS := -ljansson -lzstd -lnettle -lm -lpthread
+# libbpf (Debian's libbpf-dev, static in the release ktstr): BTF parsing for the
+# host-side monitor and map lookups for bpf_map_write in the guest.
+LIBS := -lbpf -lelf -lz -ljansson -lzstd -lnettle -lm -lpthread
 
 # The ktstr binary is static in the release build so it can be a guest's
 # /init with nothing else in the initramfs.

@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="gcc make libc6-dev pkg-config libcmocka-dev libjansson-dev libzstd-dev
-zlib1g-dev nettle-dev clang-format qemu-system-x86 busybox-static cpio zstd jq
+zlib1g-dev nettle-dev libbpf-dev libelf-dev clang-format qemu-system-x86 busybox-static cpio zstd jq
 ca-certificates procps
 stress-ng rt-tests rt-app"
 # stress-ng, rt-tests (cyclictest) and rt-app are the binary payloads'
