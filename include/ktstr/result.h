@@ -165,6 +165,28 @@ struct kt_result_metric {
 	bool higher_is_better; /* compare's direction */
 };
 
+/*
+ * A sched_ext debug dump (the kernel's scx_dump_state: the exit reason and
+ * backtrace, the scheduler's own ops.dump lines, each CPU's state with its
+ * tasks, the event counters), as the evidence of a result. Bounded: at
+ * most KT_DUMP_MAX_LINES lines and KT_DUMP_MAX_BYTES of text; the lines
+ * past the bound are counted, not kept (the kernel puts the exit CPU
+ * first for the same reason). docs/dumps.md.
+ */
+#define KT_DUMP_MAX_BYTES	 (64 * 1024)
+#define KT_DUMP_MAX_LINES	 2000
+#define KT_DUMP_MAX_PER_RESULT	 4
+#define KT_DUMP_TRIGGER_EJECTION "ejection" /* the kernel's error exit */
+#define KT_DUMP_TRIGGER_SYSRQ	 "SysRq-D"  /* ktstr asked at the evidence */
+struct kt_result_dump {
+	char *trigger;	 /* KT_DUMP_TRIGGER_*, or what the kernel named */
+	char *reason;	 /* why it was taken (the evidence, the exit reason) */
+	char *source;	 /* "tracepoint" or "loader" (its DEBUG DUMP block) */
+	char *text;	 /* the lines, each ending in '\n'; never NULL */
+	size_t nr_lines; /* lines in text */
+	size_t dropped_lines; /* lines past the bound, not in text */
+};
+
 struct kt_result {
 	enum kt_verdict verdict;
 	char *scenario;
@@ -185,6 +207,8 @@ struct kt_result {
 	struct kt_worker_entry *workers;
 	size_t nr_metrics; /* binary payloads' metrics, in parse order */
 	struct kt_result_metric *metrics;
+	size_t nr_dumps; /* sched_ext debug dumps taken during the scenario */
+	struct kt_result_dump *dumps;
 };
 
 void kt_result_init(struct kt_result *r);
@@ -213,6 +237,17 @@ int kt_result_add_metric(struct kt_result *r, const char *payload,
 const struct kt_result_metric *kt_result_metric(const struct kt_result *r,
 						const char *payload,
 						const char *name);
+/* A new empty dump (strings copied; NULL = ""); free with
+ * kt_result_dump_free. NULL when out of memory. */
+struct kt_result_dump *
+kt_result_dump_new(const char *trigger, const char *reason, const char *source);
+/* Append one line (without its '\n') within the bound: past it the line
+ * only counts in dropped_lines. -ENOMEM. */
+int kt_result_dump_add_line(struct kt_result_dump *d, const char *line);
+void kt_result_dump_free(struct kt_result_dump *d); /* members and d */
+/* Append a copy of d to r (at most KT_DUMP_MAX_PER_RESULT; more are
+ * dropped with a note). */
+int kt_result_add_dump(struct kt_result *r, const struct kt_result_dump *d);
 /* Mark skipped (only when nothing worse is recorded). */
 int kt_result_skip(struct kt_result *r, const char *fmt, ...) KT_PRINTF(2, 3);
 /* Raise the verdict to at least v. */
@@ -228,7 +263,10 @@ bool kt_result_passed(const struct kt_result *r);
  *     stuck 3500ms on cpu1 at +1200ms
  *   --- stats ---
  *     cg_0: 2 workers on 2 cpus, off-cpu 1-3% (spread 2%), max gap 12ms, ...
+ *   --- sched_ext dump 1/1: SysRq-D (tracepoint), 180 lines: ... ---
+ *     (its first KT_DUMP_PRINT_LINES lines; the whole text is in the JSON)
  */
+#define KT_DUMP_PRINT_LINES 40
 void kt_result_print(const struct kt_result *r, FILE *f);
 struct json_t *kt_result_to_json(const struct kt_result *r);
 /* Parse what kt_result_to_json produced; -EINVAL with a message. */

@@ -182,6 +182,9 @@ struct kt_sched_exit {
 	size_t nr_kernel_lines;
 	char **log_tail; /* last lines of the scheduler's output */
 	size_t nr_log_tail;
+	/* the kernel's debug dump of an ejection (tracepoint, else the
+	 * loader's DEBUG DUMP block), or NULL */
+	struct kt_result_dump *dump;
 };
 
 struct kt_sched_run_opts {
@@ -196,6 +199,9 @@ struct kt_sched_run_opts {
 	const char *scx_dir;	    /* NULL = "/sys/kernel/sched_ext" */
 	const char *kmsg_path;	    /* NULL = "/dev/kmsg" ("" = none) */
 	unsigned log_tail_lines;    /* 0 = 40 */
+	/* tracefs root for the sched_ext debug dumps (kt_scx_dump_capture_
+	 * start); NULL = no dumps captured (tests on a host) */
+	const char *dump_tracefs;
 };
 
 struct kt_sched_run;
@@ -297,5 +303,67 @@ bool kt_kmsg_is_scx(const char *text);
  * NAME, may be NULL) and return true. */
 bool kt_kmsg_scx_disabled(const char *text, char *name, size_t name_len,
 			  char *reason, size_t reason_len);
+
+/* ---- sched_ext debug dumps (docs/dumps.md) ---- */
+
+/*
+ * The kernel's scx_dump_state writes a dump (exit reason and backtrace,
+ * the scheduler's ops.dump lines, each CPU with its tasks, the event
+ * counters) one line per sched_ext_dump trace event, and only while that
+ * event is enabled; an error exit's dump also goes into the exit info's
+ * buffer (the loader's "DEBUG DUMP"), SysRq-D's only to the tracepoint.
+ */
+
+/* The dump line of one trace_pipe line of the sched_ext_dump event
+ * ("  <idle>-0 [001] d.h1.  12.3: sched_ext_dump: CPU 1 ..." -> "CPU 1
+ * ..."), or NULL when the line is not that event. */
+const char *kt_scx_trace_dump_text(const char *line);
+
+/*
+ * Splitting a stream of dump lines into dumps: one starts at the kernel's
+ * header, "Debug dump triggered by SysRq-D" (trigger "SysRq-D") or
+ * "COMM[PID] triggered exit kind N ..." (trigger "ejection", its reason
+ * from the next line), with the line "NAME: root" / "NAME: subN-..."
+ * before it on kernels with sub-schedulers. Lines before any header are
+ * dropped.
+ */
+struct kt_scx_dump_split;
+struct kt_scx_dump_split *kt_scx_dump_split_new(const char *source);
+void kt_scx_dump_split_free(struct kt_scx_dump_split *s);
+int kt_scx_dump_split_line(struct kt_scx_dump_split *s, const char *line);
+/* The newest dump of trigger read so far, taken out (free it with
+ * kt_result_dump_free), or NULL. */
+struct kt_result_dump *kt_scx_dump_split_take(struct kt_scx_dump_split *s,
+					      const char *trigger);
+
+/* The last debug dump a loader printed: scx-ktstr's "NAME: DEBUG DUMP" ..
+ * "NAME: END DEBUG DUMP", or the scx tools' UEI_REPORT "DEBUG DUMP", a
+ * "====" rule, the dump, a "====" rule. An "ejection" dump from source
+ * "loader" with reason, or NULL when log has none. */
+struct kt_result_dump *kt_scx_dump_from_log(const char *log,
+					    const char *reason);
+
+/*
+ * The capture (one per process, thread-safe): a tracefs instance of its
+ * own, tracefs/instances/ktstr-dump, with only sched_ext:sched_ext_dump
+ * enabled, read through its trace_pipe. kt_sched_start starts it when
+ * its options name a tracefs; kt_sched_run_free stops it (and removes the
+ * instance). -errno with a message when it cannot (no such event).
+ */
+int kt_scx_dump_capture_start(const char *tracefs);
+void kt_scx_dump_capture_stop(void);
+bool kt_scx_dump_capture_on(void);
+/* Read what the trace gained, then take the newest dump of trigger. */
+struct kt_result_dump *kt_scx_dump_take(const char *trigger);
+/*
+ * SysRq-D now (when the capture is on and a sched_ext scheduler is
+ * attached): write 'D' to /proc/sysrq-trigger, whose handler dumps every
+ * scheduler before the write returns, and keep that dump with reason for
+ * kt_scx_dump_take_sysrq. 0, or -errno (-ENODEV: no capture or no
+ * scheduler; nothing written).
+ */
+int kt_scx_dump_sysrq(const char *reason);
+/* The SysRq-D dump kt_scx_dump_sysrq kept, taken out (or NULL). */
+struct kt_result_dump *kt_scx_dump_take_sysrq(void);
 
 #endif

@@ -204,6 +204,9 @@ struct kt_vm_sched {
 	char *reason;
 	struct kt_strv kernel_lines;
 	struct kt_strv log_tail;
+	/* the kernel's debug dump of the ejection (sched_exit's "dump"), or
+	 * NULL; the same dump is in the SCHED result's dumps */
+	struct kt_result_dump *dump;
 };
 
 struct kt_vm_result {

@@ -230,6 +230,16 @@ static _Noreturn void run_scenarios(const struct kt_plan *p,
 	finish(kt_verdict_exit_code(worst));
 }
 
+/* The SysRq-D dump the stall watch took (docs/dumps.md). */
+static void attach_sysrq_dump(struct kt_result *res)
+{
+	struct kt_result_dump *d = kt_scx_dump_take_sysrq();
+
+	if (d)
+		kt_result_add_dump(res, d);
+	kt_result_dump_free(d);
+}
+
 /* Test mode: the plan names one KTSTR_TEST of this very binary. */
 static _Noreturn void run_test(const struct kt_plan *p, const char *setup_err)
 {
@@ -282,6 +292,7 @@ static _Noreturn void run_test(const struct kt_plan *p, const char *setup_err)
 		kt_test_run_here(t, &env, &res);
 		if (sr && !kt_sched_run_alive(sr))
 			kt_sched_exit_to_result(sr, t0, "", &res);
+		attach_sysrq_dump(&res);
 	} else {
 		kt_result_set_header(&res, t->name, p->topo, env.sched_label);
 		kt_sched_exit_to_result(sr, 0, "not run: ", &res);

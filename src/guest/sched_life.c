@@ -8,6 +8,7 @@
 
 #include <ktstr/common.h>
 
+#include "result/result_dump.h"
 #include "sched_life.h"
 #include "sysinit.h"
 
@@ -36,18 +37,20 @@ json_t *kt_msg_sched_exit(const struct kt_sched_exit *e)
 {
 	json_t *kl = lines_json(e->kernel_lines, e->nr_kernel_lines);
 	json_t *lt = lines_json(e->log_tail, e->nr_log_tail);
+	json_t *d = e->dump ? kt_result_dump_to_json(e->dump) : json_null();
 
-	if (!kl || !lt) {
+	if (!kl || !lt || !d) {
 		json_decref(kl);
 		json_decref(lt);
+		json_decref(d);
 		return NULL;
 	}
-	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:b, s:o, s:o}", "type",
-			 "sched_exit", "phase", kt_sched_phase_name(e->phase),
-			 "at_ms", (json_int_t)e->at_ms, "event",
-			 e->event ? e->event : "", "reason",
-			 e->reason ? e->reason : "", "ejected", e->ejected,
-			 "kernel_lines", kl, "log_tail", lt);
+	return json_pack(
+	    "{s:s, s:s, s:I, s:s, s:s, s:b, s:o, s:o, s:o}", "type",
+	    "sched_exit", "phase", kt_sched_phase_name(e->phase), "at_ms",
+	    (json_int_t)e->at_ms, "event", e->event ? e->event : "", "reason",
+	    e->reason ? e->reason : "", "ejected", e->ejected, "kernel_lines",
+	    kl, "log_tail", lt, "dump", d);
 }
 
 int kt_guest_sched_start(const struct kt_plan_sched *ps, kt_guest_send_fn send,
@@ -59,6 +62,7 @@ int kt_guest_sched_start(const struct kt_plan_sched *ps, kt_guest_send_fn send,
 	    .args = (const char *const *)ps->args,
 	    .attach_timeout_ns = ps->attach_timeout_ns,
 	    .log_path = SCHED_PATH_LOG,
+	    .dump_tracefs = "/sys/kernel/tracing",
 	};
 	const struct kt_sched_exit *e;
 	int err;

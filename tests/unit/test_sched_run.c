@@ -263,6 +263,12 @@ static void test_ejected_loader_alive(void **state)
 	assert_true(lines_contain(x->kernel_lines, x->nr_kernel_lines,
 				  "disabled (runnable task stall)"));
 	assert_true(lines_contain(x->log_tail, x->nr_log_tail, "EXIT:"));
+	/* no trace here: the dump is the loader's DEBUG DUMP block */
+	assert_non_null(x->dump);
+	assert_string_equal(x->dump->source, "loader");
+	assert_string_equal(x->dump->trigger, "ejection");
+	assert_int_equal(x->dump->nr_lines, 8); /* the last blank dropped */
+	assert_non_null(strstr(x->dump->text, "\nCPU 0   : nr_run=2\n"));
 	assert_int_equal(kt_sched_exit_detail(x, t0, line, sizeof(line)), 0);
 	assert_contains(line, "scheduler ejected at +");
 	assert_contains(line, "s: runnable task stall (fake: kworker");
@@ -278,8 +284,11 @@ static void test_ejected_loader_alive(void **state)
 	assert_contains(res.details[1].msg, "scheduler ejected at +");
 	assert_int_equal(res.details[2].kind, KT_DETAIL_NOTE);
 	for (size_t i = 0; i < res.nr_details; i++)
-		if (strstr(res.details[i].msg, "generic"))
-			fail_msg("the generic detail was kept");
+		if (strstr(res.details[i].msg, "generic") ||
+		    strstr(res.details[i].msg, "nr_run=2"))
+			fail_msg("kept: %s", res.details[i].msg);
+	assert_int_equal(res.nr_dumps, 1);
+	assert_string_equal(res.dumps[0].text, x->dump->text);
 	kt_result_free(&res);
 
 	/* A stop after an ejection kills the loader; not an error. */

@@ -31,6 +31,7 @@
 #include <ktstr/result.h>
 
 #include "result_workers.h"
+#include "result_dump.h"
 #include "result_metrics.h"
 
 enum field_type { F_U32, F_U64, F_F64, F_BOOL };
@@ -235,7 +236,8 @@ json_t *kt_result_to_json(const struct kt_result *r)
 	     put(o, "host", host_to_json(&r->host)) &&
 	     put(o, "ext_events", ext_events_to_json(r)) &&
 	     put(o, "workers", kt_result_workers_to_json(r)) &&
-	     (!r->nr_metrics || put(o, "metrics", kt_result_metrics_json(r)));
+	     (!r->nr_metrics || put(o, "metrics", kt_result_metrics_json(r))) &&
+	     (!r->nr_dumps || put(o, "dumps", kt_result_dumps_json(r)));
 	if (ok) {
 		/* put() steals its value, whether it succeeds or not */
 		ok = put(o, "details", details);
@@ -566,6 +568,8 @@ static int parse_result(const json_t *j, struct kt_result *out)
 		ret = kt_result_workers_from_json(j, out);
 	if (!ret)
 		ret = kt_result_metrics_parse(j, out);
+	if (!ret)
+		ret = kt_result_dumps_parse(j, out);
 	if (!ret)
 		out->verdict = (enum kt_verdict)verdict;
 	return ret;

@@ -33,6 +33,7 @@
 
 #include <ktstr/result.h>
 
+#include "result_dump.h"
 #include "result_metrics.h"
 
 /* The verdict's name in capitals: PASS, INCONCLUSIVE, ... */
@@ -178,4 +179,5 @@ void kt_result_print(const struct kt_result *r, FILE *f)
 		for (i = 0; i < r->nr_timeline; i++)
 			print_event(&r->timeline[i], f);
 	}
+	kt_result_dumps_print(r, f);
 }

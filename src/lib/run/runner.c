@@ -111,6 +111,38 @@ static struct kt_ctx scenario_ctx(struct run *r,
 	return ctx;
 }
 
+/* A gap (or starvation) failure among res's details? */
+static bool gap_failed(const struct kt_result *res)
+{
+	for (size_t i = 0; i < res->nr_details; i++)
+		if (res->details[i].kind == KT_DETAIL_STUCK ||
+		    res->details[i].kind == KT_DETAIL_STARVED)
+			return true;
+	return false;
+}
+
+/*
+ * The SysRq-D dump the stall watch took at the evidence goes into res.
+ * A gap failure only the checks at the end found (--keep-going turns the
+ * watch off) gets one now, after its workers stopped: later than the
+ * evidence, and its reason says so.
+ */
+static void attach_sysrq_dump(struct kt_sched_run *sched, struct kt_result *res)
+{
+	struct kt_result_dump *d = kt_scx_dump_take_sysrq();
+	struct kt_err_saved e;
+
+	kt_err_save(&e);
+	if (!d && gap_failed(res) && kt_sched_run_alive(sched) &&
+	    !kt_scx_dump_sysrq("after the scenario: its gap check failed "
+			       "(the workers had stopped already)"))
+		d = kt_scx_dump_take_sysrq();
+	if (d)
+		kt_result_add_dump(res, d);
+	kt_result_dump_free(d);
+	kt_err_restore(&e);
+}
+
 /*
  * Run scenario s (or file f) into res. With the scheduler gone before it
  * starts it is not run; the scenario that sees the scheduler go gets its
@@ -146,6 +178,8 @@ static void run_one(struct run *r, const struct kt_scenario *s,
 		kt_sched_exit_to_result(o->sched, t0, "", res);
 		r->sched_reported = true;
 	}
+	if (o->sched)
+		attach_sysrq_dump(o->sched, res);
 }
 
 /* The text report, the callback, the worst verdict so far. */

@@ -67,6 +67,20 @@ static double since(uint64_t t)
 					      : 0.0;
 }
 
+/* With a sched_ext scheduler loaded (and the dump capture on): SysRq-D
+ * now, while the worker is still stuck, so the dump shows the scheduler's
+ * view of this stall; the runner puts it into the result. */
+static void sysrq_at_evidence(const char *msg)
+{
+	struct kt_err_saved e;
+	char why[480];
+
+	kt_err_save(&e);
+	snprintf(why, sizeof(why), "the stall watch, %s", msg);
+	kt_scx_dump_sysrq(why);
+	kt_err_restore(&e);
+}
+
 /*
  * A watched worker stuck past its limit with its vCPU running: record the
  * evidence as the error and return -ETIME; else 0.
@@ -90,21 +104,25 @@ static int stall_check(uint64_t now)
 
 		if (g[i].cpu >= 0)
 			snprintf(where, sizeof(where), "on cpu%d", g[i].cpu);
+		char msg[400];
+
+		snprintf(msg, sizeof(msg),
+			 "at +%.2fs: tid %d has made no progress for %llums %s "
+			 "(the %llums gap limit passed at +%.2fs)",
+			 since(now), (int)g[i].tid,
+			 (unsigned long long)(g[i].len_ns / 1000000), where,
+			 (unsigned long long)(g[i].limit_ns / 1000000),
+			 since(g[i].start_ns + g[i].limit_ns + host));
+		sysrq_at_evidence(msg);
 		ended_by_stall = true;
 		kt_workload_quick_stop(true);
 		/* the stuck workers' cgroups go at the end of the run: moving
 		 * them out now would wait for the scheduler's ejection */
 		kt_cgroup_defer_removal(true);
 		return kt_err(ETIME,
-			      "ended at the evidence, at +%.2fs: tid %d has "
-			      "made no progress for %llums %s (the %llums gap "
-			      "limit passed at +%.2fs); --keep-going runs the "
-			      "full duration",
-			      since(now), (int)g[i].tid,
-			      (unsigned long long)(g[i].len_ns / 1000000),
-			      where,
-			      (unsigned long long)(g[i].limit_ns / 1000000),
-			      since(g[i].start_ns + g[i].limit_ns + host));
+			      "ended at the evidence, %s; --keep-going runs "
+			      "the full duration",
+			      msg);
 	}
 	return 0;
 }

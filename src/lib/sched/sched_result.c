@@ -5,6 +5,7 @@
  * and the end of the scheduler's output as notes.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include <ktstr/sched.h>
 
@@ -26,6 +27,21 @@ static void drop_sched_details(struct kt_result *r)
 	r->nr_details = n;
 }
 
+/* With the dump in the result, the loader's copy of it in the log's tail
+ * would only repeat it: the notes start after its "END DEBUG DUMP". */
+static size_t after_dump_block(const struct kt_sched_exit *e)
+{
+	size_t from = 0, n;
+
+	for (size_t i = 0; e->dump && i < e->nr_log_tail; i++) {
+		n = strlen(e->log_tail[i]);
+		if (n >= 14 &&
+		    !strcmp(e->log_tail[i] + n - 14, "END DEBUG DUMP"))
+			from = i + 1;
+	}
+	return from;
+}
+
 int kt_sched_exit_to_result(struct kt_sched_run *sched, uint64_t since_ns,
 			    const char *prefix, struct kt_result *r)
 {
@@ -43,12 +59,14 @@ int kt_sched_exit_to_result(struct kt_sched_run *sched, uint64_t since_ns,
 				     prefix);
 	kt_sched_exit_detail(e, since_ns, line, sizeof(line));
 	err = kt_result_add(r, KT_DETAIL_SCHEDULER, "%s%s", prefix, line);
+	if (!err && e->dump)
+		err = kt_result_add_dump(r, e->dump);
 	for (size_t i = 0; !err && i < e->nr_kernel_lines; i++)
 		err = kt_result_add(r, KT_DETAIL_NOTE, "kernel: %s",
 				    e->kernel_lines[i]);
-	from = e->nr_log_tail > SCHED_LOG_NOTES
-		   ? e->nr_log_tail - SCHED_LOG_NOTES
-		   : 0;
+	from = after_dump_block(e);
+	if (e->nr_log_tail - from > SCHED_LOG_NOTES)
+		from = e->nr_log_tail - SCHED_LOG_NOTES;
 	for (size_t i = from; !err && i < e->nr_log_tail; i++)
 		err = kt_result_add(r, KT_DETAIL_NOTE, "sched.log: %s",
 				    e->log_tail[i]);

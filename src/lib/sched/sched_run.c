@@ -117,6 +117,22 @@ static void open_kmsg(struct kt_sched_run *r)
 	}
 }
 
+/* The sched_ext_dump trace, when asked for: without it (a kernel with no
+ * such event) the run goes on with the loader's own dump only. */
+static void start_dumps(struct kt_sched_run *r, const char *tracefs)
+{
+	struct kt_err_saved e;
+
+	if (!tracefs)
+		return;
+	kt_err_save(&e);
+	r->dump_capture = !kt_scx_dump_capture_start(tracefs);
+	if (!r->dump_capture)
+		fprintf(stderr, "ktstr: scheduler %s: %s\n", r->name,
+			kt_last_error());
+	kt_err_restore(&e);
+}
+
 /* fork + exec with output to the log; exec errors come back through a
  * close-on-exec pipe as an errno. */
 static int spawn(struct kt_sched_run *r, int *exec_errno)
@@ -204,6 +220,7 @@ int kt_sched_start(const struct kt_sched_run_opts *o, struct kt_sched_run **out)
 		return kt_err(ENOMEM, "scheduler: out of memory");
 	kt_sched_clear_gone();
 	open_kmsg(r);
+	start_dumps(r, o->dump_tracefs);
 	err = spawn(r, &exec_errno);
 	if (err) {
 		kt_sched_run_free(r);
@@ -363,6 +380,10 @@ void kt_sched_run_free(struct kt_sched_run *r)
 	}
 	if (r->kmsg_fd >= 0)
 		close(r->kmsg_fd);
+	if (r->dump_capture)
+		kt_scx_dump_capture_stop();
+	kt_result_dump_free(r->dump);
+	kt_result_dump_free(r->exit.dump);
 	for (size_t i = 0; i < r->nr_klines; i++)
 		free(r->klines[i]);
 	free(r->exit.event);

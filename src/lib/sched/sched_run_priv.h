@@ -52,6 +52,8 @@ struct kt_sched_run {
 	pthread_cond_t cv;
 	bool has_exit; /* under mu; the record is immutable once set */
 	struct kt_sched_exit exit;
+	struct kt_result_dump *dump; /* the ejection's, for the record */
+	bool dump_capture;	     /* this run started the dump capture */
 };
 
 /* sched_ext state (scx_dir/state) into buf: "missing" when unreadable. */

@@ -255,6 +255,8 @@ void kt_sched_watch_record(struct kt_sched_run *r, enum kt_sched_phase phase,
 	e->kernel_lines = dup_lines(r->klines, r->nr_klines);
 	e->nr_kernel_lines = e->kernel_lines ? r->nr_klines : 0;
 	e->log_tail = log_tail(r, &e->nr_log_tail);
+	e->dump = r->dump;
+	r->dump = NULL;
 	r->has_exit = true;
 	atomic_store(&r->gone, true);
 	kt_sched_mark_gone();
@@ -296,6 +298,20 @@ static const char *unreg_msg(const struct kt_sched_run *r, char *buf,
 	return buf;
 }
 
+/* The kernel's dump of an ejection: from the trace (complete by now: the
+ * kernel dumps before it logs the disable line), else from the loader's
+ * DEBUG DUMP block (printed when it saw the exit). */
+static void take_dump(struct kt_sched_run *r, const char *why)
+{
+	char *log = NULL;
+
+	r->dump = kt_scx_dump_take(KT_DUMP_TRIGGER_EJECTION);
+	if (r->dump || kt_read_all(r->log_path, &log))
+		return;
+	r->dump = kt_scx_dump_from_log(log, why);
+	free(log);
+}
+
 /* A death or ejection noticed while running: the event, why, reason. */
 static void record_run_end(struct kt_sched_run *r, const char *state,
 			   enum kt_sched_phase phase)
@@ -330,6 +346,8 @@ static void record_run_end(struct kt_sched_run *r, const char *state,
 	}
 	snprintf(reason, sizeof(reason), "scheduler %s at +%.1fs: %s", event,
 		 at, why);
+	if (ejected)
+		take_dump(r, why);
 	kt_sched_watch_record(r, phase, ejected, event, why, reason);
 }
 

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "result/result_dump.h"
 #include "strv.h"
 #include "vm_internal.h"
 
@@ -66,8 +67,9 @@ static int add_result(struct kt_vm_chan *ch, struct kt_vm_result *res,
 }
 
 /* The first sched_exit wins (a later one would only repeat it). */
-static int sched_exit(struct kt_vm_sched *s, json_t *m)
+static int sched_exit(struct kt_vm_result *res, json_t *m)
 {
+	struct kt_vm_sched *s = &res->sched;
 	int err;
 
 	if (s->exited)
@@ -78,7 +80,12 @@ static int sched_exit(struct kt_vm_sched *s, json_t *m)
 	s->at_ms = (uint64_t)json_integer_value(json_object_get(m, "at_ms"));
 	s->ejected = json_is_true(json_object_get(m, "ejected"));
 	err = push_list(&s->kernel_lines, json_object_get(m, "kernel_lines"));
-	return err ?: push_list(&s->log_tail, json_object_get(m, "log_tail"));
+	err = err ?: push_list(&s->log_tail, json_object_get(m, "log_tail"));
+	if (!err && json_is_object(json_object_get(m, "dump")) &&
+	    kt_result_dump_from_json(json_object_get(m, "dump"),
+				     "sched_exit: dump", &s->dump))
+		err = kt_strv_pushf(&res->errors, "%s", kt_last_error());
+	return err;
 }
 
 static int handle(struct kt_vm_chan *ch, struct kt_vm_result *res,
@@ -145,7 +152,7 @@ static int handle(struct kt_vm_chan *ch, struct kt_vm_result *res,
 		s->after_ms = (uint64_t)json_integer_value(
 		    json_object_get(m, "after_ms"));
 	} else if (!strcmp(type, "sched_exit")) {
-		err = sched_exit(&res->sched, m);
+		err = sched_exit(res, m);
 	}
 	/* Unknown types are ignored: newer guests may send more. */
 	json_decref(m);

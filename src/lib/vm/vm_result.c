@@ -7,6 +7,7 @@
 
 #include <ktstr/vm.h>
 
+#include "result/result_dump.h"
 #include "strv.h"
 
 const char *kt_vm_end_name(enum kt_vm_end e)
@@ -48,6 +49,7 @@ void kt_vm_result_free(struct kt_vm_result *r)
 	free(r->sched.reason);
 	kt_strv_free(&r->sched.kernel_lines);
 	kt_strv_free(&r->sched.log_tail);
+	kt_result_dump_free(r->sched.dump);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -74,11 +76,13 @@ static json_t *sched_json(const struct kt_vm_sched *s)
 	if (!s->attached && !s->exited)
 		return json_null();
 	if (s->exited)
-		e = json_pack("{s:s?, s:I, s:b, s:s?, s:o, s:o}", "phase",
+		e = json_pack("{s:s?, s:I, s:b, s:s?, s:o, s:o, s:o}", "phase",
 			      s->phase, "at_ms", (json_int_t)s->at_ms,
 			      "ejected", s->ejected, "reason", s->reason,
 			      "kernel_lines", strv_json(&s->kernel_lines),
-			      "log_tail", strv_json(&s->log_tail));
+			      "log_tail", strv_json(&s->log_tail), "dump",
+			      s->dump ? kt_result_dump_to_json(s->dump)
+				      : json_null());
 	j = json_pack("{s:b, s:s?, s:i, s:I, s:o}", "attached", s->attached,
 		      "name", s->name, "pid", s->pid, "after_ms",
 		      (json_int_t)s->after_ms, "exit", e ? e : json_null());
