@@ -101,6 +101,9 @@ else
 			tests/vm/run-cgroup-ctrl-tests.sh
 		vmtest dump env KTSTR_BIN="$build"/ktstr \
 			KTSTR_SCX="$build"/scx-ktstr tests/vm/run-dump-tests.sh
+		vmtest map-write env KTSTR_BIN="$build"/ktstr \
+			KTSTR_SCX="$build"/scx-ktstr \
+			tests/vm/run-map-write-tests.sh
 	else
 		tail -n 30 "$log/toolchain"
 		echo "test.sh: building the BPF toolchain or scx-ktstr failed" >&2

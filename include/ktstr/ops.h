@@ -39,6 +39,7 @@
 #ifndef KTSTR_OPS_H
 #define KTSTR_OPS_H
 
+#include <ktstr/map_write.h>
 #include <ktstr/payload.h>
 #include <ktstr/scenario.h>
 
@@ -287,6 +288,7 @@ enum kt_op_kind {
 	KT_OP_KIND_RUN_PAYLOAD,	   /* start .payload in cgroup */
 	KT_OP_KIND_WAIT_PAYLOAD,   /* wait for payload .payload.name to exit */
 	KT_OP_KIND_KILL_PAYLOAD,   /* stop payload .payload.name */
+	KT_OP_KIND_WRITE_MAP,	   /* .map_write into the scheduler's map */
 	KT_OP_KIND__COUNT,
 };
 #define KT_OP_BIT(k) (1u << (k))
@@ -314,6 +316,7 @@ struct kt_op {
 	struct kt_affinity affinity;	/* SET_AFFINITY */
 	struct kt_workload_config work; /* SPAWN / SPAWN_HOST */
 	struct kt_payload_spec payload; /* RUN / WAIT / KILL_PAYLOAD */
+	struct kt_map_write map_write;	/* WRITE_MAP */
 };
 
 #define KT_OP_ADD(n)                                                           \
@@ -392,6 +395,21 @@ struct kt_op {
 #define KT_OP_KILL_PAYLOAD(nm)                                                 \
 	((struct kt_op){.kind = KT_OP_KIND_KILL_PAYLOAD, .payload.name = (nm)})
 
+/*
+ * A BPF map write into the running scheduler (<ktstr/map_write.h>) in the
+ * middle of a run, so a step can flip one of its knobs:
+ *
+ *	KT_OP_WRITE_MAP(.map = ".bss", .field = "stall", .value = 1)
+ *
+ * Applied when the op runs (waiting up to KT_MAP_WRITE_WAIT_NS for the
+ * map), recorded in the result's map writes with its step. Refused before
+ * anything runs when the write is malformed or no scheduler is there
+ * (EEVDF); a map or field the scheduler lacks ends the run as INFRA.
+ */
+#define KT_OP_WRITE_MAP(...)                                                   \
+	((struct kt_op){.kind = KT_OP_KIND_WRITE_MAP,                          \
+			.map_write = (struct kt_map_write){__VA_ARGS__}})
+
 struct kt_ops {
 	size_t nr;
 	const struct kt_op *ops;
@@ -405,7 +423,7 @@ struct kt_ops {
 /* "AddCgroup", "RemoveCgroup", "SetCpuset", "ClearCpuset", "SwapCpusets",
  * "Spawn", "StopCgroup", "SetAffinity", "SpawnHost", "MoveAllTasks",
  * "CpuOffline", "CpuOnline", "RunPayload", "WaitPayload",
- * "KillPayload"; "unknown" outside the enum */
+ * "KillPayload", "WriteMap"; "unknown" outside the enum */
 const char *kt_op_kind_name(enum kt_op_kind k);
 /* The kind named name; -EINVAL with a message listing the names. */
 int kt_op_kind_parse(const char *name, enum kt_op_kind *out);

@@ -154,6 +154,8 @@ struct kt_worker_entry {
 	uint64_t dl_got_ns;  /* Deadline: CPU time per period, measured */
 	char mem_policy[80]; /* configured ("Bind(1)"); "" = Default */
 	char mem_seen[80];   /* get_mempolicy in the worker; "" = not read */
+	uint64_t gate_ns;    /* CLOCK_MONOTONIC when it started working */
+	uint64_t spawn_ns;   /* CLOCK_MONOTONIC when it began (before setup) */
 };
 
 /* One metric a binary payload's output gave (<ktstr/payload.h>). */
@@ -187,6 +189,27 @@ struct kt_result_dump {
 	size_t dropped_lines; /* lines past the bound, not in text */
 };
 
+/*
+ * One BPF map write applied to the scheduler under test (<ktstr/map_write.h>):
+ * the map found, the bytes written, what they held before and when
+ * (CLOCK_MONOTONIC, comparable with the workers' gate_ns).
+ */
+struct kt_map_write_record {
+	char map[32];	 /* the kernel's map name ("scx_ktstr.bss") */
+	uint32_t map_id; /* its id */
+	uint32_t key;
+	char field[64]; /* "" = written by offset */
+	uint32_t offset;
+	unsigned width;
+	uint64_t old_value;
+	uint64_t value;
+	uint64_t at_ns;	  /* CLOCK_MONOTONIC of the write */
+	unsigned step;	  /* 0: declared (before the scenario); N: WriteMap
+			     in step N */
+	bool before_work; /* applied before the scenario's first worker
+			     (wait_for_map_write) */
+};
+
 struct kt_result {
 	enum kt_verdict verdict;
 	char *scenario;
@@ -209,6 +232,8 @@ struct kt_result {
 	struct kt_result_metric *metrics;
 	size_t nr_dumps; /* sched_ext debug dumps taken during the scenario */
 	struct kt_result_dump *dumps;
+	size_t nr_map_writes; /* BPF map writes applied, in order */
+	struct kt_map_write_record *map_writes;
 };
 
 void kt_result_init(struct kt_result *r);
@@ -248,6 +273,9 @@ void kt_result_dump_free(struct kt_result_dump *d); /* members and d */
 /* Append a copy of d to r (at most KT_DUMP_MAX_PER_RESULT; more are
  * dropped with a note). */
 int kt_result_add_dump(struct kt_result *r, const struct kt_result_dump *d);
+/* Append one map write record (copied). */
+int kt_result_add_map_write(struct kt_result *r,
+			    const struct kt_map_write_record *m);
 /* Mark skipped (only when nothing worse is recorded). */
 int kt_result_skip(struct kt_result *r, const char *fmt, ...) KT_PRINTF(2, 3);
 /* Raise the verdict to at least v. */

@@ -26,6 +26,10 @@ struct kt_scenario_file {
 	struct kt_backdrop backdrop; /* zero when the file has none */
 	struct kt_steps steps;	     /* at least one */
 	struct kt_sf_pool *pool;     /* owns everything above */
+	/* "map_writes" / "wait_for_map_write": BPF map writes applied to
+	 * the scheduler when the scenario starts (<ktstr/map_write.h>) */
+	struct kt_map_writes map_writes;
+	bool wait_for_map_write;
 };
 
 /* Largest file accepted (a scenario is a few KiB). */

@@ -20,6 +20,7 @@
 #define KTSTR_TEST_H
 
 #include <ktstr/check.h>
+#include <ktstr/map_write.h>
 #include <ktstr/scenario.h>
 #include <ktstr/topo.h>
 
@@ -49,6 +50,13 @@ struct kt_test {
 	 * on the host go into its VM; a missing one makes the test SKIP
 	 * there, naming it. NULL = none. */
 	const char *const *payloads;
+	/* BPF map writes into the scheduler under test (<ktstr/map_write.h>),
+	 * applied after it attached: KT_MAP_WRITES(KT_MAP_WRITE_FIELD(".bss",
+	 * "stall", 1)). With wait_for_map_write the body starts only after
+	 * they were applied (so no worker runs before); without, they are
+	 * applied while it starts. Needs a .scheduler. */
+	struct kt_map_writes map_writes;
+	bool wait_for_map_write;
 };
 
 /*

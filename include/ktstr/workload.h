@@ -487,6 +487,9 @@ struct kt_worker_report {
 	bool mem_checked;
 	int mem_mode_seen;	 /* MPOL_* the kernel reported */
 	uint64_t mem_nodes_seen; /* its node mask */
+	/* CLOCK_MONOTONIC when the worker (process or thread) began, before
+	 * its setup and the gate */
+	uint64_t spawn_ns;
 };
 
 struct kt_workload;

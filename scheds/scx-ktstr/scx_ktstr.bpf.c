@@ -44,7 +44,13 @@ const volatile u64 starve_period_ns = 4000ULL * 1000 * 1000;
 const volatile u64 starve_hold_ns = 3000ULL * 1000 * 1000;
 const volatile bool ignore_cgroup_weights; /* a FIFO: every task alike */
 
-/* ---- knobs flipped by the loader at run time (.bss) ---- */
+/*
+ * ---- knobs flipped at run time (.bss) ----
+ * By the loader (--stall-after, --crash-after, which write them only when
+ * their time comes) or by a ktstr map write (docs/map-writes.md: map
+ * ".bss", field "stall" / "crash"). Read at every ops.enqueue, ops.dispatch
+ * and kicker tick, so a write takes effect at once either way.
+ */
 volatile u32 stall; /* ops.dispatch stops moving tasks */
 volatile u32 crash; /* scx_bpf_error() at the next chance */
 

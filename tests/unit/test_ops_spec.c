@@ -180,7 +180,7 @@ static void test_kind_names_parse(void **state)
 			    "AddCgroup, RemoveCgroup, SetCpuset, ClearCpuset, "
 			    "SwapCpusets, Spawn, StopCgroup, SetAffinity, "
 			    "SpawnHost, MoveAllTasks, CpuOffline, CpuOnline, "
-			    "RunPayload, WaitPayload, KillPayload)");
+			    "RunPayload, WaitPayload, KillPayload, WriteMap)");
 
 	for (unsigned k = 0; k < KT_AFFINITY_KIND__COUNT; k++) {
 		const char *name = kt_affinity_kind_name(k);

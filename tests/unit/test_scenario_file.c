@@ -264,7 +264,7 @@ static void test_bad_fixtures(void **state)
 	    {"unknown_top_key.json",
 	     "4:3: top level: unknown key \"durations\" (expected one of "
 	     "name, description, duration_s, workers, assert, backdrop, "
-	     "steps, cgroups)"},
+	     "steps, cgroups, map_writes, wait_for_map_write)"},
 	    {"unknown_cgroup_key.json",
 	     "6:22: cgroups[1]: unknown key \"worker\" for a cgroup "
 	     "(expected one of name, cpuset, workers, work, policy, "
@@ -280,7 +280,7 @@ static void test_bad_fixtures(void **state)
 	     "one of AddCgroup, RemoveCgroup, SetCpuset, ClearCpuset, "
 	     "SwapCpusets, Spawn, StopCgroup, SetAffinity, SpawnHost, "
 	     "MoveAllTasks, CpuOffline, CpuOnline, RunPayload, WaitPayload, "
-	     "KillPayload)"},
+	     "KillPayload, WriteMap)"},
 	    {"undefined_cgroup.json",
 	     "7:54: steps[1].ops[0].b: no cgroup \"cg_2\" exists when this "
 	     "op runs (known here: cg_0, cg_1)"},
@@ -617,7 +617,7 @@ static void test_positions_utf8(void **state)
 		   "\"bogus\": 1}",
 		   "1:37: top level: unknown key \"bogus\" (expected one of "
 		   "name, description, duration_s, workers, assert, backdrop, "
-		   "steps, cgroups)");
+		   "steps, cgroups, map_writes, wait_for_map_write)");
 	expect_bad(HEAD "\"cgroups\": [{\"name\": \"a\", \"w\\u006frkers\": "
 			"\"x\"}]}",
 		   "2:43: cgroups[0].workers: must be an integer in 1..1024, "

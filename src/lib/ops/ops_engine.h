@@ -123,6 +123,14 @@ int kt_ops_apply_ctrl(struct ops_run *r, struct ops_cg *cg,
 void kt_ops_ctrl_begin(struct ops_run *r);
 void kt_ops_ctrl_end(struct ops_run *r);
 
+/* BPF map writes (ops_map_write.c). check: a WriteMap with no scheduler
+ * to write to (EEVDF) is an error (-EINVAL) before anything runs. run:
+ * apply it, recorded in the result with the step. */
+int kt_ops_map_writes_check(const struct kt_ctx *ctx,
+			    const struct kt_backdrop *bd,
+			    const struct kt_steps *steps);
+int kt_ops_map_write_run(struct ops_run *r, const struct kt_op *op);
+
 unsigned kt_ops_nr_cgroups(const struct ops_run *r);
 unsigned kt_ops_nr_workers(const struct ops_run *r); /* running ones */
 uint64_t kt_ops_iterations(const struct ops_run *r); /* all so far */

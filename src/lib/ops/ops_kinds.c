@@ -40,6 +40,9 @@ static const struct kt_op_desc descs[KT_OP_KIND__COUNT] = {
        .need = {"name"}),
     OP(KT_OP_KIND_KILL_PAYLOAD, .name = "KillPayload", .args = {"name"},
        .need = {"name"}),
+    OP(KT_OP_KIND_WRITE_MAP, .name = "WriteMap",
+       .args = {"map", "key", "field", "offset", "width", "value"},
+       .need = {"map", "value"}),
 };
 
 const struct kt_op_desc *kt_op_desc(enum kt_op_kind k)

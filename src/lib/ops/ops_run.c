@@ -101,6 +101,8 @@ int kt_ops_check_op(const struct kt_op *op)
 	    op->kind == KT_OP_KIND_WAIT_PAYLOAD ||
 	    op->kind == KT_OP_KIND_KILL_PAYLOAD)
 		return kt_ops_payload_check(op);
+	if (op->kind == KT_OP_KIND_WRITE_MAP)
+		return kt_map_write_check(&op->map_write);
 	if (err)
 		return kt_err_wrap(EINVAL, "%s %s", name, op->cgroup);
 	if (op->kind == KT_OP_KIND_CPU_OFFLINE ||
@@ -531,6 +533,8 @@ static int run_op(struct ops_run *r, const struct kt_op *op)
 	case KT_OP_KIND_WAIT_PAYLOAD:
 	case KT_OP_KIND_KILL_PAYLOAD:
 		return kt_ops_payload_op(r, op, r->owner);
+	case KT_OP_KIND_WRITE_MAP:
+		return kt_ops_map_write_run(r, op);
 	case KT_OP_KIND__COUNT:
 		break;
 	}

@@ -172,7 +172,8 @@ static int validate(const struct kt_ctx *ctx, const struct kt_backdrop *bd,
 			return 0;
 		}
 	}
-	return check_hotplug(ctx, bd, steps);
+	return check_hotplug(ctx, bd, steps)
+		   ?: kt_ops_map_writes_check(ctx, bd, steps);
 }
 
 /* ---- timeline ---- */

@@ -14,6 +14,7 @@
 
 #include "result_dump.h"
 #include "result_metrics.h"
+#include "result_map_writes.h"
 
 static const char *const verdict_names[KT_VERDICT__COUNT] = {
     [KT_VERDICT_PASS] = "pass",
@@ -108,6 +109,7 @@ void kt_result_free(struct kt_result *r)
 	free(r->workers);
 	kt_result_metrics_free(r);
 	kt_result_dumps_free(r);
+	kt_result_map_writes_free(r);
 	free(r->details);
 	free(r->stats);
 	free(r->timeline);
@@ -387,6 +389,8 @@ int kt_result_merge(struct kt_result *dst, const struct kt_result *src)
 			return ret;
 	}
 	ret = kt_result_metrics_merge(dst, src);
+	if (!ret)
+		ret = kt_result_map_writes_merge(dst, src);
 	if (ret)
 		return ret;
 	ret = kt_result_dumps_merge(dst, src);

@@ -33,6 +33,7 @@
 #include "result_workers.h"
 #include "result_dump.h"
 #include "result_metrics.h"
+#include "result_map_writes.h"
 
 enum field_type { F_U32, F_U64, F_F64, F_BOOL };
 
@@ -237,7 +238,9 @@ json_t *kt_result_to_json(const struct kt_result *r)
 	     put(o, "ext_events", ext_events_to_json(r)) &&
 	     put(o, "workers", kt_result_workers_to_json(r)) &&
 	     (!r->nr_metrics || put(o, "metrics", kt_result_metrics_json(r))) &&
-	     (!r->nr_dumps || put(o, "dumps", kt_result_dumps_json(r)));
+	     (!r->nr_dumps || put(o, "dumps", kt_result_dumps_json(r))) &&
+	     (!r->nr_map_writes ||
+	      put(o, "map_writes", kt_result_map_writes_json(r)));
 	if (ok) {
 		/* put() steals its value, whether it succeeds or not */
 		ok = put(o, "details", details);
@@ -570,6 +573,8 @@ static int parse_result(const json_t *j, struct kt_result *out)
 		ret = kt_result_metrics_parse(j, out);
 	if (!ret)
 		ret = kt_result_dumps_parse(j, out);
+	if (!ret)
+		ret = kt_result_map_writes_parse(j, out);
 	if (!ret)
 		out->verdict = (enum kt_verdict)verdict;
 	return ret;

@@ -35,6 +35,7 @@
 
 #include "result_dump.h"
 #include "result_metrics.h"
+#include "result_map_writes.h"
 
 /* The verdict's name in capitals: PASS, INCONCLUSIVE, ... */
 static void print_verdict(enum kt_verdict v, FILE *f)
@@ -174,6 +175,7 @@ void kt_result_print(const struct kt_result *r, FILE *f)
 		print_ext_events(r, f);
 	}
 	kt_result_metrics_print(r, f);
+	kt_result_map_writes_print(r, f);
 	if (r->nr_timeline) {
 		fputs("--- timeline ---\n", f);
 		for (i = 0; i < r->nr_timeline; i++)

@@ -11,9 +11,12 @@
  *                  "cpus_allowed": "0-3", "cpu_time_ns": ..., ...,
  *                  "dl_runtime_ns": 3000000, "dl_period_ns": 10000000,
  *                  "dl_got_ns": 2950000, "mem_policy": "Bind(1)",
- *                  "mem_seen": "Bind(1)" } ]
+ *                  "mem_seen": "Bind(1)", "spawn_ns": 5120456789,
+ *                  "gate_ns": 5123456789 } ]
  *
- * Zero deadline values and empty memory-policy strings are left out.
+ * spawn_ns is CLOCK_MONOTONIC when the worker began (before its setup),
+ * gate_ns when it started working. Zero deadline values and times, and
+ * empty memory-policy strings are left out.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -66,6 +69,8 @@ void kt_worker_entry_of(const struct kt_worker_report *r, const char *cgroup,
 	e->dl_runtime_ns = r->dl_runtime_ns;
 	e->dl_period_ns = r->dl_period_ns;
 	e->dl_got_ns = kt_dl_got_ns(r);
+	e->gate_ns = r->gate_ns;
+	e->spawn_ns = r->spawn_ns;
 	if (r->mem_policy.kind != KT_MPOL_DEFAULT)
 		kt_mempol_str(&r->mem_policy, e->mem_policy,
 			      sizeof(e->mem_policy));
@@ -111,6 +116,10 @@ static json_t *entry_to_json(const struct kt_worker_entry *e)
 		ok = put(o, "mem_policy", json_string(e->mem_policy));
 	if (ok && e->mem_seen[0])
 		ok = put(o, "mem_seen", json_string(e->mem_seen));
+	if (ok && e->gate_ns)
+		ok = put(o, "gate_ns", u64(e->gate_ns));
+	if (ok && e->spawn_ns)
+		ok = put(o, "spawn_ns", u64(e->spawn_ns));
 	if (!ok) {
 		json_decref(o);
 		return NULL;
@@ -178,6 +187,8 @@ static int parse_entry(const json_t *o, size_t idx, struct kt_worker_entry *e)
 	    {"dl_runtime_ns", offsetof(struct kt_worker_entry, dl_runtime_ns)},
 	    {"dl_period_ns", offsetof(struct kt_worker_entry, dl_period_ns)},
 	    {"dl_got_ns", offsetof(struct kt_worker_entry, dl_got_ns)},
+	    {"gate_ns", offsetof(struct kt_worker_entry, gate_ns)},
+	    {"spawn_ns", offsetof(struct kt_worker_entry, spawn_ns)},
 	};
 	int64_t v;
 	int err;

@@ -82,6 +82,30 @@ static bool topo_given(const struct kt_topo_spec *s)
 	return s->numa || s->llcs || s->cores || s->threads;
 }
 
+/* Declared map writes: well formed, and a scheduler to write to. */
+static int check_map_writes(const struct kt_test *t)
+{
+	for (size_t k = 0; k < t->map_writes.nr; k++)
+		if (kt_map_write_check(&t->map_writes.w[k]))
+			return kt_err_wrap(EINVAL,
+					   "test %s (%s:%d): .map_writes",
+					   t->name, t->file, t->line);
+	if ((t->map_writes.nr || t->wait_for_map_write) && !t->scheduler &&
+	    !t->host_only)
+		return kt_err(EINVAL,
+			      "test %s (%s:%d): .map_writes%s need a "
+			      ".scheduler (a sched_ext scheduler to write "
+			      "to); under EEVDF there is none",
+			      t->name, t->file, t->line,
+			      t->map_writes.nr ? "" : " (wait_for_map_write)");
+	if (t->wait_for_map_write && !t->map_writes.nr)
+		return kt_err(EINVAL,
+			      "test %s (%s:%d): .wait_for_map_write without "
+			      ".map_writes waits for nothing",
+			      t->name, t->file, t->line);
+	return 0;
+}
+
 int kt_test_validate_all(void)
 {
 	size_t n = kt_test_count();
@@ -95,6 +119,8 @@ int kt_test_validate_all(void)
 		if (topo_given(&t->topo) && kt_topo_spec_validate(&t->topo))
 			return kt_err_wrap(EINVAL, "test %s (%s:%d): .topo",
 					   t->name, t->file, t->line);
+		if (check_map_writes(t))
+			return -EINVAL;
 		for (size_t j = 0; j < i; j++) {
 			const struct kt_test *u = kt_test_at(j);
 

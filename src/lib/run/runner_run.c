@@ -17,6 +17,27 @@ static int setup_failed(struct kt_result *res, int err, const char *what)
 	return err;
 }
 
+/* The body, with the test's map writes applied around it. */
+static int run_body(const struct kt_test *t, const struct kt_scenario *s,
+		    struct kt_ctx *ctx, const char *topo, const char *sched,
+		    struct kt_result *res)
+{
+	struct kt_map_writes_run *mw = NULL;
+	int err;
+
+	ctx->wait_for_map_write = t->wait_for_map_write;
+	if (kt_map_writes_begin(ctx, t->map_writes, t->wait_for_map_write, res,
+				&mw)) {
+		kt_result_add(res, KT_DETAIL_INFRA, "%s", kt_last_error());
+		return 0;
+	}
+	kt_harness_begin(stderr);
+	err = kt_run_scenario(s, ctx, topo, sched, res);
+	kt_harness_end();
+	kt_map_writes_end(mw, res);
+	return err;
+}
+
 int kt_test_run_here(const struct kt_test *t, const struct kt_test_env *env,
 		     struct kt_result *res)
 {
@@ -70,11 +91,9 @@ int kt_test_run_here(const struct kt_test *t, const struct kt_test_env *env,
 	    .current_step = &step,
 	    .keep_going = env->keep_going,
 	};
-	kt_harness_begin(stderr);
-	err = kt_run_scenario(&s, &ctx,
-			      env->topo_label ? env->topo_label : topo_name,
-			      sched_label, res);
-	kt_harness_end();
+	err =
+	    run_body(t, &s, &ctx, env->topo_label ? env->topo_label : topo_name,
+		     sched_label, res);
 	kt_workload_reap_orphans(KT_SEC(2));
 	cerr = cg->cleanup_all(cg);
 	if (cerr)

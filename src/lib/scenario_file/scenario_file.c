@@ -16,11 +16,30 @@
 
 /* ---- the document ---- */
 
+/* "map_writes" and "wait_for_map_write" (which needs writes to wait for) */
+static int parse_map_writes(const struct sf_parse *p, const json_t *root)
+{
+	struct kt_scenario_file *sf = p->sf;
+	const json_t *x = json_object_get(root, "map_writes");
+	int err = 0;
+
+	if (x)
+		err = sf_parse_map_writes(p, x, "map_writes", &sf->map_writes);
+	err = err
+		  ?: sf_get_bool(p, root, "", "wait_for_map_write",
+				 &sf->wait_for_map_write, NULL);
+	if (!err && sf->wait_for_map_write && !sf->map_writes.nr)
+		return sf_err_key(p, "", "wait_for_map_write",
+				  "waits for nothing: give \"map_writes\"");
+	return err;
+}
+
 static int parse_doc(const struct sf_parse *p, const json_t *root)
 {
 	static const char *const keys[] = {
-	    "name",	"description", "duration_s", "workers", "assert",
-	    "backdrop", "steps",       "cgroups",    NULL};
+	    "name",	  "description",	"duration_s", "workers",
+	    "assert",	  "backdrop",		"steps",      "cgroups",
+	    "map_writes", "wait_for_map_write", NULL};
 	struct kt_scenario_file *sf = p->sf;
 	const json_t *steps, *cgroups, *x;
 	const char *name = NULL, *desc = NULL;
@@ -64,6 +83,9 @@ static int parse_doc(const struct sf_parse *p, const json_t *root)
 		return err;
 	x = json_object_get(root, "backdrop");
 	if (x && (err = sf_parse_backdrop(p, x, &sf->backdrop)))
+		return err;
+	err = parse_map_writes(p, root);
+	if (err)
 		return err;
 
 	steps = json_object_get(root, "steps");

@@ -133,6 +133,8 @@ static int op_args(const struct sf_parse *p, const json_t *v, const char *path,
 	    op->kind == KT_OP_KIND_WAIT_PAYLOAD ||
 	    op->kind == KT_OP_KIND_KILL_PAYLOAD)
 		return sf_parse_payload(p, v, path, op);
+	if (op->kind == KT_OP_KIND_WRITE_MAP)
+		return sf_parse_map_write_keys(p, v, path, &op->map_write);
 	if (op->kind == KT_OP_KIND_SPAWN || op->kind == KT_OP_KIND_SPAWN_HOST)
 		return sf_check_groups(p, path, has_workers, &op->work.work,
 				       has_workers ? op->work.num_workers

@@ -110,6 +110,12 @@ int sf_parse_payload(const struct sf_parse *p, const json_t *v,
 /* Payload names: started once, waited for / killed after their start,
  * not started in a loop step; -EINVAL at the op. */
 int sf_check_payload_names(const struct sf_parse *p, bool shorthand);
+/* BPF map writes (scenario_file_map_write.c): one write's keys of v
+ * (the WriteMap op's), and the top-level "map_writes" list. */
+int sf_parse_map_write_keys(const struct sf_parse *p, const json_t *v,
+			    const char *path, struct kt_map_write *out);
+int sf_parse_map_writes(const struct sf_parse *p, const json_t *v,
+			const char *path, struct kt_map_writes *out);
 /* Ops (scenario_file_ops.c). */
 int sf_parse_ops(const struct sf_parse *p, const json_t *v, const char *path,
 		 struct kt_ops *out);

@@ -40,6 +40,7 @@ int kt_scenario_file_run(const struct kt_scenario_file *sf,
 	uint64_t start = kt_now_ns();
 	struct kt_assert a = kt_assert_merge(&ctx->assert, &sf->assert);
 	struct kt_scenario_measure m;
+	struct kt_map_writes_run *mw = NULL;
 	int err;
 
 	err = kt_result_set_header(res, sf->name, topo_name, sched_name);
@@ -49,7 +50,13 @@ int kt_scenario_file_run(const struct kt_scenario_file *sf,
 		atomic_store(ctx->current_step, 0);
 	kt_scenario_measure_begin(&m);
 	kt_clear_error();
-	err = kt_execute_scenario_with(ctx, res, &sf->backdrop, sf->steps, &a);
+	err = kt_map_writes_begin(ctx, sf->map_writes, sf->wait_for_map_write,
+				  res, &mw);
+	if (!err) {
+		err = kt_execute_scenario_with(ctx, res, &sf->backdrop,
+					       sf->steps, &a);
+		kt_map_writes_end(mw, res);
+	}
 	if (err)
 		kt_result_add(res, KT_DETAIL_INFRA, "scenario %s (%s): %s",
 			      sf->name, sf->path, kt_last_error());

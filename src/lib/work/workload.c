@@ -138,6 +138,7 @@ int kt_wl_worker_setup(struct kt_workload *w, size_t i, struct kt_work_run *run,
 {
 	struct kt_worker_report *rep = &w->reports[i];
 
+	rep->spawn_ns = kt_tel_mono_ns(); /* before anything of its own */
 	*run = (struct kt_work_run){
 	    .work = w->work,
 	    .tel = tel,
