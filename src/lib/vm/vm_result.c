@@ -48,6 +48,7 @@ void kt_vm_result_free(struct kt_vm_result *r)
 	free(r->sched.reason);
 	kt_strv_free(&r->sched.kernel_lines);
 	kt_strv_free(&r->sched.log_tail);
+	kt_monitor_free(&r->monitor);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -133,5 +134,6 @@ json_t *kt_vm_result_to_json(const struct kt_vm_result *r)
 			    str_or_null(r->console_excerpt));
 	json_object_set_new(j, "sched", sched_json(&r->sched));
 	json_object_set_new(j, "results", results);
+	json_object_set_new(j, "monitor", kt_monitor_to_json(&r->monitor));
 	return j;
 }
