@@ -110,6 +110,7 @@ struct kt_monitor {
 	unsigned nr_cpus;
 	uint64_t interval_ms;
 	uint64_t first_ms, last_ms; /* the first and last tick sampled */
+	uint64_t host_cpu_ns;	    /* the sampler thread's own CPU time */
 	size_t nr_samples;
 	struct kt_monitor_sample *samples;
 	size_t nr_scenarios;
@@ -134,6 +135,7 @@ void kt_monitor_print(const struct kt_monitor *m, const char *scenario,
 int kt_monitor_judge(const struct kt_monitor *m, const struct kt_assert *a,
 		     struct kt_result *res);
 /* {enabled, reason, symbols_from, cpus, interval_ms, rate_per_cpu,
+ * host_cpu_ms,
  * stalls: [...], scenarios: [{name, ticks, max_depth: [...], ...}],
  * samples: [{t_ms, step, scenario, cpus: [[nr, scx_nr, clock, pid, comm,
  * nr_switches], ...]}]} */

@@ -7,7 +7,7 @@
  * `ksyms`), and which scenario and step run. The second is written into
  * the kernel's own memory, init_uts_ns's domainname (unused in the guest:
  * no NIS), as "ktstr:<step>:<scenario>", by a thread that polls the ops
- * engine's current_step every 20 ms. The host reads it with every sample,
+ * engine's current_step every 50 ms. The host reads it with every sample,
  * so a mark needs no channel round trip and stays readable when the
  * guest's userspace is wedged.
  */
@@ -23,7 +23,7 @@
 #include "sysinit.h"
 #include "monitor_mark.h"
 
-#define MARK_POLL_NS KT_MS(20)
+#define MARK_POLL_NS KT_MS(50) /* half the host's sampling interval */
 
 static pthread_mutex_t mark_lock = PTHREAD_MUTEX_INITIALIZER;
 static char mark_scenario[48];

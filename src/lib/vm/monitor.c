@@ -138,6 +138,9 @@ static void *sampler(void *arg)
 		if (!atomic_load(&m->stop))
 			kt_vm_monitor_tick(m, kt_now_ns());
 	}
+	if (!clock_gettime(CLOCK_THREAD_CPUTIME_ID, &next))
+		m->out->host_cpu_ns = (uint64_t)next.tv_sec * 1000000000ULL +
+				      (uint64_t)next.tv_nsec;
 	return NULL;
 }
 

@@ -88,10 +88,11 @@ json_t *kt_monitor_to_json(const struct kt_monitor *m)
 	for (size_t i = 0; sc && i < m->nr_scenarios; i++)
 		json_array_append_new(sc, summary_json(m, (int)i));
 	return json_pack(
-	    "{s:b, s:s?, s:s?, s:i, s:I, s:f, s:o, s:o, s:o}", "enabled",
+	    "{s:b, s:s?, s:s?, s:i, s:I, s:f, s:f, s:o, s:o, s:o}", "enabled",
 	    m->enabled, "reason", m->reason[0] ? m->reason : NULL,
 	    "symbols_from", m->symbols_from[0] ? m->symbols_from : NULL, "cpus",
 	    (int)m->nr_cpus, "interval_ms", (json_int_t)m->interval_ms,
-	    "rate_per_cpu", kt_monitor_rate(m), "stalls", stalls_json(m),
-	    "scenarios", sc, "samples", samples_json(m));
+	    "rate_per_cpu", kt_monitor_rate(m), "host_cpu_ms",
+	    (double)m->host_cpu_ns / 1e6, "stalls", stalls_json(m), "scenarios",
+	    sc, "samples", samples_json(m));
 }
