@@ -56,6 +56,10 @@ enum kt_monitor_stall_kind {
 	 * thread's brief preemption (at most 2 switches a tick), while
 	 * others were runnable on that CPU */
 	KT_MONITOR_TASK_HOG,
+	/* the CPU stayed idle (its idle task current) while tasks were
+	 * runnable on it: a sched_ext scheduler that stopped dispatching
+	 * holds them in its queues while the CPU idles and ticks */
+	KT_MONITOR_IDLE_RUNNABLE,
 };
 const char *kt_monitor_stall_kind_name(enum kt_monitor_stall_kind k);
 

@@ -303,6 +303,37 @@ static void test_stall_host_held(void **state)
 	free(s);
 }
 
+/* cpu0 idles (the idle task current) with 3 tasks runnable for 3 s while
+ * its clock ticks on (a sched_ext scheduler that stopped dispatching);
+ * cpu1 idles with tasks for 1 s only (a wakeup in flight): one stall. */
+static void test_stall_idle_runnable(void **state)
+{
+	struct kt_monitor_sample *s = busy(60, 2);
+	struct kt_monitor_stall *e;
+	size_t n;
+
+	(void)state;
+	for (size_t t = 10; t <= 40; t++) {
+		s[t * 2].pid = 0;
+		s[t * 2].nr_running = 3;
+	}
+	for (size_t t = 20; t < 30; t++) {
+		s[t * 2 + 1].pid = 0;
+		s[t * 2 + 1].nr_running = 1;
+	}
+	assert_int_equal(kt_monitor_detect(s, 60 * 2, 2, NULL, &e, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].kind, KT_MONITOR_IDLE_RUNNABLE);
+	assert_string_equal(kt_monitor_stall_kind_name(e[0].kind),
+			    "idle_runnable");
+	assert_int_equal(e[0].cpu, 0);
+	assert_int_equal(e[0].start_ms, 2000);
+	assert_int_equal(e[0].end_ms, 5000);
+	assert_int_equal(e[0].nr_running, 3);
+	free(e);
+	free(s);
+}
+
 static struct kt_monitor monitor_of(struct kt_monitor_sample *s, size_t ticks,
 				    unsigned cpus)
 {
@@ -411,6 +442,7 @@ int main(void)
 	    cmocka_unit_test(test_stall_task_hog),
 	    cmocka_unit_test(test_stall_clock_frozen),
 	    cmocka_unit_test(test_stall_host_held),
+	    cmocka_unit_test(test_stall_idle_runnable),
 	    cmocka_unit_test(test_summary),
 	    cmocka_unit_test(test_judge),
 	};

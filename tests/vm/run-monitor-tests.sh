@@ -9,7 +9,9 @@
 # sidecar under "monitor" and turn the file's result FAIL with a monitor
 # detail while steady passes. A second VM wedges its userspace
 # (--wedge-guest-after): the monitor must report a stall of the wedge's
-# spinners and the watchdog end the VM. A third runs --no-monitor. No
+# spinners and the watchdog end the VM. With scx-ktstr built, a third
+# runs it with --stall-after 1: the monitor must see sched_ext's
+# nr_running and report idle_runnable stalls. A last one runs --no-monitor. No
 # QEMU, temp file or /dev/shm entry is left behind.
 # Prints TAP lines and a final "N passed, N failed" line; exit 1 on failure.
 #   KTSTR_BIN     the ktstr binary (default ${O:-build}/ktstr)
@@ -122,6 +124,24 @@ wedge's spinners on cpus [$hogs], the watchdog ends the VM (${t}s)" \
 		grep -q 'monitor: stall task_hog on cpu' "$WORK/err" &&
 		echo 0 || echo 1)" \
 	"end=$(jqr '.end') stalls=$(jqr '.monitor.stalls | length')"
+
+# -- scx-ktstr stops dispatching: CPUs idle while tasks wait in its queue --
+SCX=$(scx_bin)
+if [ -x "$SCX" ]; then
+	kt vm --topo 1n1l2c1t --duration 6 --scheduler "$SCX" \
+		--sched-arg=--stall-after --sched-arg=1 \
+		--sched-arg=--timeout-ms --sched-arg=6000 \
+		--json "$WORK/r.json" steady
+	idle=$(jqr '[.monitor.stalls[] | select(.kind == "idle_runnable"
+		and .scenario == "steady") | .cpu] | unique | join(",")')
+	scx=$(jqr '[.monitor.samples[].cpus[][1]] | max')
+	check "scx-ktstr --stall-after 1: idle_runnable stalls on cpus \
+[$idle], scx.nr_running up to $scx (${t}s)" \
+		"$([ -n "$idle" ] && [ "${scx:-0}" -gt 0 ] && echo 0 || echo 1)" \
+		"rc=$rc stalls=$(jqr '[.monitor.stalls[].kind] | join(",")')"
+else
+	skipped "scx-ktstr stall seen by the monitor" "no scx-ktstr at $SCX"
+fi
 
 # -- --no-monitor --
 kt vm --topo 1n1l2c1t --duration 2 --no-monitor --json "$WORK/r.json" steady

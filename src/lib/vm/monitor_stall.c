@@ -6,7 +6,8 @@
  * the same task stayed current with no context switch while others were
  * runnable (while this CPU's clock went on: it was running, not held
  * by the host); a brief preemption by a kernel thread does not split a
- * hog. Limits and their reasons: KT_MONITOR_STALL_MS.
+ * hog; or the CPU idled while tasks were runnable on it (while its clock
+ * went on). Limits and their reasons: KT_MONITOR_STALL_MS.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ const char *kt_monitor_stall_kind_name(enum kt_monitor_stall_kind k)
 		return "clock_frozen";
 	case KT_MONITOR_TASK_HOG:
 		return "task_hog";
+	case KT_MONITOR_IDLE_RUNNABLE:
+		return "idle_runnable";
 	}
 	return "?";
 }
@@ -70,6 +73,11 @@ static bool hog_goes_on(const struct kt_monitor_sample *prev,
 	       b->nr_switches - prev->nr_switches <= KT_MONITOR_HOG_SWITCHES;
 }
 
+static bool idle_opens(const struct kt_monitor_sample *a)
+{
+	return a->pid == 0 && a->nr_running >= 1;
+}
+
 static bool frozen_opens(const struct kt_monitor_sample *a)
 {
 	return a->nr_running >= 1;
@@ -111,13 +119,14 @@ static int emit(struct scan *sc, enum kt_monitor_stall_kind kind,
 }
 
 /* The guest went on for at least half the limit between ticks t0, t1:
- * this CPU's clock (a hog runs) or the others' (a frozen clock). */
+ * this CPU's clock (a hog or an idle CPU ticks on) or the others' (a frozen
+ * clock). */
 static bool guest_ran(const struct scan *sc, enum kt_monitor_stall_kind k,
 		      size_t t0, size_t t1, unsigned cpu)
 {
 	uint64_t a, b, need = sc->limit_ms * 1000000ULL / 2;
 
-	if (k == KT_MONITOR_TASK_HOG) {
+	if (k != KT_MONITOR_CLOCK_FROZEN) {
 		a = at(sc, t0, cpu)->clock;
 		b = at(sc, t1, cpu)->clock;
 	} else {
@@ -127,23 +136,44 @@ static bool guest_ran(const struct scan *sc, enum kt_monitor_stall_kind k,
 	return b > a && b - a >= need;
 }
 
+static bool opens(enum kt_monitor_stall_kind k,
+		  const struct kt_monitor_sample *a)
+{
+	if (k == KT_MONITOR_TASK_HOG)
+		return hog_opens(a);
+	if (k == KT_MONITOR_IDLE_RUNNABLE)
+		return idle_opens(a);
+	return frozen_opens(a);
+}
+
+/* Sample b (after prev) goes on the stall that opened at first. */
+static bool goes_on(enum kt_monitor_stall_kind k,
+		    const struct kt_monitor_sample *first,
+		    const struct kt_monitor_sample *prev,
+		    const struct kt_monitor_sample *b)
+{
+	if (k == KT_MONITOR_TASK_HOG)
+		return hog_goes_on(prev, b);
+	if (k == KT_MONITOR_IDLE_RUNNABLE)
+		return idle_opens(b);
+	return frozen_goes_on(first, b);
+}
+
 static int scan_cpu(struct scan *sc, unsigned cpu,
 		    enum kt_monitor_stall_kind kind)
 {
-	bool hog = kind == KT_MONITOR_TASK_HOG;
 	size_t t = 0;
 
 	while (t < sc->ticks) {
 		const struct kt_monitor_sample *a = at(sc, t, cpu);
 		size_t e = t;
 
-		if (!(hog ? hog_opens(a) : frozen_opens(a))) {
+		if (!opens(kind, a)) {
 			t++;
 			continue;
 		}
 		while (e + 1 < sc->ticks &&
-		       (hog ? hog_goes_on(at(sc, e, cpu), at(sc, e + 1, cpu))
-			    : frozen_goes_on(a, at(sc, e + 1, cpu))))
+		       goes_on(kind, a, at(sc, e, cpu), at(sc, e + 1, cpu)))
 			e++;
 		if (at(sc, e, cpu)->t_ms - a->t_ms >= sc->limit_ms &&
 		    guest_ran(sc, kind, t, e, cpu) &&
@@ -169,6 +199,7 @@ int kt_monitor_detect(const struct kt_monitor_sample *samples, size_t nr,
 	for (unsigned c = 0; c < nr_cpus && !err; c++) {
 		err = scan_cpu(&sc, c, KT_MONITOR_TASK_HOG);
 		err = err ?: scan_cpu(&sc, c, KT_MONITOR_CLOCK_FROZEN);
+		err = err ?: scan_cpu(&sc, c, KT_MONITOR_IDLE_RUNNABLE);
 	}
 	if (err) {
 		free(sc.out);
