@@ -112,6 +112,8 @@ else
 	# after scheds: one payload also runs under scx-ktstr (a SKIP without)
 	vmtest payload env KTSTR_BIN="$build"/ktstr \
 		KTSTR_SCX="$build"/scx-ktstr tests/vm/run-payload-tests.sh
+	vmtest monitor env KTSTR_BIN="$build"/ktstr \
+		tests/vm/run-monitor-tests.sh
 fi
 
 if [ $skipped -gt 0 ]; then

@@ -108,6 +108,14 @@ struct kt_result;
  *                share (kt_check_weight_shares)
  * max_bw_excess_pct   bandwidth: a cgroup under cpu.max uses at most its
  *                quota over the window plus this many percent
+ * max_queue_depth, max_imbalance_ratio, fail_on_stall  the host monitor's
+ *                limits (<ktstr/monitor.h>), applied on the host to the
+ *                samples of the scenario: the most runnable tasks on one
+ *                CPU, the max/min ratio of the CPUs' mean nr_running, and
+ *                any stall it detected. Off by default: queue depth and
+ *                balance are the scheduler's policy (a scheduler may pack
+ *                on purpose), and a stall is evidence the guest's own
+ *                checks already judge; a test opts in
  */
 /* clang-format off */
 #define KT_ASSERT_FIELDS(X)                                                    \
@@ -141,7 +149,13 @@ struct kt_result;
 	X(max_weight_err_pct,       F64,  "max_weight_err_pct",      1,        \
 	  0, 1000,               RUN,    KT_SET(KT_DEFAULT_MAX_WEIGHT_ERR_PCT))\
 	X(max_bw_excess_pct,        F64,  "max_bw_excess_pct",       1,        \
-	  0, 1000,               RUN,    KT_SET(KT_DEFAULT_MAX_BW_EXCESS_PCT))
+	  0, 1000,               RUN,    KT_SET(KT_DEFAULT_MAX_BW_EXCESS_PCT))\
+	X(max_queue_depth,          U64,  "max_queue_depth",         1,        \
+	  1, 1000000,            RUN,    KT_UNSET)                             \
+	X(max_imbalance_ratio,      F64,  "max_imbalance_ratio",     1,        \
+	  1, 1e9,                RUN,    KT_UNSET)                             \
+	X(fail_on_stall,            BOOL, "fail_on_stall",           1,        \
+	  0, 1,                  RUN,    KT_UNSET)
 /* One row per sched_ext event counter with a limit. */
 #define KT_ASSERT_EVENT_FIELDS(X)                                              \
 	X(max_ev_select_cpu_fallback,  U64, "max_ev_select_cpu_fallback", 1,   \

@@ -56,6 +56,9 @@ enum kt_detail_kind {
 	/* a binary payload failed: non-zero exit (with its output's tail),
 	 * a metric outside its bound, output without its metrics (FAIL) */
 	KT_DETAIL_PAYLOAD,
+	/* the host monitor's samples broke a kt_assert limit
+	 * (<ktstr/monitor.h>: queue depth, imbalance, a stall) (FAIL) */
+	KT_DETAIL_MONITOR,
 	KT_DETAIL__COUNT,
 };
 const char *kt_detail_kind_name(enum kt_detail_kind k);

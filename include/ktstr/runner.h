@@ -8,6 +8,7 @@
 #ifndef KTSTR_RUNNER_H
 #define KTSTR_RUNNER_H
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include <ktstr/check.h>
@@ -58,6 +59,10 @@ struct kt_run_opts {
 	/* ctx.work_type_override: replaces the work of swappable cgroups
 	 * (the gauntlet's work-type dimension); NULL = none */
 	const struct kt_work_type *work_type;
+	/* ctx.current_step of every scenario (0 baseline, N in step N), for
+	 * a caller that publishes it (the guest's monitor mark); NULL = the
+	 * runner's own */
+	atomic_ushort *current_step;
 };
 
 /*

@@ -12,6 +12,7 @@
 #define KTSTR_VM_H
 
 #include <ktstr/common.h>
+#include <ktstr/monitor.h>
 #include <ktstr/result.h>
 #include <ktstr/topo.h>
 
@@ -171,6 +172,13 @@ struct kt_vm_opts {
 	 * the plan's "payloads" maps the program name to it. */
 	const struct kt_vm_payload *payloads;
 	size_t nr_payloads;
+	/* The host-side monitor (<ktstr/monitor.h>, docs/monitor.md) samples
+	 * the guest's runqueues in scenario runs unless this is set. */
+	bool no_monitor;
+	/* (self-test) the guest wedges its userspace this long into the
+	 * run: SCHED_FIFO-99 spinners on every CPU, RT throttling and the
+	 * fair server off; the run watchdog then ends the VM 20 s later. */
+	uint64_t wedge_after_ns;
 };
 
 enum kt_vm_end {
@@ -240,6 +248,7 @@ struct kt_vm_result {
 	unsigned memory_mb;	   /* the guest's RAM */
 	char *console_text;	   /* whole console, with capture_console */
 	struct kt_vm_sched sched;  /* scheduler messages, if any */
+	struct kt_monitor monitor; /* the host monitor's samples */
 };
 
 /*
@@ -251,9 +260,19 @@ struct kt_vm_result {
  */
 int kt_vm_run(const struct kt_vm_opts *o, struct kt_vm_result *res);
 void kt_vm_result_free(struct kt_vm_result *res);
+/*
+ * The host monitor's kt_assert limits applied to every result of res
+ * (kt_monitor_judge): assert_of gives the merged layer of a scenario
+ * (NULL: no limits). res's verdict and exit code follow a result that
+ * got worse. 0 or -ENOMEM.
+ */
+int kt_vm_monitor_judge(
+    struct kt_vm_result *res,
+    const struct kt_assert *(*assert_of)(const char *scenario, void *arg),
+    void *arg);
 /* JSON: {topo, end, verdict, exit_code, reason, accel, boot ("pvh" or
  * "bzimage"), memory_mb, boot_ms, wall_ms, guest_topo, results: [...],
- * console_excerpt, ...} */
+ * console_excerpt, ..., monitor (kt_monitor_to_json)} */
 struct json_t *kt_vm_result_to_json(const struct kt_vm_result *res);
 
 #endif

@@ -14,6 +14,7 @@
 #include "scenario_args.h"
 #include "sched_args.h"
 #include "vm_args.h"
+#include "vm_monitor.h"
 #include "vm_replay.h"
 
 #define DEFAULT_TOPO "1n2l2c1t"
@@ -24,6 +25,9 @@ struct vm_args {
 	unsigned runs;
 	uint64_t boot_timeout_ns;
 	bool guest_panic;
+	bool no_monitor;
+	uint64_t wedge_after_ns;
+	const struct kt_cli_scenarios *sc; /* not an option: the loaded ones */
 	struct kt_cli_vm_args vm;
 	struct kt_cli_run_args run;
 	struct kt_cli_sched sched;
@@ -45,6 +49,13 @@ static const struct kt_cli_opt vm_opts[] = {
 		    "seconds to wait for the guest to boot (default 60+)"),
     KT_CLI_FLAG("guest-panic", 0, struct vm_args, guest_panic,
 		"(self-test) crash the guest kernel after boot"),
+    KT_CLI_FLAG("no-monitor", 0, struct vm_args, no_monitor,
+		"no host-side monitor (guest RAM stays private; "
+		"docs/monitor.md)"),
+    KT_CLI_DURATION("wedge-guest-after", 0, "S", struct vm_args, wedge_after_ns,
+		    "(self-test) wedge the guest's userspace S seconds into "
+		    "the first scenario; the run watchdog ends the VM 20 s "
+		    "later"),
     {0},
 };
 
@@ -183,8 +194,13 @@ static int run_once(const struct kt_vm_opts *op,
 	err = kt_vm_run(&o, &res);
 	if (err)
 		return kt_cli_vm_setup_error("vm", err);
-	for (size_t i = 0; i < res.nr_results; i++)
+	if (kt_cli_vm_monitor_judge(&res, sched, a->sc))
+		fprintf(stderr, "ktstr vm: monitor: %s\n", kt_last_error());
+	for (size_t i = 0; i < res.nr_results; i++) {
 		kt_result_print(&res.results[i], stdout);
+		kt_monitor_print(&res.monitor, res.results[i].scenario, stdout);
+	}
+	kt_cli_vm_monitor_note(&res, o.quiet);
 	fflush(stdout);
 	kt_cli_vm_print_failure("vm", &res);
 	rc = res.exit_code;
@@ -294,6 +310,9 @@ int kt_cmd_vm(int argc, char **argv)
 	o.keep_going = a.run.keep_going;
 	o.work_type = a.run.work_type;
 	o.boot_timeout_ns = a.boot_timeout_ns;
+	o.no_monitor = a.no_monitor;
+	o.wedge_after_ns = a.wedge_after_ns;
+	a.sc = &sc;
 	if (a.guest_panic)
 		o.mode = KT_VM_PANIC;
 	/* Names and scenario files are checked before anything boots. */

@@ -27,6 +27,7 @@
 #include "core/small_file.h"
 #include "channel.h"
 #include "guest.h"
+#include "monitor_mark.h"
 #include "msg.h"
 #include "plan.h"
 #include "sched_life.h"
@@ -115,9 +116,14 @@ static void send_topo(void)
 	send_msg(m);
 }
 
+static const struct kt_plan *run_plan; /* for the monitor's knobs */
+
 static void on_start(const char *name, void *arg)
 {
 	(void)arg;
+	kt_guest_monitor_scenario(name);
+	if (run_plan)
+		kt_guest_wedge_arm(run_plan->wedge_after_ms);
 	send_msg(
 	    json_pack("{s:s, s:s}", "type", "scenario_start", "name", name));
 }
@@ -125,6 +131,7 @@ static void on_start(const char *name, void *arg)
 static void on_result(const struct kt_result *r, void *arg)
 {
 	(void)arg;
+	kt_guest_monitor_scenario(NULL);
 	send_msg(kt_msg_result(r));
 }
 
@@ -178,11 +185,16 @@ static _Noreturn void run_scenarios(const struct kt_plan *p,
 
 	struct kt_sched_run *sr = NULL;
 	struct kt_work_type work = {0};
+	static atomic_ushort step;
 	bool exit_sent = false;
 	int err;
 
 	if (setup_err)
 		fail("%s", setup_err);
+	/* before the harness's SCHED_FIFO: the mark thread stays normal */
+	o.current_step = &step;
+	run_plan = p;
+	kt_guest_monitor_begin(p, &step, send_msg);
 	/* SCHED_FIFO and the vCPU probe before the scheduler starts: its
 	 * monitor thread inherits the policy (runner.h) */
 	harness_begin(p);

@@ -340,6 +340,12 @@ static int plan_from_json(json_t *root, const char *origin, struct kt_plan *p)
 			      origin);
 
 	err = get_payloads(root, origin, p);
+	err = err
+		  ?: get_names(root, origin, "monitor_symbols",
+			       &p->monitor_symbols, &p->nr_monitor_symbols);
+	err = err
+		  ?: get_uint(root, origin, "wedge_after_ms", INT32_MAX,
+			      &p->wedge_after_ms);
 	if (err)
 		return err;
 	v = get(root, "sched");
@@ -411,6 +417,9 @@ void kt_plan_free(struct kt_plan *p)
 	}
 	free(p->payload_programs);
 	free(p->payload_paths);
+	for (size_t i = 0; i < p->nr_monitor_symbols; i++)
+		free(p->monitor_symbols[i]);
+	free(p->monitor_symbols);
 	if (p->sched) {
 		for (size_t i = 0; i < p->sched->nr_args; i++)
 			free(p->sched->args[i]);

@@ -54,6 +54,14 @@ struct kt_plan {
 	char **payload_programs;
 	char **payload_paths;
 	size_t nr_payloads;
+	/* "monitor_symbols": the host monitor is on; the guest sends these
+	 * symbols' addresses from /proc/kallsyms (`ksyms`) and marks its
+	 * scenario and step in the domainname (docs/monitor.md) */
+	char **monitor_symbols;
+	size_t nr_monitor_symbols;
+	/* "wedge_after_ms" (self-test, 0 = off): wedge the guest's
+	 * userspace this long after the first scenario starts */
+	uint64_t wedge_after_ms;
 };
 
 const char *kt_plan_mode_name(enum kt_plan_mode m);

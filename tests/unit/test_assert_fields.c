@@ -294,7 +294,7 @@ static void test_defaults_and_roles(void **state)
 	assert_int_equal(nr_set, 10);
 	assert_true(def.max_spread_pct.val == KT_DEFAULT_MAX_SPREAD_PCT);
 	assert_int_equal(def.max_gap_ns.val, KT_DEFAULT_MAX_GAP_NS);
-	assert_int_equal(KT_ASSERT_NR_FIELDS, 24);
+	assert_int_equal(KT_ASSERT_NR_FIELDS, 27);
 	assert_true(def.max_weight_err_pct.val ==
 		    KT_DEFAULT_MAX_WEIGHT_ERR_PCT);
 	assert_true(def.max_bw_excess_pct.val == KT_DEFAULT_MAX_BW_EXCESS_PCT);

@@ -373,9 +373,44 @@ static void test_payloads(void **state)
 	free(text);
 }
 
+/* The host monitor's keys: the symbols the guest sends (run mode, not
+ * with --no-monitor) and the wedge self-test's delay. */
+static void test_monitor_keys(void **state)
+{
+	struct kt_vm_opts o = {.topo = KT_TOPO(1, 1, 2, 1),
+			       .wedge_after_ns = KT_MS(2500)};
+	struct kt_plan p;
+	char *text;
+
+	(void)state;
+	text = kt_vm_plan_json(&o);
+	assert_non_null(text);
+	assert_int_equal(kt_plan_parse(text, NULL, &p), 0);
+	assert_int_equal(p.nr_monitor_symbols, 5);
+	assert_string_equal(p.monitor_symbols[0], "runqueues");
+	assert_string_equal(p.monitor_symbols[4], "page_offset_base");
+	assert_int_equal(p.wedge_after_ms, 2500);
+	kt_plan_free(&p);
+	free(text);
+	o.no_monitor = true;
+	o.wedge_after_ns = 0;
+	text = kt_vm_plan_json(&o);
+	assert_int_equal(kt_plan_parse(text, NULL, &p), 0);
+	assert_int_equal(p.nr_monitor_symbols, 0);
+	assert_int_equal(p.wedge_after_ms, 0);
+	kt_plan_free(&p);
+	free(text);
+	assert_int_equal(kt_plan_parse("{\"version\":1,\"monitor_symbols\":"
+				       "[\"\"]}",
+				       "p.json", &p),
+			 -EINVAL);
+	assert_contains(kt_last_error(), "monitor_symbols");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_monitor_keys),
 	    cmocka_unit_test(test_payloads),
 	    cmocka_unit_test(test_full_plan),
 	    cmocka_unit_test(test_work_type),

@@ -239,6 +239,47 @@ static void test_errors(void **state)
 	kt_strv_free(&a);
 }
 
+/* The host monitor's shared RAM: one memory-backend-file per node on the
+ * memfd QEMU inherits (mem-path /proc/self/fd/N, share=on); without NUMA
+ * the machine names the one backend. */
+static void test_monitor_backends(void **state)
+{
+	struct kt_qemu_opts o = base;
+	const int fds[] = {7, 9};
+	struct kt_strv a = {0};
+
+	(void)state;
+	o.mem_fds = fds;
+	o.topo = KT_TOPO(1, 1, 2, 1);
+	o.memory_mb = 256;
+	assert_int_equal(kt_qemu_argv(&o, &a), 0);
+	assert_string_equal(a.v[2], "pc,memory-backend=m0");
+	assert_string_equal(a.v[3], "-object");
+	assert_string_equal(a.v[4], "memory-backend-file,id=m0,size=256M,"
+				    "mem-path=/proc/self/fd/7,share=on");
+	kt_strv_free(&a);
+
+	o.topo = KT_TOPO(2, 2, 1, 1);
+	assert_int_equal(kt_qemu_argv(&o, &a), 0);
+	assert_string_equal(a.v[2], "pc");
+	for (size_t i = 0, seen = 0; i < a.nr; i++) {
+		if (!strncmp(a.v[i], "memory-backend-file", 19)) {
+			char want[128];
+
+			snprintf(want, sizeof(want),
+				 "memory-backend-file,id=m%zu,size=128M,"
+				 "mem-path=/proc/self/fd/%d,share=on",
+				 seen, fds[seen]);
+			assert_string_equal(a.v[i], want);
+			seen++;
+		}
+		assert_true(seen <= 2);
+		if (i == a.nr - 1)
+			assert_int_equal(seen, 2);
+	}
+	kt_strv_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +292,7 @@ int main(void)
 	    cmocka_unit_test(test_accel_and_append),
 	    cmocka_unit_test(test_console_stdio_and_comma),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_monitor_backends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -472,7 +472,8 @@ static void test_inline_mistakes(void **state)
 	    "max_ev_refill_slice_dfl, max_ev_bypass_dispatch, "
 	    "max_ev_bypass_activate, max_ev_insert_not_owned, "
 	    "max_p99_request_latency_us, max_weight_err_pct, "
-	    "max_bw_excess_pct)");
+	    "max_bw_excess_pct, max_queue_depth, max_imbalance_ratio, "
+	    "fail_on_stall)");
 	expect_bad(HEAD "\"assert\": {\"not_starved\": \"yes\"}, \"cgroups\": "
 			"[{\"name\": \"a\"}]}",
 		   "2:27: assert.not_starved: must be true or false, not a "

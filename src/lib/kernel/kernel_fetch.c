@@ -3,14 +3,15 @@
  * `ktstr kernel fetch`: download Debian's sched_ext-capable kernel package
  * through the machine's own apt mirror (a private sources file and lists
  * dir for the sid suite), unpack it, check it, and install vmlinuz, config,
- * btf and metadata.json atomically into the kernel cache. This file runs
- * the steps in order; kernel_fetch.h names the files that do them.
+ * btf, System.map and metadata.json atomically into the kernel cache. This file
+ * runs the steps in order; kernel_fetch.h names the files that do them.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ktstr/common.h>
@@ -21,8 +22,9 @@
 #include "kernel_fetch.h"
 #include "kernel_priv.h"
 
-#define DEFAULT_META  "linux-image-cloud-amd64"
-#define DEFAULT_SUITE "sid"
+#define DEFAULT_META	    "linux-image-cloud-amd64"
+#define DEFAULT_SUITE	    "sid"
+#define KT_SYSMAP_MIN_BYTES (64 * 1024)
 
 void kt_fetch_progress(struct kt_fetch *f, const char *fmt, ...)
 {
@@ -54,6 +56,63 @@ static int pick(struct kt_fetch *f, const char *what, const char *a,
 		      "kernel fetch: the %s packages hold no %s (looked for "
 		      "%s and %s)",
 		      f->release, what, a, b);
+}
+
+/* The entry has System.map, or a fetch found the packages hold none. */
+static bool has_sysmap(const char *entry)
+{
+	char p[KT_FETCH_PATH_LEN + 320];
+
+	if (!kt_fetch_fmt(p, sizeof(p), "%s/" KT_KERNEL_SYSMAP, entry) &&
+	    !access(p, R_OK))
+		return true;
+	return !kt_fetch_fmt(p, sizeof(p), "%s/" KT_KERNEL_NO_SYSMAP, entry) &&
+	       !access(p, F_OK);
+}
+
+/* A real symbol map, not the one-line stub Debian's image packages ship
+ * ("The real System.map is in the ...-dbg package"): a kernel has tens
+ * of thousands of symbols, megabytes of lines. */
+static bool real_sysmap(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_size >= KT_SYSMAP_MIN_BYTES;
+}
+
+/* f->sysmap: the unpacked usr/lib/modules/<release>/System.map or
+ * boot/System.map-<release> when it is a real one, else "". */
+static void find_sysmap(struct kt_fetch *f)
+{
+	if (!kt_fetch_fmt(f->sysmap, sizeof(f->sysmap),
+			  "%s/x/usr/lib/modules/%s/System.map", f->tmp,
+			  f->release) &&
+	    real_sysmap(f->sysmap))
+		return;
+	if (kt_fetch_fmt(f->sysmap, sizeof(f->sysmap),
+			 "%s/x/boot/System.map-%s", f->tmp, f->release) ||
+	    !real_sysmap(f->sysmap))
+		f->sysmap[0] = '\0';
+}
+
+/* A cached entry from before System.map was kept gets it now: the host
+ * monitor needs its symbols (docs/monitor.md). */
+static int add_sysmap(struct kt_fetch *f, struct kt_apt *a, const char *entry)
+{
+	int err;
+
+	kt_fetch_progress(f, "adding the package's System.map to %s", entry);
+	err = kt_fetch_download_and_unpack(f, a);
+	if (err)
+		return err;
+	find_sysmap(f);
+	if (!f->sysmap[0]) {
+		kt_fetch_progress(f, "the packages hold no real System.map "
+				     "(Debian ships a stub); the monitor "
+				     "takes its symbols from the guest");
+		return kt_fetch_add_sysmap(entry, NULL);
+	}
+	return kt_fetch_add_sysmap(entry, f->sysmap);
 }
 
 /* Every step in order; the caller removes the temp dirs. */
@@ -90,11 +149,12 @@ static int fetch(struct kt_fetch *f)
 		f->o->already_cached = true;
 		kt_fetch_progress(f, "%s is already cached in %s", f->release,
 				  final);
-		return 0;
+		return has_sysmap(final) ? 0 : add_sysmap(f, &a, final);
 	}
 	err = kt_fetch_download_and_unpack(f, &a);
 	if (err)
 		return err;
+	find_sysmap(f);
 	snprintf(a1, sizeof(a1), "usr/lib/modules/%s/vmlinuz", f->release);
 	snprintf(a2, sizeof(a2), "boot/vmlinuz-%s", f->release);
 	err = pick(f, "vmlinuz", a1, a2, vmlinuz, sizeof(vmlinuz));

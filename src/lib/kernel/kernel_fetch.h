@@ -31,6 +31,8 @@ struct kt_fetch {
 	char version[128];
 	char pkgs[KT_FETCH_MAX_PKGS][320];
 	int npkgs;
+	/* the unpacked package's System.map, "" when it has none */
+	char sysmap[KT_FETCH_PATH_LEN + 256];
 	struct sigaction old[KT_FETCH_NR_SIGNALS];
 };
 
@@ -104,5 +106,9 @@ int kt_fetch_check_entry(const char *dir);
 /* Build the entry in <root>/kernels/.tmp-XXXXXX and rename it into place. */
 int kt_fetch_install(struct kt_fetch *f, const char *vmlinuz,
 		     const char *config);
+/* Add System.map to the existing cache entry dir (a temp file renamed
+ * in): entries fetched before it was kept get it on the next fetch.
+ * sysmap NULL: the empty no-System.map marker instead. */
+int kt_fetch_add_sysmap(const char *entry, const char *sysmap);
 
 #endif

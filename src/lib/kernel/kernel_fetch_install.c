@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Installing a fetched kernel into the cache: vmlinuz, config, the BTF
- * extracted from the vmlinux, the vmlinux itself (the PVH boot image) and
- * metadata.json go into a temp dir
+ * extracted from the vmlinux, the vmlinux itself (the PVH boot image), the
+ * package's System.map (the host monitor's symbols) and metadata.json go
+ * into a temp dir
  * <root>/kernels/.tmp-XXXXXX (with an owner file while it fills), which
  * is then renamed into place; a complete entry that is already there (a
  * parallel fetch) wins, a broken one is moved aside first.
@@ -110,10 +111,46 @@ static int stage_files(struct kt_fetch *f, const char *vmlinuz,
 		kt_fetch_fmt(p, sizeof(p), "%s/vmlinux", f->stage);
 		err = kt_bzimage_extract_vmlinux(vmlinuz, p);
 	}
+	if (!err && f->sysmap[0]) {
+		kt_fetch_fmt(p, sizeof(p), "%s/" KT_KERNEL_SYSMAP, f->stage);
+		err = copy_file(f->sysmap, p);
+	}
 	if (!err) {
 		kt_fetch_fmt(p, sizeof(p), "%s/metadata.json", f->stage);
 		err = write_metadata(f, p);
 	}
+	return err;
+}
+
+int kt_fetch_add_sysmap(const char *entry, const char *sysmap)
+{
+	char tmp[KT_FETCH_PATH_LEN + 64], final[KT_FETCH_PATH_LEN + 64];
+	int err;
+
+	const char *name = sysmap ? KT_KERNEL_SYSMAP : KT_KERNEL_NO_SYSMAP;
+	int fd;
+
+	err = kt_fetch_fmt(tmp, sizeof(tmp), "%s/.%s.%ld", entry, name,
+			   (long)getpid());
+	err = err ?: kt_fetch_fmt(final, sizeof(final), "%s/%s", entry, name);
+	if (err)
+		return err;
+	unlink(tmp);
+	if (sysmap) {
+		err = copy_file(sysmap, tmp);
+	} else {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0)
+			err = kt_err(errno, "kernel fetch: create %s: %s", tmp,
+				     strerror(errno));
+		else
+			close(fd);
+	}
+	if (!err && rename(tmp, final) < 0)
+		err = kt_err(errno, "kernel fetch: rename %s to %s: %s", tmp,
+			     final, strerror(errno));
+	if (err)
+		unlink(tmp);
 	return err;
 }
 

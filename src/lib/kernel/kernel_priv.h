@@ -9,6 +9,12 @@
 /* Cache temp dirs are <root>/kernels/.tmp-XXXXXX holding an owner file. */
 #define KT_KERNEL_TMP_PREFIX ".tmp-"
 #define KT_KERNEL_TMP_OWNER  "owner.pid"
+/* The kernel package's symbol map in a cache entry (optional: entries
+ * fetched before it was kept lack it until the next fetch). */
+#define KT_KERNEL_SYSMAP "System.map"
+/* An empty file saying the packages hold no real System.map (Debian's
+ * image packages ship a stub), so a later fetch does not look again. */
+#define KT_KERNEL_NO_SYSMAP "no-System.map"
 
 /* rm -rf path without following symlinks or crossing mounts. */
 int kt_kernel_rmtree(const char *path);

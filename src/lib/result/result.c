@@ -42,6 +42,7 @@ static const char *const detail_kind_names[KT_DETAIL__COUNT] = {
     [KT_DETAIL_COVERAGE] = "coverage",
     [KT_DETAIL_EXT_EVENTS] = "ext_events",
     [KT_DETAIL_PAYLOAD] = "payload",
+    [KT_DETAIL_MONITOR] = "monitor",
 };
 
 const char *kt_verdict_name(enum kt_verdict v)

@@ -130,10 +130,15 @@ static json_t *sidecar_json(const struct kt_sidecar_opts *o,
 	    "variant", variant, "host", kt_host_info_json(r->accel), "metrics",
 	    metrics_json(json_object_get(report, "results")), "replay", "args",
 	    strs_json(o->replay_args, o->nr_replay_args));
-	if (j)
+	if (j) {
+		/* the host monitor's samples: a key of its own, not twice */
+		json_object_set(j, "monitor",
+				json_object_get(report, "monitor"));
+		json_object_del(report, "monitor");
 		json_object_set_new(j, "report", report);
-	else
+	} else {
 		json_decref(report);
+	}
 	return j;
 }
 

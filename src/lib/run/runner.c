@@ -99,7 +99,7 @@ static struct kt_ctx scenario_ctx(struct run *r,
 	    .sched_pid = o->sched ? kt_sched_run_pid(o->sched) : o->sched_pid,
 	    .settle = KT_MS(500),
 	    .assert = r->base,
-	    .current_step = &r->step,
+	    .current_step = o->current_step ? o->current_step : &r->step,
 	    .keep_going = o->keep_going,
 	    .work_type_override = o->work_type,
 	};

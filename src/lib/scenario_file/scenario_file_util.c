@@ -137,7 +137,7 @@ int sf_err_key(const struct sf_parse *p, const char *path, const char *key,
 int sf_check_keys(const struct sf_parse *p, const json_t *obj, const char *path,
 		  const char *const *allowed, const char *what)
 {
-	char list[512];
+	char list[1024]; /* the assert keys alone take over 600 */
 	const char *key = kt_json_unknown_key(obj, allowed, list, sizeof(list));
 
 	if (!key)

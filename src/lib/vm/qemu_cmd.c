@@ -46,8 +46,25 @@ static int push_accel(struct kt_strv *a, enum kt_accel accel)
 	}
 }
 
+/* -object: node n's RAM, anonymous or (fd >= 0) the shared memfd fd
+ * that this process hands QEMU (/proc/self/fd/fd is QEMU's own fd). */
+static int push_backend(struct kt_strv *a, unsigned n, unsigned mb, int fd)
+{
+	int err = kt_strv_push(a, "-object");
+
+	if (err)
+		return err;
+	if (fd < 0)
+		return kt_strv_pushf(a, "memory-backend-ram,id=m%u,size=%uM", n,
+				     mb);
+	return kt_strv_pushf(a,
+			     "memory-backend-file,id=m%u,size=%uM,mem-path=/"
+			     "proc/self/fd/%d,share=on",
+			     n, mb, fd);
+}
+
 static int push_numa(struct kt_strv *a, const struct kt_topo_spec *t,
-		     unsigned memory_mb)
+		     unsigned memory_mb, const int *fds)
 {
 	unsigned per_socket = t->cores * t->threads;
 	unsigned sockets_per_node = t->llcs / t->numa;
@@ -58,11 +75,7 @@ static int push_numa(struct kt_strv *a, const struct kt_topo_spec *t,
 		unsigned first = n * sockets_per_node * per_socket;
 		unsigned last = first + sockets_per_node * per_socket - 1;
 
-		err = kt_strv_push(a, "-object");
-		if (!err)
-			err = kt_strv_pushf(
-			    a, "memory-backend-ram,id=m%u,size=%uM", n,
-			    node_mb);
+		err = push_backend(a, n, node_mb, fds ? fds[n] : -1);
 		if (!err)
 			err = kt_strv_push(a, "-numa");
 		if (!err && first == last)
@@ -121,7 +134,12 @@ int kt_qemu_argv(const struct kt_qemu_opts *o, struct kt_strv *a)
 
 	err = kt_strv_push(a, o->qemu ? o->qemu : KT_QEMU_DEFAULT);
 	err = err ?: kt_strv_push(a, "-machine");
-	err = err ?: kt_strv_push(a, "pc");
+	if (o->mem_fds && t->numa <= 1) {
+		err = err ?: kt_strv_push(a, "pc,memory-backend=m0");
+		err = err ?: push_backend(a, 0, memory_mb, o->mem_fds[0]);
+	} else {
+		err = err ?: kt_strv_push(a, "pc");
+	}
 	err = err ?: kt_strv_push(a, "-accel");
 	err = err ?: push_accel(a, o->accel);
 	err = err ?: kt_strv_push(a, "-display");
@@ -139,7 +157,7 @@ int kt_qemu_argv(const struct kt_qemu_opts *o, struct kt_strv *a)
 		err = err ?: kt_strv_push(a, "Skylake-Client");
 	}
 	if (t->numa > 1)
-		err = err ?: push_numa(a, t, memory_mb);
+		err = err ?: push_numa(a, t, memory_mb, o->mem_fds);
 	err = err ?: kt_strv_push(a, "-serial");
 	if (o->console_stdio)
 		err = err ?: kt_strv_push(a, "mon:stdio");

@@ -17,6 +17,10 @@ struct kt_qemu_opts {
 	const char *channel_path; /* virtio-serial org.ktstr.0 -> this file */
 	enum kt_accel accel;	  /* AUTO is treated as TCG (no probing) */
 	const char *extra_append; /* appended to the kernel command line */
+	/* The host monitor's shared RAM (guest_mem.c): one fd per NUMA node
+	 * (one without NUMA), each a memory-backend-file with mem-path
+	 * /proc/self/fd/N and share=on; NULL = private anonymous RAM. */
+	const int *mem_fds;
 };
 
 /*

@@ -27,6 +27,7 @@
 #include "boot_image.h"
 #include "core/proc_run_delay.h"
 #include "initramfs.h"
+#include "monitor_priv.h"
 #include "qemu_cmd.h"
 #include "strv.h"
 #include "vm_internal.h"
@@ -61,6 +62,7 @@ struct vm_run {
 	struct kt_vm_chan ch;
 	uint64_t run_delay_ns; /* QEMU's threads, as last sampled */
 	uint64_t sampled_ns;
+	struct kt_vm_monitor mon;
 };
 
 static void install_signals(struct vm_run *v)
@@ -200,6 +202,7 @@ static int write_initramfs(struct vm_run *v, enum kt_accel accel)
 	int err;
 
 	resolved.accel = accel;
+	resolved.no_monitor = !kt_vm_monitor_fds(&v->mon);
 	plan = payloads ? kt_vm_plan_json(&resolved) : NULL;
 	if (!plan) {
 		free(payloads);
@@ -216,6 +219,13 @@ static int write_initramfs(struct vm_run *v, enum kt_accel accel)
 	free(payloads);
 	free(plan);
 	return err;
+}
+
+/* In QEMU's child: the monitor's memfds stay open across execve. */
+static void keep_fds(const int *fds, unsigned numa)
+{
+	for (unsigned i = 0; fds && i < (numa ? numa : 1); i++)
+		fcntl(fds[i], F_SETFD, 0);
 }
 
 static int spawn(struct vm_run *v, char **argv)
@@ -260,6 +270,7 @@ static int spawn(struct vm_run *v, char **argv)
 			dup2(logfd, 1);
 		}
 		dup2(logfd, 2);
+		keep_fds(kt_vm_monitor_fds(&v->mon), v->o->topo.numa);
 		execve(argv[0], argv, environ);
 		dprintf(logfd, "ktstr: exec %s: %s\n", argv[0],
 			strerror(errno));
@@ -306,6 +317,8 @@ static uint64_t run_timeout(const struct kt_vm_opts *o)
 
 	if (o->run_timeout_ns)
 		return o->run_timeout_ns;
+	if (o->wedge_after_ns) /* a wedged guest never reports: end it */
+		return o->wedge_after_ns + KT_SEC(20);
 	switch (o->mode) {
 	case KT_VM_PANIC:
 		return KT_SEC(60);
@@ -413,6 +426,7 @@ static int supervise(struct vm_run *v)
 		kt_sleep(POLL_NS);
 	}
 	kill_qemu(v);
+	kt_vm_monitor_stop(&v->mon);
 	res->wall_ms = (kt_now_ns() - t0) / 1000000;
 	res->host_wait_ms = v->run_delay_ns / 1000000;
 	/* QEMU is gone: whatever it wrote last is in the file now. */
@@ -466,7 +480,7 @@ static int run(struct vm_run *v)
 {
 	const struct kt_vm_opts *o = v->o;
 	struct kt_strv argv = {0};
-	char *append = NULL;
+	char *append = NULL, *mon_append = NULL;
 	struct kt_qemu_opts q = {
 	    .topo = o->topo,
 	    .kernel = v->image,
@@ -497,6 +511,9 @@ static int run(struct vm_run *v)
 
 	install_signals(v);
 	err = make_dir(v);
+	err = err
+		  ?: kt_vm_monitor_setup(&v->mon, o, q.memory_mb,
+					 &v->res->monitor);
 	err = err ?: write_initramfs(v, q.accel);
 	if (!err && stop_signal)
 		err = kt_err(EINTR, "VM: interrupted while preparing");
@@ -512,8 +529,13 @@ static int run(struct vm_run *v)
 	err = sched_append(o, &append);
 	if (append)
 		q.extra_append = append;
+	err = err ?: kt_vm_monitor_append(&v->mon, q.extra_append, &mon_append);
+	if (mon_append)
+		q.extra_append = mon_append;
+	q.mem_fds = kt_vm_monitor_fds(&v->mon);
 	err = err ?: kt_qemu_argv(&q, &argv);
 	free(append);
+	free(mon_append);
 	if (err) {
 		kt_strv_free(&argv);
 		return err;
@@ -524,6 +546,7 @@ static int run(struct vm_run *v)
 	v->ch.t0_ns = kt_now_ns();
 	err = spawn(v, argv.v);
 	kt_strv_free(&argv);
+	err = err ?: kt_vm_monitor_start(&v->mon, v->ch.t0_ns);
 	if (err)
 		return err;
 	return supervise(v);
@@ -542,8 +565,10 @@ int kt_vm_run(const struct kt_vm_opts *o, struct kt_vm_result *res)
 	v->res = res;
 	v->ch.fd = -1;
 	v->ch.topo_label = v->topo;
+	v->ch.monitor = &v->mon;
 	err = run(v);
 	kill_qemu(v);
+	kt_vm_monitor_free(&v->mon);
 	if (v->ch.fd >= 0)
 		close(v->ch.fd);
 	kt_vm_chan_free(&v->ch);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "result/result_dump.h"
+#include "monitor_priv.h"
 #include "strv.h"
 #include "vm_internal.h"
 
@@ -153,6 +154,8 @@ static int handle(struct kt_vm_chan *ch, struct kt_vm_result *res,
 		    json_object_get(m, "after_ms"));
 	} else if (!strcmp(type, "sched_exit")) {
 		err = sched_exit(res, m);
+	} else if (!strcmp(type, "ksyms") && ch->monitor) {
+		kt_vm_monitor_ksyms(ch->monitor, m);
 	}
 	/* Unknown types are ignored: newer guests may send more. */
 	json_decref(m);

@@ -5,6 +5,8 @@
 
 #include <ktstr/vm.h>
 
+struct kt_vm_monitor;
+
 /* Channel reader state: bytes not yet ending in '\n'. */
 struct kt_vm_chan {
 	int fd;
@@ -13,6 +15,7 @@ struct kt_vm_chan {
 	char *running; /* scenario started and not yet reported */
 	const char *topo_label;
 	uint64_t t0_ns;
+	struct kt_vm_monitor *monitor; /* gets `ksyms`; NULL = none */
 };
 
 /* Read what the channel file gained and handle every complete line.

@@ -12,6 +12,7 @@
 #include <ktstr/sched.h>
 
 #include "initramfs.h"
+#include "monitor_priv.h"
 #include "vm_plan.h"
 
 static const char *mode_name(enum kt_vm_mode m)
@@ -74,6 +75,29 @@ static json_t *kt_vm_plan_sched_json(const struct kt_vm_opts *o)
 		return NULL;
 	}
 	return s;
+}
+
+/* The host monitor's part: the symbols the guest reports, the wedge. */
+static int monitor_plan(const struct kt_vm_opts *o, json_t *p)
+{
+	json_t *a;
+
+	if (o->wedge_after_ns &&
+	    json_object_set_new(
+		p, "wedge_after_ms",
+		json_integer((json_int_t)(o->wedge_after_ns / 1000000))))
+		return -ENOMEM;
+	if (o->no_monitor || o->mode != KT_VM_RUN)
+		return 0;
+	a = json_array();
+	for (int i = 0; a && i < KT_SYM__COUNT; i++)
+		if (json_array_append_new(a, json_string(kt_mon_sym_names[i])))
+			break;
+	if (!a || json_array_size(a) != KT_SYM__COUNT) {
+		json_decref(a);
+		return -ENOMEM;
+	}
+	return json_object_set_new(p, "monitor_symbols", a) ? -ENOMEM : 0;
 }
 
 char *kt_vm_plan_json(const struct kt_vm_opts *o)
@@ -140,6 +164,7 @@ char *kt_vm_plan_json(const struct kt_vm_opts *o)
 		ok = pl && json_object_size(pl) &&
 		     !json_object_set_new(p, "payloads", pl);
 	}
+	ok = ok && !monitor_plan(o, p);
 	if (ok)
 		text = json_dumps(p, JSON_COMPACT);
 	json_decref(sc);

@@ -50,6 +50,7 @@ void kt_vm_result_free(struct kt_vm_result *r)
 	kt_strv_free(&r->sched.kernel_lines);
 	kt_strv_free(&r->sched.log_tail);
 	kt_result_dump_free(r->sched.dump);
+	kt_monitor_free(&r->monitor);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -137,5 +138,6 @@ json_t *kt_vm_result_to_json(const struct kt_vm_result *r)
 			    str_or_null(r->console_excerpt));
 	json_object_set_new(j, "sched", sched_json(&r->sched));
 	json_object_set_new(j, "results", results);
+	json_object_set_new(j, "monitor", kt_monitor_to_json(&r->monitor));
 	return j;
 }
