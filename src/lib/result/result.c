@@ -12,6 +12,7 @@
 
 #include <ktstr/result.h>
 
+#include "result_lanes.h"
 #include "result_metrics.h"
 
 static const char *const verdict_names[KT_VERDICT__COUNT] = {
@@ -106,6 +107,7 @@ void kt_result_free(struct kt_result *r)
 	free(r->ext_events);
 	free(r->workers);
 	kt_result_metrics_free(r);
+	kt_lanes_free(&r->lanes);
 	free(r->details);
 	free(r->stats);
 	free(r->timeline);
@@ -385,6 +387,9 @@ int kt_result_merge(struct kt_result *dst, const struct kt_result *src)
 			return ret;
 	}
 	ret = kt_result_metrics_merge(dst, src);
+	if (ret)
+		return ret;
+	ret = kt_lanes_merge(&dst->lanes, &src->lanes);
 	if (ret)
 		return ret;
 	if (!dst->host.measured)

@@ -30,6 +30,7 @@
 
 #include <ktstr/result.h>
 
+#include "result_lanes.h"
 #include "result_workers.h"
 #include "result_metrics.h"
 
@@ -196,8 +197,8 @@ static json_t *ext_events_to_json(const struct kt_result *r)
 json_t *kt_result_to_json(const struct kt_result *r)
 {
 	json_t *o = json_object(), *details = json_array(),
-	       *stats = json_array(), *timeline = json_array();
-	bool ok = o && details && stats && timeline;
+	       *stats = json_array(), *timeline = json_array(), *lanes;
+	bool ok = o && details && stats && timeline, oom = false;
 	size_t i;
 
 	for (i = 0; ok && i < r->nr_details; i++) {
@@ -236,6 +237,8 @@ json_t *kt_result_to_json(const struct kt_result *r)
 	     put(o, "ext_events", ext_events_to_json(r)) &&
 	     put(o, "workers", kt_result_workers_to_json(r)) &&
 	     (!r->nr_metrics || put(o, "metrics", kt_result_metrics_json(r)));
+	lanes = ok ? kt_lanes_to_json(&r->lanes, &oom) : NULL;
+	ok = ok && (lanes ? put(o, "lanes", lanes) : !oom);
 	if (ok) {
 		/* put() steals its value, whether it succeeds or not */
 		ok = put(o, "details", details);
@@ -566,6 +569,8 @@ static int parse_result(const json_t *j, struct kt_result *out)
 		ret = kt_result_workers_from_json(j, out);
 	if (!ret)
 		ret = kt_result_metrics_parse(j, out);
+	if (!ret)
+		ret = kt_lanes_from_json(j, &out->lanes);
 	if (!ret)
 		out->verdict = (enum kt_verdict)verdict;
 	return ret;
