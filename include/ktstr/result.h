@@ -182,6 +182,7 @@ struct kt_lane {
 	uint16_t on_cpu_pm[KT_LANE_BUCKETS];
 	unsigned nr_gaps;
 	struct kt_lane_gap gaps[KT_LANE_GAPS]; /* by start */
+	uint64_t gap_limit_ns; /* its cgroup's max_gap (0: not known) */
 };
 /* A window in which a vCPU did not run (the vCPU probe). */
 struct kt_lane_stall {

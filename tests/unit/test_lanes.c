@@ -164,10 +164,22 @@ static void test_lane_of(void **state)
 	assert_int_equal(l.gaps[0].end_ns, KT_MS(1400));
 	assert_int_equal(l.gaps[1].start_ns, KT_MS(1900));
 	assert_int_equal(l.gaps[1].cpu_to, 2);
-	/* a worker that never reached its gate: no buckets */
+	/* a worker killed before its loop ran: no buckets, only the gap
+	 * its parent closed (the lane ends there) */
+	memset(&r.lane, 0, sizeof(r.lane));
+	r.wall_time_ns = 0;
+	kt_lane_note_gap(&r.lane, r.gate_ns, r.gate_ns + KT_MS(2300), -1, -1);
+	kt_lane_of(&r, "cg_1", 0, &l);
+	assert_int_equal(l.nr_buckets, 0);
+	assert_int_equal(l.bucket_ns, 0);
+	assert_int_equal(l.nr_gaps, 1);
+	assert_int_equal(l.start_ns, KT_MS(1000));
+	assert_int_equal(l.end_ns, KT_MS(3300));
+	/* a worker that never reached its gate: nothing */
 	r.gate_ns = 0;
 	kt_lane_of(&r, NULL, 0, &l);
 	assert_int_equal(l.nr_buckets, 0);
+	assert_int_equal(l.nr_gaps, 0);
 	assert_string_equal(l.cgroup, "");
 	kt_scenario_clock_start(0);
 }
@@ -181,6 +193,7 @@ static void fill_lanes(struct kt_result *r)
 	sample_report(&rep, 0);
 	kt_lane_of(&rep, "cg_1", 1, &l);
 	l.on_cpu_pm[5] = 333;
+	l.gap_limit_ns = KT_MS(2000);
 	assert_int_equal(kt_lanes_add(&r->lanes, &l), 0);
 	r->lanes.recorded = true;
 	r->lanes.end_ns = KT_MS(3100);

@@ -111,8 +111,10 @@ static void test_escape(void **state)
 	free(s);
 }
 
+/* A lane of 2 s from +0.1 s; gap_ms: one gap from +0.6 s (0: none),
+ * against a limit of 1 s. */
 static void add_lane(struct kt_result *r, const char *cg, unsigned idx, int tid,
-		     bool with_gap)
+		     unsigned gap_ms)
 {
 	struct kt_lane l = {
 	    .idx = idx,
@@ -121,14 +123,16 @@ static void add_lane(struct kt_result *r, const char *cg, unsigned idx, int tid,
 	    .end_ns = KT_MS(2100),
 	    .bucket_ns = KT_MS(50),
 	    .nr_buckets = 40,
+	    .gap_limit_ns = KT_MS(1000),
 	};
 
 	snprintf(l.cgroup, sizeof(l.cgroup), "%s", cg);
 	for (unsigned k = 0; k < l.nr_buckets; k++)
 		l.on_cpu_pm[k] = (uint16_t)(k % 3 ? 1000 : 250);
-	if (with_gap) {
+	if (gap_ms) {
 		l.nr_gaps = 1;
-		l.gaps[0] = (struct kt_lane_gap){KT_MS(600), KT_MS(1850), 1, 1};
+		l.gaps[0] =
+		    (struct kt_lane_gap){KT_MS(600), KT_MS(600 + gap_ms), 1, 1};
 	}
 	assert_int_equal(kt_lanes_add(&r->lanes, &l), 0);
 }
@@ -146,9 +150,9 @@ static void sample_results(struct kt_result r[2])
 	kt_result_set_header(&r[0], "steady<1>", "1n2l2c1t", "scx-ktstr");
 	kt_result_add(&r[0], KT_DETAIL_NOTE, "a note");
 	kt_result_add(&r[0], KT_DETAIL_STUCK, "stuck 1250ms on cpu1 & more");
-	add_lane(&r[0], "cg_0", 0, 11, false);
-	add_lane(&r[0], "cg_0", 1, 12, false);
-	add_lane(&r[0], "cg<&>", 0, 13, true);
+	add_lane(&r[0], "cg_0", 0, 11, 0);
+	add_lane(&r[0], "cg_0", 1, 12, 80);
+	add_lane(&r[0], "cg<&>", 0, 13, 1250);
 	kt_result_add_event(&r[0], &ev);
 	r[0].lanes.recorded = true;
 	r[0].lanes.end_ns = KT_MS(2200);
@@ -195,7 +199,13 @@ static void test_page(void **state)
 	assert_int_equal(count(p, "<section "), 2);
 	assert_int_equal(count(p, "<svg "), 1);
 	assert_int_equal(count(p, "<g class=\"lane\""), 3);
-	assert_int_equal(count(p, "<rect class=\"gap\""), 1);
+	assert_int_equal(count(p, "<rect class=\"gap\""), 2);
+	/* past the limit in the gap colour, within it in the light one */
+	assert_int_equal(count(p, "data-over-limit=\"1\""), 1);
+	assert_int_equal(count(p, "fill=\"" KT_TL_GAP "\""), 1);
+	assert_int_equal(count(p, "fill=\"" KT_TL_GAP_SHORT "\""), 1);
+	assert_non_null(strstr(p, "<title>gap 80 ms (limit 1000 ms): cg_0/1 "
+				  "tid 12"));
 	assert_int_equal(count(p, "<g class=\"stall\""), 1);
 	assert_int_equal(count(p, "<g class=\"step\""), 1);
 	assert_int_equal(count(p, "<g class=\"sched-gone\""), 1);
@@ -203,7 +213,8 @@ static void test_page(void **state)
 	assert_non_null(strstr(p, "<title>run &lt;x&gt;</title>"));
 	assert_non_null(strstr(p, "<h2>steady&lt;1&gt;</h2>"));
 	assert_non_null(strstr(p, "data-cgroup=\"cg&lt;&amp;&gt;\""));
-	assert_non_null(strstr(p, "<title>gap 1250 ms: cg&lt;&amp;&gt;/0 "
+	assert_non_null(strstr(p, "<title>gap 1250 ms (limit 1000 ms): "
+				  "cg&lt;&amp;&gt;/0 "
 				  "tid 13 off its work from +0.600 s to "
 				  "+1.850 s, cpu1 to cpu1</title>"));
 	/* the first evidence skips notes */

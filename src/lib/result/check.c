@@ -413,6 +413,6 @@ int kt_assert_cgroup_ev(const struct kt_assert *a, const char *cgroup,
 	if (!ret)
 		ret = kt_result_add_stats(res, &st);
 	if (!ret)
-		ret = kt_result_add_lanes(res, cgroup, reports, nr);
+		ret = kt_result_add_lanes(res, a, cgroup, reports, nr);
 	return ret;
 }

@@ -65,25 +65,29 @@ void kt_lane_of(const struct kt_worker_report *r, const char *cgroup,
 	snprintf(out->cgroup, sizeof(out->cgroup), "%s", cgroup ? cgroup : "");
 	out->idx = idx;
 	out->tid = (int)r->tid;
-	if (!r->gate_ns || !w)
+	if (!r->gate_ns)
 		return;
 	out->start_ns = kt_scenario_clock_since(r->gate_ns);
 	out->end_ns = out->start_ns + r->wall_time_ns;
+	out->nr_gaps = l->nr_gaps < KT_LANE_GAPS ? l->nr_gaps : KT_LANE_GAPS;
+	for (unsigned i = 0; i < out->nr_gaps; i++) {
+		struct kt_lane_gap *g = &out->gaps[i];
+
+		*g = l->gaps[i];
+		g->start_ns = kt_scenario_clock_since(l->gaps[i].start_ns);
+		g->end_ns = kt_scenario_clock_since(l->gaps[i].end_ns);
+		if (g->end_ns > out->end_ns) /* closed by the parent's kill */
+			out->end_ns = g->end_ns;
+	}
+	qsort(out->gaps, out->nr_gaps, sizeof(out->gaps[0]), by_start);
+	if (!w)
+		return;
 	out->bucket_ns = w;
 	n = (r->wall_time_ns + w - 1) / w;
 	out->nr_buckets = (unsigned)(n < KT_LANE_BUCKETS ? n : KT_LANE_BUCKETS);
 	for (unsigned k = 0; k < out->nr_buckets; k++)
 		out->on_cpu_pm[k] =
 		    per_mille(l->cpu_us[k], k, w, r->wall_time_ns);
-	out->nr_gaps = l->nr_gaps < KT_LANE_GAPS ? l->nr_gaps : KT_LANE_GAPS;
-	for (unsigned i = 0; i < out->nr_gaps; i++) {
-		out->gaps[i] = l->gaps[i];
-		out->gaps[i].start_ns =
-		    kt_scenario_clock_since(l->gaps[i].start_ns);
-		out->gaps[i].end_ns =
-		    kt_scenario_clock_since(l->gaps[i].end_ns);
-	}
-	qsort(out->gaps, out->nr_gaps, sizeof(out->gaps[0]), by_start);
 }
 
 int kt_lanes_add(struct kt_lanes *l, const struct kt_lane *lane)
@@ -97,7 +101,8 @@ int kt_lanes_add(struct kt_lanes *l, const struct kt_lane *lane)
 	return 0;
 }
 
-int kt_result_add_lanes(struct kt_result *res, const char *cgroup,
+int kt_result_add_lanes(struct kt_result *res, const struct kt_assert *a,
+			const char *cgroup,
 			const struct kt_worker_report *reports, size_t nr)
 {
 	struct kt_lane *lane = malloc(sizeof(*lane)); /* 1.5 KB: not on
@@ -108,6 +113,9 @@ int kt_result_add_lanes(struct kt_result *res, const char *cgroup,
 		if (!kt_check_judged(&reports[i]))
 			continue;
 		kt_lane_of(&reports[i], cgroup, (unsigned)i, lane);
+		lane->gap_limit_ns = a && a->max_gap_ns.set
+					 ? a->max_gap_ns.val
+					 : KT_DEFAULT_MAX_GAP_NS;
 		err = kt_lanes_add(&res->lanes, lane);
 	}
 	free(lane);

@@ -16,13 +16,16 @@
 
 /*
  * The lane of report r (worker idx of cgroup), its times from the
- * scenario's start (core/scenario_clock.h). A report without a lane
- * (the worker never reached its gate) gives one with no buckets.
+ * scenario's start (core/scenario_clock.h). A worker that never ran its
+ * loop (killed while the scheduler kept it off the CPU) has no buckets,
+ * only the gap its parent closed; one with no gate, nothing.
  */
 void kt_lane_of(const struct kt_worker_report *r, const char *cgroup,
 		unsigned idx, struct kt_lane *out);
-/* One lane per judged worker of reports into res->lanes. */
-int kt_result_add_lanes(struct kt_result *res, const char *cgroup,
+/* One lane per judged worker of reports into res->lanes, each with the
+ * gap limit of a (its max_gap, else the default). */
+int kt_result_add_lanes(struct kt_result *res, const struct kt_assert *a,
+			const char *cgroup,
 			const struct kt_worker_report *reports, size_t nr);
 /* Append a copy of lane. */
 int kt_lanes_add(struct kt_lanes *l, const struct kt_lane *lane);

@@ -11,6 +11,7 @@
  *              "workers": [ { "cgroup": "cg_0", "idx": 0, "tid": 212,
  *                             "start_us": 5100, "end_us": 3010000,
  *                             "bucket_us": 50000,
+ *                             "gap_limit_us": 2000000,
  *                             "on_cpu_pm": [ 998, 1000, 512, ... ],
  *                             "gaps": [ { "start_us": 1200000,
  *                                         "end_us": 2210000,
@@ -71,7 +72,8 @@ static json_t *lane_json(const struct kt_lane *l)
 	     put(o, "tid", json_integer(l->tid)) &&
 	     put(o, "start_us", us(l->start_ns)) &&
 	     put(o, "end_us", us(l->end_ns)) &&
-	     put(o, "bucket_us", us(l->bucket_ns));
+	     put(o, "bucket_us", us(l->bucket_ns)) &&
+	     put(o, "gap_limit_us", us(l->gap_limit_ns));
 	if (ok) {
 		ok = put(o, "on_cpu_pm", pm);
 		ok = put(o, "gaps", gaps) && ok;
@@ -280,6 +282,7 @@ static int parse_lane(const json_t *o, const char *where, struct kt_lane *l)
 	      get_us(o, where, "start_us", &l->start_ns) ?:
 	      get_us(o, where, "end_us", &l->end_ns) ?:
 	      get_us(o, where, "bucket_us", &l->bucket_ns) ?:
+	      get_us(o, where, "gap_limit_us", &l->gap_limit_ns) ?:
 	      parse_buckets(o, where, l) ?: parse_lane_gaps(o, where, l);
 	l->idx = (unsigned)idx;
 	l->tid = (int)tid;

@@ -97,11 +97,18 @@ static void gap(FILE *f, const struct kt_tl_axis *a, const struct kt_lane *l,
 		const struct kt_lane_gap *g, double y)
 {
 	double x = kt_tl_x(a, g->start_ns), w = kt_tl_x(a, g->end_ns) - x;
+	uint64_t len = g->end_ns - g->start_ns;
+	bool over = !l->gap_limit_ns || len > l->gap_limit_ns;
 
 	fprintf(f,
-		"<rect class=\"gap\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-		"height=\"%d\" fill=\"" KT_TL_GAP "\"><title>gap %.0f ms: ",
-		x, y, w < 1 ? 1 : w, KT_TL_LANE_H, ms(g->end_ns - g->start_ns));
+		"<rect class=\"gap\" data-over-limit=\"%d\" x=\"%.1f\" "
+		"y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
+		"<title>gap %.0f ms",
+		over, x, y, w < 1 ? 1 : w, KT_TL_LANE_H,
+		over ? KT_TL_GAP : KT_TL_GAP_SHORT, ms(len));
+	if (l->gap_limit_ns)
+		fprintf(f, " (limit %.0f ms)", ms(l->gap_limit_ns));
+	fprintf(f, ": ");
 	kt_tl_escape(f, l->cgroup);
 	fprintf(f, "/%u tid %d off its work from +%.3f s to +%.3f s", l->idx,
 		l->tid, secs(g->start_ns), secs(g->end_ns));

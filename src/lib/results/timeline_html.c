@@ -88,7 +88,8 @@ static void legend(FILE *f)
 	} keys[] = {
 	    {KT_TL_ONCPU, "on-CPU share"},
 	    {KT_TL_OFFCPU, "off-CPU"},
-	    {KT_TL_GAP, "gap (no progress)"},
+	    {KT_TL_GAP, "gap past the limit"},
+	    {KT_TL_GAP_SHORT, "gap (no progress) within it"},
 	    {KT_TL_HOST, "host stall"},
 	    {KT_TL_STEP, "step"},
 	    {KT_TL_SCHED, "scheduler gone"},

@@ -16,13 +16,14 @@
 
 /* The colours (tests/vm/run-html-tests.sh looks for them in the
  * screenshot). */
-#define KT_TL_ONCPU   "#1f77b4" /* on-CPU share of a bucket */
-#define KT_TL_OFFCPU  "#d9dee5" /* the lane behind it: off-CPU */
-#define KT_TL_GAP     "#e0301e" /* a gap */
-#define KT_TL_HOST    "#f5a623" /* a host stall (vCPU not running) */
-#define KT_TL_STEP    "#555555" /* a step's start */
-#define KT_TL_SCHED   "#000000" /* the scheduler's end */
-#define KT_TL_VERDICT "#8e24aa" /* the verdict moment */
+#define KT_TL_ONCPU	"#1f77b4" /* on-CPU share of a bucket */
+#define KT_TL_OFFCPU	"#d9dee5" /* the lane behind it: off-CPU */
+#define KT_TL_GAP	"#e0301e" /* a gap past its cgroup's limit */
+#define KT_TL_GAP_SHORT "#f4b6ae" /* a gap within it */
+#define KT_TL_HOST	"#f5a623" /* a host stall (vCPU not running) */
+#define KT_TL_STEP	"#555555" /* a step's start */
+#define KT_TL_SCHED	"#000000" /* the scheduler's end */
+#define KT_TL_VERDICT	"#8e24aa" /* the verdict moment */
 
 /* The layout, in CSS pixels. */
 #define KT_TL_PLOT_X	 200 /* left edge of the plot (labels before it) */
