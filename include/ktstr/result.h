@@ -210,6 +210,9 @@ struct kt_lanes {
 	struct kt_lane_stall *stalls;
 	size_t nr;
 	struct kt_lane *v;
+	/* where the ops engine's clock starts, from the scenario's start: a
+	 * timeline event at elapsed_ms is at steps_offset_ns + elapsed_ms */
+	uint64_t steps_offset_ns;
 };
 
 struct kt_result {

@@ -202,6 +202,7 @@ static void fill_lanes(struct kt_result *r)
 	r->lanes.sched_gone = true;
 	r->lanes.sched_gone_ns = KT_MS(2600);
 	r->lanes.stalls_measured = true;
+	r->lanes.steps_offset_ns = 5040000;
 	assert_int_equal(
 	    kt_lanes_add_stall(&r->lanes, -1, KT_MS(700), KT_MS(760)), 0);
 }
@@ -225,6 +226,7 @@ static void test_json_round_trip(void **state)
 	assert_true(back.lanes.sched_gone);
 	assert_int_equal(back.lanes.sched_gone_ns, KT_MS(2600));
 	assert_true(back.lanes.stalls_measured);
+	assert_int_equal(back.lanes.steps_offset_ns, 5040000);
 	assert_int_equal(back.lanes.nr_stalls, 1);
 	assert_int_equal(back.lanes.stalls[0].cpu, -1);
 	assert_int_equal(back.lanes.stalls[0].end_ns, KT_MS(760));

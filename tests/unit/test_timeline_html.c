@@ -161,6 +161,7 @@ static void sample_results(struct kt_result r[2])
 	r[0].lanes.sched_gone = true;
 	r[0].lanes.sched_gone_ns = KT_MS(2000);
 	r[0].lanes.stalls_measured = true;
+	r[0].lanes.steps_offset_ns = KT_MS(10); /* the ops engine's start */
 	kt_lanes_add_stall(&r[0].lanes, 1, KT_MS(300), KT_MS(420));
 	kt_result_init(&r[1]);
 	kt_result_set_header(&r[1], "skipped_one", "1n2l2c1t", "scx-ktstr");
@@ -221,7 +222,8 @@ static void test_page(void **state)
 	assert_non_null(strstr(p, "<th>first evidence</th><td>stuck 1250ms "
 				  "on cpu1 &amp; more</td>"));
 	assert_non_null(strstr(p, "verdict FAIL (at the evidence)"));
-	assert_non_null(strstr(p, "StepStart[1] SetCpuset"));
+	assert_non_null(
+	    strstr(p, "<title>StepStart[1] SetCpuset at +1.010 s</title>"));
 	assert_non_null(strstr(p, "no timeline"));
 	/* self-contained: nothing fetched, no script */
 	assert_null(strstr(p, "<script"));

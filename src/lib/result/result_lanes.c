@@ -139,6 +139,11 @@ int kt_lanes_add_stall(struct kt_lanes *l, int cpu, uint64_t start_ns,
 	return 0;
 }
 
+void kt_lanes_steps_start(struct kt_result *res, uint64_t start_ns)
+{
+	res->lanes.steps_offset_ns = kt_scenario_clock_since(start_ns);
+}
+
 void kt_lanes_free(struct kt_lanes *l)
 {
 	free(l->v);

@@ -33,6 +33,9 @@ int kt_lanes_add(struct kt_lanes *l, const struct kt_lane *lane);
  * marked truncated). */
 int kt_lanes_add_stall(struct kt_lanes *l, int cpu, uint64_t start_ns,
 		       uint64_t end_ns);
+/* The ops engine's clock (its timeline's elapsed_ms) starts at start_ns
+ * (CLOCK_MONOTONIC): note where that is from the scenario's start. */
+void kt_lanes_steps_start(struct kt_result *res, uint64_t start_ns);
 void kt_lanes_free(struct kt_lanes *l);
 /* dst gets src's lanes and stalls; its moments when dst has none. */
 int kt_lanes_merge(struct kt_lanes *dst, const struct kt_lanes *src);

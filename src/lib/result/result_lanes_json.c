@@ -6,6 +6,7 @@
  *   "lanes": { "end_us": 3012000, "verdict_us": 2210400,
  *              "verdict_at": "evidence", "sched_gone_us": 2190000,
  *              "stalls_measured": true, "stalls_truncated": false,
+ *              "steps_offset_us": 5040,
  *              "stalls": [ { "cpu": -1, "start_us": 800100,
  *                            "end_us": 861000 } ],
  *              "workers": [ { "cgroup": "cg_0", "idx": 0, "tid": 212,
@@ -18,7 +19,9 @@
  *                                         "cpu_from": 1,
  *                                         "cpu_to": 1 } ] } ] }
  *
- * "sched_gone_us" only when the scheduler went during the scenario; the
+ * A step of the result's "timeline" (elapsed_ms on the ops engine's
+ * clock) is at steps_offset_us + 1000 x elapsed_ms from the scenario's
+ * start. "sched_gone_us" only when the scheduler went during it; the
  * whole object only when a runner timed the scenario. Reading checks
  * each key's type and names it ("lanes.workers[1].gaps[0].end_us").
  */
@@ -123,7 +126,8 @@ json_t *kt_lanes_to_json(const struct kt_lanes *l, bool *oom)
 		json_string(kt_verdict_at_name(l->verdict_at))) &&
 	    (!l->sched_gone || put(o, "sched_gone_us", us(l->sched_gone_ns))) &&
 	    put(o, "stalls_measured", json_boolean(l->stalls_measured)) &&
-	    put(o, "stalls_truncated", json_boolean(l->stalls_truncated));
+	    put(o, "stalls_truncated", json_boolean(l->stalls_truncated)) &&
+	    put(o, "steps_offset_us", us(l->steps_offset_ns));
 	if (ok) {
 		ok = put(o, "stalls", st);
 		ok = put(o, "workers", w) && ok;
@@ -353,7 +357,8 @@ static int parse_moments(const json_t *o, struct kt_lanes *out)
 	      get_us(o, "lanes", "verdict_us", &out->verdict_ns) ?:
 	      get_us(o, "lanes", "sched_gone_us", &out->sched_gone_ns) ?:
 	      get_bool(o, "lanes", "stalls_measured", &out->stalls_measured) ?:
-	      get_bool(o, "lanes", "stalls_truncated", &out->stalls_truncated);
+	      get_bool(o, "lanes", "stalls_truncated", &out->stalls_truncated) ?:
+	      get_us(o, "lanes", "steps_offset_us", &out->steps_offset_ns);
 	return err;
 }
 

@@ -199,8 +199,8 @@ static void steps(FILE *f, const struct kt_tl_axis *a,
 			continue;
 		snprintf(label, sizeof(label), "%s%s%s", e->label,
 			 e->ops && *e->ops ? " " : "", e->ops ? e->ops : "");
-		marker(f, a, e->elapsed_ms * 1000000, "step", KT_TL_STEP, "4 3",
-		       14, label, r->lanes.nr);
+		marker(f, a, r->lanes.steps_offset_ns + e->elapsed_ms * 1000000,
+		       "step", KT_TL_STEP, "4 3", 14, label, r->lanes.nr);
 	}
 }
 

@@ -26,7 +26,8 @@ uint64_t kt_tl_span(const struct kt_result *r)
 	for (size_t i = 0; i < l->nr_stalls; i++)
 		s = max64(s, l->stalls[i].end_ns);
 	for (size_t i = 0; i < r->nr_timeline; i++)
-		s = max64(s, r->timeline[i].elapsed_ms * 1000000);
+		s = max64(s, l->steps_offset_ns +
+				 r->timeline[i].elapsed_ms * 1000000);
 	return max64(s, KT_MS(1));
 }
 
