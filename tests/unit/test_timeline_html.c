@@ -224,7 +224,7 @@ static void test_page(void **state)
 	assert_non_null(strstr(p, "verdict FAIL (at the evidence)"));
 	assert_non_null(
 	    strstr(p, "<title>StepStart[1] SetCpuset at +1.010 s</title>"));
-	assert_non_null(strstr(p, "no timeline"));
+	assert_non_null(strstr(p, "no timeline: skipped"));
 	/* self-contained: nothing fetched, no script */
 	assert_null(strstr(p, "<script"));
 	assert_null(strstr(p, "src="));

@@ -112,9 +112,12 @@ static void section(FILE *f, const struct kt_result *r, size_t i)
 	meta(f, r);
 	if (r->lanes.recorded || r->lanes.nr)
 		kt_tl_svg(f, r);
+	else if (r->verdict == KT_VERDICT_SKIP)
+		fprintf(f, "<p class=\"none\">no timeline: skipped</p>\n");
 	else
-		fprintf(f, "<p class=\"none\">no timeline: the scenario did "
-			   "not run under a runner that times it</p>\n");
+		fprintf(f, "<p class=\"none\">no timeline: nothing was timed "
+			   "(the scenario did not run, or ran outside the "
+			   "runners)</p>\n");
 	if (r->lanes.recorded && !r->lanes.nr)
 		fprintf(f, "<p class=\"none\">no judged workers (the scenario "
 			   "has no worker checks)</p>\n");
