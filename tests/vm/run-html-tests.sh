@@ -88,7 +88,7 @@ v() { printf '%s\n' "$shot" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # browser NAME PAGE LANES NEED_GAP: the screenshot checks of one page
 browser() {
 	if [ -z "$CHROMIUM" ] || [ ! -x "$CHROMIUM" ]; then
-		skipped "$1" "chromium is not installed (scripts/install-deps.sh installs Debian's chromium)"
+		skipped "$1" "${CHROMIUM:+no browser at $CHROMIUM: }chromium is not installed (scripts/install-deps.sh installs Debian's chromium)"
 		return
 	fi
 	if ! command -v python3 >/dev/null; then
