@@ -4,7 +4,8 @@
 # the page of a FAILING run (scx-ktstr holding back cg_1's tasks: a FAIL,
 # at the evidence or at the end, with the held workers' gaps past the
 # limit) and of a passing run of two scenarios (one with steps), each
-# checked twice:
+# checked twice (and the page of a run whose scheduler is ejected mid-run
+# for its marker):
 #   - its structure: a section per scenario, one lane per worker of the
 #     result JSON (its "workers" and "lanes.workers"), gap boxes where the
 #     JSON has gaps, step and verdict markers, nothing fetched, no script;
@@ -21,7 +22,7 @@
 #   KTSTR_SCX       the scx-ktstr fixture (default: next to KTSTR_BIN)
 #   KTSTR_CHROMIUM  the browser (default: chromium on PATH)
 #   KTSTR_KERNEL    the guest kernel (else ktstr's own resolution)
-#   HTML_TESTS      space-separated subset: bad_path fail pass
+#   HTML_TESTS      space-separated subset: bad_path fail sched pass
 # Needs jq.
 set -u
 
@@ -149,6 +150,28 @@ if want fail; then
 		check "failing run (cg_1 starved): page has $lanes lanes, $over gaps past the limit, the FAIL header ($first) and the verdict marker ($(wc -c <"$page" 2>/dev/null) bytes, ${t}s)" \
 			"$good" "rc=$rc verdict=$(jqr '.results[0].verdict')" "$why"
 		browser "failing run in headless Chromium" "$page" "$lanes" 1
+	fi
+fi
+
+if want sched; then
+	if [ ! -x "$SCX" ]; then
+		skipped "ejected scheduler's page" "no scx-ktstr fixture (make scheds)"
+	else
+		# the crash comes about 3.6 s into the scenario (it starts a few
+		# tenths of a second after the scheduler)
+		page=$WORK/sched.html
+		kt vm --topo 1n2l2c1t --duration 5 --scheduler "$SCX" \
+			--sched-arg=--crash-after --sched-arg=4 \
+			--json "$WORK/r.json" --html "$page" steady
+		why=$(structure "$page")
+		gone=$(jqr '.results[0].lanes.sched_gone_us')
+		good=1
+		[ "$rc" = 1 ] && [ "$(jqr '.results[0].verdict')" = sched ] &&
+			[ -z "$why" ] && [ "$(jqr '.results[0].lanes.verdict_at')" = scheduler ] &&
+			[ "$(count "$page" '<g class="sched-gone"')" = 1 ] &&
+			grep -q 'verdict SCHED (the scheduler went)' "$page" && good=0
+		check "ejected scheduler (scx_bpf_error): the scheduler's end marked at +${gone:-?}us, the verdict with it" \
+			"$good" "rc=$rc verdict=$(jqr '.results[0].verdict')" "$why"
 	fi
 fi
 

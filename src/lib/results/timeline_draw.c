@@ -200,7 +200,8 @@ static void steps(FILE *f, const struct kt_tl_axis *a,
 		snprintf(label, sizeof(label), "%s%s%s", e->label,
 			 e->ops && *e->ops ? " " : "", e->ops ? e->ops : "");
 		marker(f, a, r->lanes.steps_offset_ns + e->elapsed_ms * 1000000,
-		       "step", KT_TL_STEP, "4 3", 14, label, r->lanes.nr);
+		       "step", KT_TL_STEP, "4 3", KT_TL_ROW_STEP, label,
+		       r->lanes.nr);
 	}
 }
 
@@ -212,15 +213,15 @@ static void moments(FILE *f, const struct kt_tl_axis *a,
 
 	if (l->sched_gone)
 		marker(f, a, l->sched_gone_ns, "sched-gone", KT_TL_SCHED, NULL,
-		       28, "scheduler gone", l->nr);
+		       KT_TL_ROW_SCHED, "scheduler gone", l->nr);
 	snprintf(label, sizeof(label), "verdict %s%s",
 		 kt_tl_verdict_caps(r->verdict, v, sizeof(v)),
 		 l->verdict_at == KT_VERDICT_AT_EVIDENCE ? " (at the evidence)"
 		 : l->verdict_at == KT_VERDICT_AT_SCHEDULER
 		     ? " (the scheduler went)"
 		     : "");
-	marker(f, a, l->verdict_ns, "verdict-at", KT_TL_VERDICT, NULL, 28,
-	       label, l->nr);
+	marker(f, a, l->verdict_ns, "verdict-at", KT_TL_VERDICT, NULL,
+	       KT_TL_ROW_VERDICT, label, l->nr);
 }
 
 void kt_tl_svg(FILE *f, const struct kt_result *r)

@@ -5,6 +5,7 @@
  * step and HTML/SVG escaping. No I/O but the escaping's fputs.
  */
 #include <ctype.h>
+#include <math.h>
 #include <string.h>
 
 #include "timeline_svg.h"
@@ -68,8 +69,8 @@ bool kt_tl_bar(const struct kt_tl_axis *a, const struct kt_lane *l, size_t i,
 		t1 = l->end_ns > t0 ? l->end_ns : t0;
 	out->pm = l->on_cpu_pm[k] > 1000 ? 1000 : l->on_cpu_pm[k];
 	out->next = e;
-	out->x = kt_tl_x(a, t0);
-	out->w = kt_tl_x(a, t1) - out->x;
+	out->x = round(kt_tl_x(a, t0));
+	out->w = round(kt_tl_x(a, t1)) - out->x;
 	out->h = KT_TL_LANE_H * out->pm / 1000.0;
 	out->y = kt_tl_lane_y(i) + KT_TL_LANE_H - out->h;
 	return true;

@@ -26,14 +26,18 @@
 #define KT_TL_VERDICT	"#8e24aa" /* the verdict moment */
 
 /* The layout, in CSS pixels. */
-#define KT_TL_PLOT_X	 200 /* left edge of the plot (labels before it) */
-#define KT_TL_PLOT_W	 1000
-#define KT_TL_WIDTH	 (KT_TL_PLOT_X + KT_TL_PLOT_W + 20)
-#define KT_TL_HOST_Y	 50 /* the host-stall strip */
-#define KT_TL_HOST_H	 8
-#define KT_TL_LANES_Y	 66 /* top of the first lane */
-#define KT_TL_LANE_H	 16
-#define KT_TL_LANE_PITCH 22
+#define KT_TL_PLOT_X 200 /* left edge of the plot (labels before it) */
+#define KT_TL_PLOT_W 1000
+#define KT_TL_WIDTH  (KT_TL_PLOT_X + KT_TL_PLOT_W + 20)
+/* the markers' label rows: steps, the scheduler's end, the verdict */
+#define KT_TL_ROW_STEP	  12
+#define KT_TL_ROW_SCHED	  25
+#define KT_TL_ROW_VERDICT 38
+#define KT_TL_HOST_Y	  62 /* the host-stall strip (ticks above it) */
+#define KT_TL_HOST_H	  8
+#define KT_TL_LANES_Y	  78 /* top of the first lane */
+#define KT_TL_LANE_H	  16
+#define KT_TL_LANE_PITCH  22
 
 /* The axis: 0 to span_ns over the plot. */
 struct kt_tl_axis {
@@ -58,7 +62,8 @@ struct kt_tl_bar {
 /*
  * The bar that starts at bucket k of lane l in lane row i: consecutive
  * buckets with the same share make one bar; its height is the share of
- * the lane's height, standing on the lane's bottom. false when k is past
+ * the lane's height, standing on the lane's bottom; its edges on whole
+ * pixels, so neighbouring bars meet without a seam. false when k is past
  * the lane's buckets.
  */
 bool kt_tl_bar(const struct kt_tl_axis *a, const struct kt_lane *l, size_t i,
