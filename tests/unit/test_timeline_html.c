@@ -49,12 +49,12 @@ static void test_bars(void **state)
 	    .end_ns = KT_MS(670),
 	    .bucket_ns = KT_MS(50),
 	    .nr_buckets = 4,
-	    .on_cpu_pm = {1000, 1000, 500, 0},
+	    .on_cpu_pm = {1000, 980, 500, 0},
 	};
 	struct kt_tl_bar b;
 
 	(void)state;
-	/* buckets 0 and 1 have one share: one bar, full height */
+	/* buckets 0 and 1 round to the same height (16 px): one bar */
 	assert_true(kt_tl_bar(&a, &l, 2, 0, &b));
 	assert_int_equal(b.next, 2);
 	assert_int_equal(b.pm, 1000);

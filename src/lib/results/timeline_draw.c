@@ -145,7 +145,7 @@ static void lane(FILE *f, const struct kt_tl_axis *a, const struct kt_lane *l,
 		"height=\"%d\" fill=\"" KT_TL_OFFCPU "\"/>\n",
 		x0, y, kt_tl_x(a, l->end_ns) - x0, KT_TL_LANE_H);
 	for (unsigned k = 0; kt_tl_bar(a, l, i, k, &b); k = b.next)
-		if (b.pm && b.w > 0)
+		if (b.h > 0 && b.w > 0)
 			fprintf(
 			    f,
 			    "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "

@@ -51,6 +51,12 @@ double kt_tl_height(size_t nr_lanes)
 	return kt_tl_lane_y(nr_lanes) + 10;
 }
 
+/* A share's bar height in whole pixels of the lane. */
+static unsigned px_of(uint16_t pm)
+{
+	return ((pm > 1000 ? 1000 : pm) * KT_TL_LANE_H + 500) / 1000;
+}
+
 bool kt_tl_bar(const struct kt_tl_axis *a, const struct kt_lane *l, size_t i,
 	       unsigned k, struct kt_tl_bar *out)
 {
@@ -61,7 +67,7 @@ bool kt_tl_bar(const struct kt_tl_axis *a, const struct kt_lane *l, size_t i,
 
 	if (k >= n || !l->bucket_ns)
 		return false;
-	while (e < n && l->on_cpu_pm[e] == l->on_cpu_pm[k])
+	while (e < n && px_of(l->on_cpu_pm[e]) == px_of(l->on_cpu_pm[k]))
 		e++;
 	t0 = l->start_ns + k * l->bucket_ns;
 	t1 = l->start_ns + e * l->bucket_ns;
@@ -71,7 +77,7 @@ bool kt_tl_bar(const struct kt_tl_axis *a, const struct kt_lane *l, size_t i,
 	out->next = e;
 	out->x = round(kt_tl_x(a, t0));
 	out->w = round(kt_tl_x(a, t1)) - out->x;
-	out->h = KT_TL_LANE_H * out->pm / 1000.0;
+	out->h = px_of(out->pm);
 	out->y = kt_tl_lane_y(i) + KT_TL_LANE_H - out->h;
 	return true;
 }

@@ -60,11 +60,11 @@ struct kt_tl_bar {
 	uint16_t pm;
 };
 /*
- * The bar that starts at bucket k of lane l in lane row i: consecutive
- * buckets with the same share make one bar; its height is the share of
- * the lane's height, standing on the lane's bottom; its edges on whole
- * pixels, so neighbouring bars meet without a seam. false when k is past
- * the lane's buckets.
+ * The bar that starts at bucket k of lane l in lane row i: its height is
+ * the share of the lane's height in whole pixels, standing on the lane's
+ * bottom, and consecutive buckets of the same height make one bar (pm is
+ * the first one's share); its edges are on whole pixels, so neighbouring
+ * bars meet without a seam. false when k is past the lane's buckets.
  */
 bool kt_tl_bar(const struct kt_tl_axis *a, const struct kt_lane *l, size_t i,
 	       unsigned k, struct kt_tl_bar *out);
