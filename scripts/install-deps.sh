@@ -10,6 +10,12 @@ stress-ng rt-tests rt-app"
 # stress-ng, rt-tests (cyclictest) and rt-app are the binary payloads'
 # programs (docs/payloads.md): the payload_* catalog scenarios and
 # tests/vm/run-payload-tests.sh run them in VMs.
+# Optional, and big (about 290 MB installed, 13 s to install here from the
+# machine's mirror): Debian's chromium, the headless browser in which
+# tests/vm/run-html-tests.sh screenshots the `--html` picture of a run
+# (docs/timeline.md); python3 decodes the screenshot. Without them those
+# checks are skipped with the reason. KTSTR_NO_BROWSER=1 leaves them out.
+[ "${KTSTR_NO_BROWSER:-0}" = 1 ] || PKGS="$PKGS chromium python3"
 
 missing=""
 for p in $PKGS; do

@@ -114,6 +114,10 @@ else
 		KTSTR_SCX="$build"/scx-ktstr tests/vm/run-payload-tests.sh
 	vmtest monitor env KTSTR_BIN="$build"/ktstr \
 		tests/vm/run-monitor-tests.sh
+	# the run's picture: a failing run (scx-ktstr) and a passing one,
+	# screenshot in headless Chromium (a SKIP without the browser)
+	vmtest html env KTSTR_BIN="$build"/ktstr \
+		KTSTR_SCX="$build"/scx-ktstr tests/vm/run-html-tests.sh
 fi
 
 if [ $skipped -gt 0 ]; then

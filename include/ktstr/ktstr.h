@@ -36,4 +36,7 @@
 #include <ktstr/kernel.h>
 #include <ktstr/vm.h>
 
+/* the picture of a run (HTML + SVG) */
+#include <ktstr/timeline_html.h>
+
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include <ktstr/common.h>
+#include <ktstr/workload.h>
 
 /* Ordered from best to worst: merging keeps the larger. */
 enum kt_verdict {
@@ -213,6 +214,55 @@ struct kt_map_write_record {
 			     (wait_for_map_write) */
 };
 
+/*
+ * The picture of a run (docs/timeline.md): one lane per judged worker and
+ * the moments to mark, every time in ns from the scenario's start.
+ */
+struct kt_lane {
+	char cgroup[64];
+	unsigned idx; /* the worker's index in its cgroup */
+	int tid;
+	uint64_t start_ns; /* its gate */
+	uint64_t end_ns;   /* its stop */
+	uint64_t bucket_ns;
+	unsigned nr_buckets;
+	/* on-CPU share of each bucket (of its part before end_ns), 0-1000 */
+	uint16_t on_cpu_pm[KT_LANE_BUCKETS];
+	unsigned nr_gaps;
+	struct kt_lane_gap gaps[KT_LANE_GAPS]; /* by start */
+	uint64_t gap_limit_ns; /* its cgroup's max_gap (0: not known) */
+};
+/* A window in which a vCPU did not run (the vCPU probe). */
+struct kt_lane_stall {
+	int cpu; /* -1: every vCPU (one shared probe under TCG) */
+	uint64_t start_ns;
+	uint64_t end_ns;
+};
+#define KT_LANE_STALLS_MAX 512
+/* What the verdict moment is. */
+enum kt_verdict_at {
+	KT_VERDICT_AT_END = 0,	 /* the checks judged the whole run */
+	KT_VERDICT_AT_EVIDENCE,	 /* the run ended at a stall's evidence */
+	KT_VERDICT_AT_SCHEDULER, /* the scheduler died or was ejected */
+};
+struct kt_lanes {
+	bool recorded;	 /* a runner timed the scenario */
+	uint64_t end_ns; /* the scenario's end */
+	uint64_t verdict_ns;
+	enum kt_verdict_at verdict_at;
+	bool sched_gone; /* the scheduler went at sched_gone_ns */
+	uint64_t sched_gone_ns;
+	bool stalls_measured;  /* a vCPU probe ran */
+	bool stalls_truncated; /* more windows than were kept */
+	size_t nr_stalls;
+	struct kt_lane_stall *stalls;
+	size_t nr;
+	struct kt_lane *v;
+	/* where the ops engine's clock starts, from the scenario's start: a
+	 * timeline event at elapsed_ms is at steps_offset_ns + elapsed_ms */
+	uint64_t steps_offset_ns;
+};
+
 struct kt_result {
 	enum kt_verdict verdict;
 	char *scenario;
@@ -237,6 +287,7 @@ struct kt_result {
 	struct kt_result_dump *dumps;
 	size_t nr_map_writes; /* BPF map writes applied, in order */
 	struct kt_map_write_record *map_writes;
+	struct kt_lanes lanes; /* the picture of the run */
 };
 
 void kt_result_init(struct kt_result *r);

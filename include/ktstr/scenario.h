@@ -100,6 +100,8 @@ int kt_ctx_hold(const struct kt_ctx *ctx, uint64_t ns);
 void kt_scenario_begin(void);
 /* Did a hold end this scenario at a stall? */
 bool kt_scenario_ended_by_stall(void);
+/* When it did (CLOCK_MONOTONIC ns), 0 when it did not. */
+uint64_t kt_scenario_stall_at_ns(void);
 
 /*
  * Stop w, collect its reports and, when a has worker checks, judge them

@@ -237,6 +237,8 @@ uint64_t kt_scx_events_get(const struct kt_scx_events *e, const char *name);
 void kt_sched_mark_gone(void);
 void kt_sched_clear_gone(void);
 bool kt_sched_is_gone(void);
+/* When it was first marked gone (CLOCK_MONOTONIC ns), 0 when not. */
+uint64_t kt_sched_gone_at_ns(void);
 
 /*
  * Start the scheduler (stdout+stderr to the log file), require it alive

@@ -424,6 +424,32 @@ struct kt_gap {
 };
 #define KT_REPORT_GAPS 4
 
+/*
+ * A worker's lane in the picture of a run (docs/timeline.md), recorded by
+ * its telemetry (work/worker_lane.c) at the checkpoints it makes anyway:
+ * its thread CPU time per bucket of wall time from the gate (bucket_ns
+ * wide: KT_LANE_BUCKET_NS, doubled, with neighbours summed, whenever the
+ * run outgrows KT_LANE_BUCKETS buckets), and its longest gaps of at least
+ * KT_LANE_MIN_GAP_NS with their CLOCK_MONOTONIC start and end.
+ */
+#define KT_LANE_BUCKETS	   128
+#define KT_LANE_BUCKET_NS  KT_MS(50)
+#define KT_LANE_GAPS	   24
+#define KT_LANE_MIN_GAP_NS KT_MS(50)
+struct kt_lane_gap {
+	uint64_t start_ns; /* CLOCK_MONOTONIC in a report; from the */
+	uint64_t end_ns;   /* scenario's start in a kt_lane (result.h) */
+	int cpu_from;	   /* CPU at the checkpoint that opened it */
+	int cpu_to;	   /* CPU at the checkpoint that closed it */
+};
+struct kt_worker_lane {
+	uint64_t bucket_ns;		  /* 0: nothing recorded */
+	uint32_t nr_buckets;		  /* buckets touched so far */
+	uint32_t nr_gaps;		  /* gaps[] used, in no order */
+	uint32_t cpu_us[KT_LANE_BUCKETS]; /* CPU time in each bucket */
+	struct kt_lane_gap gaps[KT_LANE_GAPS];
+};
+
 struct kt_worker_report {
 	pid_t tid;
 	uint64_t work_units;
@@ -490,6 +516,8 @@ struct kt_worker_report {
 	/* CLOCK_MONOTONIC when the worker (process or thread) began, before
 	 * its setup and the gate */
 	uint64_t spawn_ns;
+	/* Its lane in the run's picture (see struct kt_worker_lane). */
+	struct kt_worker_lane lane;
 };
 
 struct kt_workload;

@@ -2,6 +2,7 @@
 /* `ktstr run`: scenarios on this host, under whatever scheduler is active. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ktstr/runner.h>
@@ -9,6 +10,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "html_out.h"
 #include "run_args.h"
 #include "scenario_args.h"
 
@@ -16,6 +18,7 @@ struct run_args {
 	const char *json_path;
 	const char *cgroup_root;
 	struct kt_cli_run_args run;
+	const char *html_path;
 };
 
 static const struct kt_cli_opt run_opts[] = {
@@ -23,6 +26,9 @@ static const struct kt_cli_opt run_opts[] = {
 		  "also write the results as a JSON array"),
     KT_CLI_STRING("cgroup-root", 0, "D", struct run_args, cgroup_root,
 		  "cgroup2 mount to use (default /sys/fs/cgroup)"),
+    KT_CLI_STRING("html", 0, "FILE", struct run_args, html_path,
+		  "write the run's picture into FILE: one HTML page with a "
+		  "timeline per scenario (docs/timeline.md)"),
     {0},
 };
 
@@ -43,9 +49,39 @@ static const struct kt_cli_cmd run_cmd = {
 	    "unsupported here, 5 inconclusive",
 };
 
-static void collect_json(const struct kt_result *r, void *arg)
+/* What the run keeps of each result: its JSON, and a copy for --html. */
+struct collected {
+	json_t *json;
+	bool keep;
+	size_t nr;
+	struct kt_result *kept;
+};
+
+static void collect(const struct kt_result *r, void *arg)
 {
-	json_array_append_new((json_t *)arg, kt_result_to_json(r));
+	struct collected *c = arg;
+	struct kt_result *k;
+
+	json_array_append_new(c->json, kt_result_to_json(r));
+	if (!c->keep)
+		return;
+	k = realloc(c->kept, (c->nr + 1) * sizeof(*k));
+	if (!k)
+		return;
+	c->kept = k;
+	kt_result_init(&k[c->nr]);
+	if (kt_result_merge(&k[c->nr], r)) /* a deep copy */
+		kt_result_free(&k[c->nr]);
+	else
+		c->nr++;
+}
+
+static void collected_free(struct collected *c)
+{
+	for (size_t i = 0; i < c->nr; i++)
+		kt_result_free(&c->kept[i]);
+	free(c->kept);
+	json_decref(c->json);
 }
 
 int kt_cmd_run(int argc, char **argv)
@@ -59,7 +95,7 @@ int kt_cmd_run(int argc, char **argv)
 	struct kt_run_opts o = {0};
 	struct kt_cli_scenarios sc;
 	enum kt_verdict worst;
-	json_t *results;
+	struct collected c = {0};
 	int nr, err, rc;
 
 	if (!kt_cli_args(&run_cmd, binds, argc, argv, &nr, &rc))
@@ -68,7 +104,8 @@ int kt_cmd_run(int argc, char **argv)
 	o.workers = a.run.workers;
 	o.keep_going = a.run.keep_going;
 	o.cgroup_root = a.cgroup_root;
-	if (kt_cli_run_resolve("run", &a.run))
+	if (kt_cli_run_resolve("run", &a.run) ||
+	    kt_cli_html_check("run", a.html_path))
 		return KT_EXIT_USAGE;
 	if (a.run.work_type)
 		o.work_type = &a.run.work;
@@ -81,24 +118,26 @@ int kt_cmd_run(int argc, char **argv)
 	o.nr_names = sc.nr_names;
 	o.files = (const struct kt_scenario_file *const *)sc.files;
 	o.nr_files = sc.nr_files;
-	results = json_array();
-	o.on_result = collect_json;
-	o.arg = results;
+	c.json = json_array();
+	c.keep = a.html_path != NULL;
+	o.on_result = collect;
+	o.arg = &c;
 	err = kt_run_scenarios(&o, &worst);
 	kt_cli_scenarios_free(&sc);
 	if (err) {
 		fprintf(stderr, "ktstr run: %s\n", kt_last_error());
-		json_decref(results);
+		collected_free(&c);
 		if (err == -EINVAL)
 			return KT_EXIT_USAGE;
 		if (err == -EOPNOTSUPP)
 			return KT_EXIT_UNSUPPORTED;
 		return KT_EXIT_INFRA;
 	}
-	if (a.json_path && kt_cli_write_json(a.json_path, results)) {
-		json_decref(results);
-		return KT_EXIT_INFRA;
-	}
-	json_decref(results);
-	return kt_verdict_exit_code(worst);
+	rc = kt_verdict_exit_code(worst);
+	if ((a.json_path && kt_cli_write_json(a.json_path, c.json)) ||
+	    kt_cli_html_write("run", a.html_path, "ktstr run (this host)",
+			      c.kept, c.nr, false))
+		rc = KT_EXIT_INFRA;
+	collected_free(&c);
+	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "html_out.h"
 #include "run_args.h"
 #include "scenario_args.h"
 #include "sched_args.h"
@@ -31,6 +32,7 @@ struct vm_args {
 	struct kt_cli_vm_args vm;
 	struct kt_cli_run_args run;
 	struct kt_cli_sched sched;
+	const char *html_path;
 };
 
 static const struct kt_cli_opt vm_opts[] = {
@@ -56,6 +58,11 @@ static const struct kt_cli_opt vm_opts[] = {
 		    "(self-test) wedge the guest's userspace S seconds into "
 		    "the first scenario; the run watchdog ends the VM 20 s "
 		    "later"),
+    KT_CLI_STRING("html", 0, "FILE", struct vm_args, html_path,
+		  "write the run's picture into FILE: one HTML page with a "
+		  "timeline per scenario (a lane per worker with its on-CPU "
+		  "share and gaps; steps, host stalls, the scheduler's end and "
+		  "the verdict marked; docs/timeline.md)"),
     {0},
 };
 
@@ -81,9 +88,12 @@ static const struct kt_cli_cmd vm_cmd = {
  * is a SKIP with the reason, nothing boots (exit 4). */
 static int skip_all(const struct kt_cli_sched *sched,
 		    const struct kt_vm_opts *o, const char *why,
-		    const char *json_path, const char *const *names, size_t nr)
+		    const struct vm_args *a, const char *const *names,
+		    size_t nr)
 {
+	const char *json_path = a->json_path;
 	json_t *j = json_object(), *results = json_array();
+	struct kt_result *kept = NULL, *k; /* for --html */
 	size_t nr_cat, n = 0;
 	const struct kt_scenario *cat = kt_catalog(&nr_cat);
 	char topo[64], label[256];
@@ -104,7 +114,11 @@ static int skip_all(const struct kt_cli_sched *sched,
 		kt_result_print(&r, stdout);
 		if (results)
 			json_array_append_new(results, kt_result_to_json(&r));
-		kt_result_free(&r);
+		k = a->html_path ? realloc(kept, (n + 1) * sizeof(*k)) : NULL;
+		if (k)
+			kept = k, kept[n] = r;
+		else
+			kt_result_free(&r);
 		n++;
 	}
 	fflush(stdout);
@@ -120,6 +134,13 @@ static int skip_all(const struct kt_cli_sched *sched,
 		if (kt_cli_write_json(json_path, j))
 			rc = KT_EXIT_INFRA;
 	}
+	if (a->html_path &&
+	    (!kept || kt_cli_html_write("vm", a->html_path,
+					"ktstr vm (skipped)", kept, n, false)))
+		rc = KT_EXIT_INFRA;
+	for (size_t i = 0; kept && i < n; i++)
+		kt_result_free(&kept[i]);
+	free(kept);
 	json_decref(results);
 	json_decref(j);
 	return rc;
@@ -180,7 +201,21 @@ static int worse_exit(int a, int b)
 	return rank[b] > rank[a] ? b : a;
 }
 
-/* Boot one VM of o and report it (text, --json, --results). */
+/* The run's picture into path, titled after the VM. */
+static int write_html(const char *path, const struct kt_vm_opts *o,
+		      const struct kt_vm_result *res)
+{
+	char topo[64], title[256];
+
+	kt_topo_spec_name(&o->topo, topo, sizeof(topo));
+	snprintf(title, sizeof(title), "ktstr vm %s (%s, %u vCPUs, kernel %s)",
+		 topo, res->accel ? res->accel : "?", res->guest_cpus,
+		 res->kernel_release ? res->kernel_release : "?");
+	return kt_cli_html_write("vm", path, title, res->results,
+				 res->nr_results, o->quiet);
+}
+
+/* Boot one VM of o and report it (text, --json, --html, --results). */
 static int run_once(const struct kt_vm_opts *op,
 		    const struct kt_cli_sched *sched, const struct vm_args *a)
 {
@@ -217,6 +252,8 @@ static int run_once(const struct kt_vm_opts *op,
 			rc = rc ? rc : KT_EXIT_INFRA;
 		json_decref(j);
 	}
+	if (a->html_path && write_html(a->html_path, &o, &res))
+		rc = rc ? rc : KT_EXIT_INFRA;
 	if (a->results && res.end != KT_VM_END_INTERRUPTED &&
 	    write_sidecar(a->results, &o, sched, &res, &started))
 		rc = rc ? rc : KT_EXIT_INFRA;
@@ -241,6 +278,13 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 		    "--runs %u needs --results DIR (and --json holds "
 		    "one VM's report: leave it out)",
 		    a->runs);
+	if (a->runs > 1 && a->html_path)
+		return kt_cli_usage_error("vm",
+					  "--runs %u: --html holds one "
+					  "VM's picture: leave it out",
+					  a->runs);
+	if (kt_cli_html_check("vm", a->html_path))
+		return KT_EXIT_USAGE;
 	if (kt_cli_vm_topo("vm", topo, &o.topo))
 		return KT_EXIT_USAGE;
 	for (size_t i = 0; i < sc->nr_files; i++)
@@ -253,7 +297,7 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 		size_t nr;
 		const char **names = kt_cli_scenarios_all_names(sc, &nr);
 
-		rc = names ? skip_all(sched, &o, why, json_path, names, nr)
+		rc = names ? skip_all(sched, &o, why, a, names, nr)
 			   : KT_EXIT_INFRA;
 		free(names);
 		return rc;

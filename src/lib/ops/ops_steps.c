@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ops_engine.h"
+#include "result/result_lanes.h"
 
 /* ---- up-front validation ---- */
 
@@ -334,6 +335,7 @@ int kt_execute_scenario_with(const struct kt_ctx *ctx, struct kt_result *res,
 	if (err || skip)
 		return err;
 	r.start_ns = kt_now_ns();
+	kt_lanes_steps_start(res, r.start_ns); /* the run's picture */
 	publish(ctx, 0);
 	record(&r, "ScenarioStart", 0, 0);
 	if (backdrop) {

@@ -259,11 +259,13 @@ int kt_probe_cpu_hotplug(struct kt_probe *p, int cpu, bool online)
 	return 0;
 }
 
-static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
+/* Clip [a0, a1) to [b0, b1) into *lo, *hi; false when they miss. */
+static bool clip(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1,
+		 uint64_t *lo, uint64_t *hi)
 {
-	uint64_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
-
-	return hi > lo ? hi - lo : 0;
+	*lo = a0 > b0 ? a0 : b0;
+	*hi = a1 < b1 ? a1 : b1;
+	return *hi > *lo;
 }
 
 /*
@@ -272,15 +274,14 @@ static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
  * ring's wrap-around.
  */
 static bool walk(const struct cpu_ring *r, uint64_t from, uint64_t to,
-		 void (*fn)(uint64_t len, void *arg), void *arg)
+		 void (*fn)(uint64_t lo, uint64_t hi, void *arg), void *arg)
 {
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
-	uint64_t first = head > RING ? head - RING : 0, next_ns, now;
+	uint64_t first = head > RING ? head - RING : 0, next_ns, now, lo, hi;
 	bool complete = head <= RING;
 
 	for (uint64_t i = head; i-- > first;) {
 		struct window w = r->w[i % RING];
-		uint64_t len;
 
 		if (atomic_load_explicit(&r->head, memory_order_acquire) - i >
 		    RING) {
@@ -289,26 +290,21 @@ static bool walk(const struct cpu_ring *r, uint64_t from, uint64_t to,
 		}
 		if (w.end <= from)
 			break; /* older ones end earlier still */
-		len = overlap(w.start, w.end, from, to);
-		if (len)
-			fn(len, arg);
+		if (clip(w.start, w.end, from, to, &lo, &hi))
+			fn(lo, hi, arg);
 	}
 	/* The thread is late right now: its window has not closed yet. */
 	next_ns = atomic_load_explicit(&r->next_ns, memory_order_relaxed);
 	now = mono_ns();
 	if (next_ns && now >= next_ns + r->p->min_window_ns &&
-	    !atomic_load(&r->off)) {
-		uint64_t len = overlap(next_ns, now, from, to);
-
-		if (len)
-			fn(len, arg);
-	}
+	    !atomic_load(&r->off) && clip(next_ns, now, from, to, &lo, &hi))
+		fn(lo, hi, arg);
 	return complete;
 }
 
-static void add_len(uint64_t len, void *arg)
+static void add_len(uint64_t lo, uint64_t hi, void *arg)
 {
-	*(uint64_t *)arg += len;
+	*(uint64_t *)arg += hi - lo;
 }
 
 uint64_t kt_probe_unavailable_ns(const struct kt_probe *p, int cpu,
@@ -328,9 +324,10 @@ struct sum_arg {
 	int cpu;
 };
 
-static void add_window(uint64_t len, void *arg)
+static void add_window(uint64_t lo, uint64_t hi, void *arg)
 {
 	struct sum_arg *a = arg;
+	uint64_t len = hi - lo;
 
 	a->s->unavailable_ns += len;
 	a->s->windows++;
@@ -357,4 +354,33 @@ void kt_probe_summarize(const struct kt_probe *p, uint64_t from, uint64_t to,
 	}
 	if (p->shared) /* its windows stand for every CPU */
 		s->unavailable_ns *= s->cpus;
+}
+
+struct windows_arg {
+	int cpu;
+	void (*fn)(int cpu, uint64_t start, uint64_t end, void *arg);
+	void *arg;
+};
+
+static void each_window(uint64_t lo, uint64_t hi, void *arg)
+{
+	struct windows_arg *a = arg;
+
+	a->fn(a->cpu, lo, hi, a->arg);
+}
+
+bool kt_probe_windows(const struct kt_probe *p, uint64_t from, uint64_t to,
+		      void (*fn)(int cpu, uint64_t start, uint64_t end,
+				 void *arg),
+		      void *arg)
+{
+	bool complete = true;
+
+	for (int i = 0; p && to > from && i < p->nr; i++) {
+		struct windows_arg a = {p->shared ? -1 : p->rings[i].cpu, fn,
+					arg};
+
+		complete &= walk(&p->rings[i], from, to, each_window, &a);
+	}
+	return complete;
 }

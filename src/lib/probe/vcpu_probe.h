@@ -94,4 +94,15 @@ struct kt_probe_summary {
 void kt_probe_summarize(const struct kt_probe *p, uint64_t from, uint64_t to,
 			struct kt_probe_summary *s);
 
+/*
+ * Call fn for every window within [from, to) (CLOCK_MONOTONIC ns, each
+ * clipped to it, the open one included), newest first per CPU; cpu is
+ * -1 for the shared probe's windows (they stand for every CPU). false
+ * when older windows were lost to the rings' wrap-around.
+ */
+bool kt_probe_windows(const struct kt_probe *p, uint64_t from, uint64_t to,
+		      void (*fn)(int cpu, uint64_t start, uint64_t end,
+				 void *arg),
+		      void *arg);
+
 #endif

@@ -21,6 +21,7 @@
 #include <ktstr/result.h>
 
 #include "check_priv.h"
+#include "result_lanes.h"
 
 double kt_report_off_cpu_pct(const struct kt_worker_report *r)
 {
@@ -411,5 +412,7 @@ int kt_assert_cgroup_ev(const struct kt_assert *a, const char *cgroup,
 		ret = kt_check_policies(a, cgroup, reports, nr, res);
 	if (!ret)
 		ret = kt_result_add_stats(res, &st);
+	if (!ret)
+		ret = kt_result_add_lanes(res, a, cgroup, reports, nr);
 	return ret;
 }

@@ -13,6 +13,7 @@
 #include <ktstr/result.h>
 
 #include "result_dump.h"
+#include "result_lanes.h"
 #include "result_metrics.h"
 #include "result_map_writes.h"
 
@@ -111,6 +112,7 @@ void kt_result_free(struct kt_result *r)
 	kt_result_metrics_free(r);
 	kt_result_dumps_free(r);
 	kt_result_map_writes_free(r);
+	kt_lanes_free(&r->lanes);
 	free(r->details);
 	free(r->stats);
 	free(r->timeline);
@@ -395,6 +397,9 @@ int kt_result_merge(struct kt_result *dst, const struct kt_result *src)
 	if (ret)
 		return ret;
 	ret = kt_result_dumps_merge(dst, src);
+	if (ret)
+		return ret;
+	ret = kt_lanes_merge(&dst->lanes, &src->lanes);
 	if (ret)
 		return ret;
 	if (!dst->host.measured)

@@ -30,6 +30,7 @@
 
 #include <ktstr/result.h>
 
+#include "result_lanes.h"
 #include "result_workers.h"
 #include "result_dump.h"
 #include "result_metrics.h"
@@ -198,8 +199,8 @@ static json_t *ext_events_to_json(const struct kt_result *r)
 json_t *kt_result_to_json(const struct kt_result *r)
 {
 	json_t *o = json_object(), *details = json_array(),
-	       *stats = json_array(), *timeline = json_array();
-	bool ok = o && details && stats && timeline;
+	       *stats = json_array(), *timeline = json_array(), *lanes;
+	bool ok = o && details && stats && timeline, oom = false;
 	size_t i;
 
 	for (i = 0; ok && i < r->nr_details; i++) {
@@ -241,6 +242,8 @@ json_t *kt_result_to_json(const struct kt_result *r)
 	     (!r->nr_dumps || put(o, "dumps", kt_result_dumps_json(r))) &&
 	     (!r->nr_map_writes ||
 	      put(o, "map_writes", kt_result_map_writes_json(r)));
+	lanes = ok ? kt_lanes_to_json(&r->lanes, &oom) : NULL;
+	ok = ok && (lanes ? put(o, "lanes", lanes) : !oom);
 	if (ok) {
 		/* put() steals its value, whether it succeeds or not */
 		ok = put(o, "details", details);
@@ -575,6 +578,8 @@ static int parse_result(const json_t *j, struct kt_result *out)
 		ret = kt_result_dumps_parse(j, out);
 	if (!ret)
 		ret = kt_result_map_writes_parse(j, out);
+	if (!ret)
+		ret = kt_lanes_from_json(j, &out->lanes);
 	if (!ret)
 		out->verdict = (enum kt_verdict)verdict;
 	return ret;

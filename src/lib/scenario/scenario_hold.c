@@ -26,6 +26,7 @@
 
 static volatile sig_atomic_t stop_requested;
 static bool ended_by_stall;
+static uint64_t stall_at; /* when the stall watch ended the scenario */
 static uint64_t scenario_t0;
 
 void kt_request_stop(void)
@@ -58,6 +59,11 @@ void kt_scenario_begin(void)
 bool kt_scenario_ended_by_stall(void)
 {
 	return ended_by_stall;
+}
+
+uint64_t kt_scenario_stall_at_ns(void)
+{
+	return ended_by_stall ? stall_at : 0;
 }
 
 /* Seconds since the scenario began (0 before it). */
@@ -115,6 +121,7 @@ static int stall_check(uint64_t now)
 			 since(g[i].start_ns + g[i].limit_ns + host));
 		sysrq_at_evidence(msg);
 		ended_by_stall = true;
+		stall_at = now;
 		kt_workload_quick_stop(true);
 		/* the stuck workers' cgroups go at the end of the run: moving
 		 * them out now would wait for the scheduler's ejection */

@@ -11,7 +11,9 @@
 
 #include <ktstr/scenario.h>
 
+#include "core/scenario_clock.h"
 #include "probe/vcpu_probe.h"
+#include "scenario_lanes.h"
 #include "scenario_measure.h"
 
 void kt_scenario_measure_begin(struct kt_scenario_measure *m)
@@ -22,6 +24,7 @@ void kt_scenario_measure_begin(struct kt_scenario_measure *m)
 	memset(m, 0, sizeof(*m));
 	kt_scenario_begin();
 	m->t0 = kt_now_ns();
+	kt_scenario_clock_start(m->t0);
 	if (kt_scx_attached(NULL, NULL))
 		m->have_events = !kt_scx_events_read(NULL, &m->events);
 	m->stat = malloc(sizeof(*m->stat));
@@ -107,10 +110,12 @@ void kt_scenario_measure_end(struct kt_scenario_measure *m,
 			     const struct kt_assert *a, struct kt_result *res)
 {
 	struct kt_err_saved e;
+	uint64_t now = kt_now_ns();
 
 	kt_err_save(&e);
-	host_stalls(m, kt_now_ns(), res);
+	host_stalls(m, now, res);
 	ext_events(m, a, res);
+	kt_scenario_lanes_end(m->t0, now, res);
 	free(m->stat);
 	m->stat = NULL;
 	kt_err_restore(&e);

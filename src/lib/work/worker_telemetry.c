@@ -30,6 +30,7 @@
 #include <ktstr/hist.h>
 
 #include "core/small_file.h"
+#include "worker_lane.h"
 #include "worker_telemetry.h"
 
 #define KT_TEL_PUBLISH_NS KT_MS(10)
@@ -88,16 +89,23 @@ static uint64_t sat_sub(uint64_t a, uint64_t b)
 	return a > b ? a - b : 0;
 }
 
-static void publish_times(struct kt_tel *t, uint64_t now)
+/* Publish wall/cpu at now, and the CPU time since the last publish into
+ * the lane (off: when the gap or block that ends now began, or 0). */
+static void publish_times(struct kt_tel *t, uint64_t now, uint64_t off)
 {
 	struct kt_worker_report *r = t->rep;
 	uint64_t wall = sat_sub(now, t->gate_ns);
-	uint64_t cpu = sat_sub(kt_tel_thread_cpu_ns(), t->cpu0_ns);
+	uint64_t cpu_now = kt_tel_thread_cpu_ns();
+	uint64_t cpu = sat_sub(cpu_now, t->cpu0_ns);
 
 	r->wall_time_ns = wall;
 	r->cpu_time_ns = cpu;
 	r->off_cpu_ns = sat_sub(wall, cpu);
+	kt_lane_sample(&r->lane, sat_sub(t->publish_ns, t->gate_ns),
+		       sat_sub(off, t->gate_ns), wall,
+		       sat_sub(cpu_now, t->pub_cpu_ns));
 	t->publish_ns = now;
+	t->pub_cpu_ns = cpu_now;
 }
 
 /* Note the CPU we run on now: migrations and cpus_used. */
@@ -126,6 +134,7 @@ void kt_report_note_gap(struct kt_worker_report *r, uint64_t start_ns,
 	};
 	int i = KT_REPORT_GAPS - 1;
 
+	kt_lane_note_gap(&r->lane, start_ns, end_ns, cpu_from, cpu_to);
 	if (g.len_ns <= r->gaps[i].len_ns)
 		return; /* the common case: one compare per checkpoint */
 	for (; i > 0 && r->gaps[i - 1].len_ns < g.len_ns; i--)
@@ -192,6 +201,8 @@ void kt_tel_begin(struct kt_tel *t, struct kt_worker_report *rep,
 	read_affinity(&rep->cpus_allowed);
 	kt_tel_read_schedstat(t->ss0);
 	t->cpu0_ns = kt_tel_thread_cpu_ns();
+	t->pub_cpu_ns = t->cpu0_ns;
+	kt_lane_init(&rep->lane);
 	now = kt_tel_mono_ns();
 	t->gate_ns = gate_ns && gate_ns <= now ? gate_ns : now;
 	rep->gate_ns = t->gate_ns;
@@ -202,7 +213,7 @@ void kt_tel_begin(struct kt_tel *t, struct kt_worker_report *rep,
 
 void kt_tel_checkpoint(struct kt_tel *t, uint64_t units, bool iteration_end)
 {
-	uint64_t now = kt_tel_mono_ns();
+	uint64_t now = kt_tel_mono_ns(), gap0 = t->last_ns;
 	int cpu = track_cpu(t);
 
 	close_gap(t, now, cpu);
@@ -215,7 +226,7 @@ void kt_tel_checkpoint(struct kt_tel *t, uint64_t units, bool iteration_end)
 				 __ATOMIC_RELAXED);
 	}
 	if (now - t->publish_ns >= KT_TEL_PUBLISH_NS)
-		publish_times(t, now);
+		publish_times(t, now, gap0);
 }
 
 void kt_tel_block_begin(struct kt_tel *t, uint64_t now)
@@ -230,6 +241,10 @@ void kt_tel_block_end(struct kt_tel *t, uint64_t now)
 	/* After the block the worker may be on another CPU: the next gap
 	 * starts there. */
 	t->gap_cpu = track_cpu(t);
+	/* A block of 10 ms or more shows in the lane where it was: one
+	 * thread-CPU read, after the block's own syscall. */
+	if (now >= t->last_ns + KT_TEL_PUBLISH_NS)
+		publish_times(t, now, t->last_ns);
 	restart_gap(t, now > t->last_ns ? now : t->last_ns);
 	__atomic_store_n(&t->rep->in_block, 0, __ATOMIC_RELAXED);
 }
@@ -255,7 +270,7 @@ void kt_tel_end(struct kt_tel *t)
 	 * kept off the CPU until the end shows its whole gap). */
 	if (!__atomic_load_n(&r->in_block, __ATOMIC_RELAXED))
 		close_gap(t, now, track_cpu(t));
-	publish_times(t, now);
+	publish_times(t, now, t->last_ns);
 	ext = read_ext_enabled();
 	if (ext > r->ext)
 		r->ext = ext;

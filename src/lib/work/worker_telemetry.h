@@ -27,7 +27,8 @@ struct kt_tel {
 	uint64_t units;
 	uint64_t iterations;
 	int prev_cpu;
-	int gap_cpu; /* CPU where the current gap began */
+	int gap_cpu;	     /* CPU where the current gap began */
+	uint64_t pub_cpu_ns; /* thread CPU time at publish_ns (the lane) */
 };
 
 /* Monotonic and thread-CPU clocks in ns. */
