@@ -99,6 +99,9 @@ else
 		vmtest cgroup-ctrl env KTSTR_BIN="$build"/ktstr \
 			KTSTR_SCX="$build"/scx-ktstr \
 			tests/vm/run-cgroup-ctrl-tests.sh
+		vmtest recorder env KTSTR_BIN="$build"/ktstr \
+			KTSTR_SCX="$build"/scx-ktstr \
+			tests/vm/run-recorder-tests.sh
 	else
 		tail -n 30 "$log/toolchain"
 		echo "test.sh: building the BPF toolchain or scx-ktstr failed" >&2

@@ -185,6 +185,15 @@ struct kt_result {
 	struct kt_worker_entry *workers;
 	size_t nr_metrics; /* binary payloads' metrics, in parse order */
 	struct kt_result_metric *metrics;
+	/* The evidence moment (CLOCK_MONOTONIC of the machine that ran the
+	 * scenario; 0 = none recorded, use the scenario's end): the end of
+	 * the gap that failed, or when the scheduler's end was noticed;
+	 * evidence_from_ns is where that evidence began (the gap's start, 0
+	 * = at_ns), evidence_tid the worker it is about (0 = none). The
+	 * first one recorded wins (kt_result_set_evidence). */
+	uint64_t evidence_ns;
+	uint64_t evidence_from_ns;
+	int evidence_tid;
 };
 
 void kt_result_init(struct kt_result *r);
@@ -213,6 +222,10 @@ int kt_result_add_metric(struct kt_result *r, const char *payload,
 const struct kt_result_metric *kt_result_metric(const struct kt_result *r,
 						const char *payload,
 						const char *name);
+/* Record the evidence moment (see struct kt_result) unless one is
+ * recorded already: the first failing evidence wins. */
+void kt_result_set_evidence(struct kt_result *r, uint64_t at_ns,
+			    uint64_t from_ns, int tid);
 /* Mark skipped (only when nothing worse is recorded). */
 int kt_result_skip(struct kt_result *r, const char *fmt, ...) KT_PRINTF(2, 3);
 /* Raise the verdict to at least v. */

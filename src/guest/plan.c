@@ -340,6 +340,7 @@ static int plan_from_json(json_t *root, const char *origin, struct kt_plan *p)
 			      origin);
 
 	err = get_payloads(root, origin, p);
+	err = err ?: get_bool(root, origin, "no_trace", &p->no_trace);
 	if (err)
 		return err;
 	v = get(root, "sched");

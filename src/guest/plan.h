@@ -54,6 +54,7 @@ struct kt_plan {
 	char **payload_programs;
 	char **payload_paths;
 	size_t nr_payloads;
+	bool no_trace; /* "no_trace": no flight recorder (docs/recorder.md) */
 };
 
 const char *kt_plan_mode_name(enum kt_plan_mode m);

@@ -13,6 +13,7 @@
 #include <ktstr/result.h>
 
 #include "result_metrics.h"
+#include "result_evidence.h"
 
 static const char *const verdict_names[KT_VERDICT__COUNT] = {
     [KT_VERDICT_PASS] = "pass",
@@ -387,6 +388,7 @@ int kt_result_merge(struct kt_result *dst, const struct kt_result *src)
 	ret = kt_result_metrics_merge(dst, src);
 	if (ret)
 		return ret;
+	kt_result_evidence_merge(dst, src);
 	if (!dst->host.measured)
 		dst->host = src->host;
 	return 0;

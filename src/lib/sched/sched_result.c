@@ -42,6 +42,7 @@ int kt_sched_exit_to_result(struct kt_sched_run *sched, uint64_t since_ns,
 				     "%sscheduler gone (no record of why)",
 				     prefix);
 	kt_sched_exit_detail(e, since_ns, line, sizeof(line));
+	kt_result_set_evidence(r, e->at_ns, 0, 0); /* when it was noticed */
 	err = kt_result_add(r, KT_DETAIL_SCHEDULER, "%s%s", prefix, line);
 	for (size_t i = 0; !err && i < e->nr_kernel_lines; i++)
 		err = kt_result_add(r, KT_DETAIL_NOTE, "kernel: %s",

@@ -146,6 +146,8 @@ static int handle(struct kt_vm_chan *ch, struct kt_vm_result *res,
 		    json_object_get(m, "after_ms"));
 	} else if (!strcmp(type, "sched_exit")) {
 		err = sched_exit(&res->sched, m);
+	} else if (!strcmp(type, "artifact")) {
+		err = kt_vm_art_chunk(ch, res, m);
 	}
 	/* Unknown types are ignored: newer guests may send more. */
 	json_decref(m);
@@ -198,6 +200,7 @@ void kt_vm_chan_free(struct kt_vm_chan *ch)
 {
 	free(ch->buf);
 	free(ch->running);
+	kt_vm_art_rx_free(ch);
 	ch->buf = NULL;
 	ch->running = NULL;
 	ch->len = ch->cap = 0;

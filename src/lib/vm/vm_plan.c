@@ -140,6 +140,8 @@ char *kt_vm_plan_json(const struct kt_vm_opts *o)
 		ok = pl && json_object_size(pl) &&
 		     !json_object_set_new(p, "payloads", pl);
 	}
+	if (o->no_trace)
+		ok = ok && !json_object_set_new(p, "no_trace", json_true());
 	if (ok)
 		text = json_dumps(p, JSON_COMPACT);
 	json_decref(sc);

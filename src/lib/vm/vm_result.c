@@ -8,6 +8,7 @@
 #include <ktstr/vm.h>
 
 #include "strv.h"
+#include "vm_internal.h"
 
 const char *kt_vm_end_name(enum kt_vm_end e)
 {
@@ -48,6 +49,7 @@ void kt_vm_result_free(struct kt_vm_result *r)
 	free(r->sched.reason);
 	kt_strv_free(&r->sched.kernel_lines);
 	kt_strv_free(&r->sched.log_tail);
+	kt_vm_artifacts_free(r);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -132,6 +134,15 @@ json_t *kt_vm_result_to_json(const struct kt_vm_result *r)
 	json_object_set_new(j, "console_excerpt",
 			    str_or_null(r->console_excerpt));
 	json_object_set_new(j, "sched", sched_json(&r->sched));
+	json_object_set_new(j, "artifacts", kt_vm_artifacts_json(r));
+	if (r->artifact_errors.nr) {
+		json_t *e = json_array();
+
+		for (size_t i = 0; e && i < r->artifact_errors.nr; i++)
+			json_array_append_new(
+			    e, json_string(r->artifact_errors.v[i]));
+		json_object_set_new(j, "artifact_errors", e);
+	}
 	json_object_set_new(j, "results", results);
 	return j;
 }

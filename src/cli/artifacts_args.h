@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Where a VM run's artifacts (flight-recorder traces, scheduler dumps)
+ * go: --artifacts DIR, else beside --json FILE (FILE's directory,
+ * "<stem>.artifacts"), else inside --results DIR ("DIR/artifacts"), else
+ * a fresh "ktstr-artifacts.XXXXXX" under $TMPDIR (or /tmp). The directory
+ * is made only when a first artifact arrives, so a passing run leaves
+ * none (docs/recorder.md).
+ */
+#ifndef KTSTR_CLI_ARTIFACTS_ARGS_H
+#define KTSTR_CLI_ARTIFACTS_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <ktstr/vm.h>
+
+/*
+ * The artifacts directory of a run (see above) into buf; *fresh = it is
+ * a mkdtemp template. -ENAMETOOLONG with a message.
+ */
+int kt_cli_artifacts_dir(const char *dir, const char *json_path,
+			 const char *results_dir, char *buf, size_t len,
+			 bool *fresh);
+
+/*
+ * Check before anything boots that dir can take artifacts: an existing
+ * writable directory, or a name whose parent is one (the fresh
+ * template's parent). Prints "ktstr CMD: --artifacts DIR: why" (what
+ * names it: opt) and returns KT_EXIT_USAGE; 0 when fine.
+ */
+int kt_cli_artifacts_check(const char *cmd, const char *opt, const char *dir,
+			   bool fresh);
+
+/* "  artifact KIND: PATH" for each artifact of scenario in res. */
+void kt_cli_artifacts_print(const struct kt_vm_result *res,
+			    const char *scenario, FILE *f);
+
+#endif
