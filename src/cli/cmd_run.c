@@ -7,6 +7,7 @@
 #include <ktstr/runner.h>
 #include <ktstr/scenario.h>
 
+#include "bug_summary.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "run_args.h"
@@ -43,9 +44,26 @@ static const struct kt_cli_cmd run_cmd = {
 	    "unsupported here, 5 inconclusive",
 };
 
+/* What on_result keeps: the JSON array, and stderr held until the
+ * first failing result's BUG SUMMARY (bug_summary.h). No recorder runs
+ * on the host: the summary says "trace: none". */
+struct run_out {
+	json_t *results;
+	struct kt_cli_hold hold;
+	bool summarized;
+};
+
 static void collect_json(const struct kt_result *r, void *arg)
 {
-	json_array_append_new((json_t *)arg, kt_result_to_json(r));
+	struct run_out *out = arg;
+	char line[2048];
+
+	json_array_append_new(out->results, kt_result_to_json(r));
+	if (out->summarized || !kt_cli_bug_verdict(r->verdict))
+		return;
+	kt_cli_bug_summary(r, NULL, NULL, line, sizeof(line));
+	kt_cli_release_stderr(&out->hold, line);
+	out->summarized = true;
 }
 
 int kt_cmd_run(int argc, char **argv)
@@ -58,6 +76,7 @@ int kt_cmd_run(int argc, char **argv)
 	};
 	struct kt_run_opts o = {0};
 	struct kt_cli_scenarios sc;
+	struct run_out out = {.hold = {-1, -1}};
 	enum kt_verdict worst;
 	json_t *results;
 	int nr, err, rc;
@@ -82,9 +101,12 @@ int kt_cmd_run(int argc, char **argv)
 	o.files = (const struct kt_scenario_file *const *)sc.files;
 	o.nr_files = sc.nr_files;
 	results = json_array();
+	out.results = results;
 	o.on_result = collect_json;
-	o.arg = results;
+	o.arg = &out;
+	kt_cli_hold_stderr(&out.hold);
 	err = kt_run_scenarios(&o, &worst);
+	kt_cli_release_stderr(&out.hold, NULL);
 	kt_cli_scenarios_free(&sc);
 	if (err) {
 		fprintf(stderr, "ktstr run: %s\n", kt_last_error());

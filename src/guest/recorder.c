@@ -69,6 +69,15 @@ static int enable_events(const char *dir)
 	return 0;
 }
 
+unsigned kt_recorder_buffer_kb(long cpus)
+{
+	long kb = KT_RECORDER_TOTAL_KB / (cpus > 0 ? cpus : 1);
+
+	if (kb < KT_RECORDER_MIN_KB)
+		return KT_RECORDER_MIN_KB;
+	return kb > KT_RECORDER_MAX_KB ? KT_RECORDER_MAX_KB : (unsigned)kb;
+}
+
 int kt_recorder_start(const char *tracefs)
 {
 	char kb[32];
@@ -84,7 +93,8 @@ int kt_recorder_start(const char *tracefs)
 		rec_dir[0] = '\0';
 		return -err;
 	}
-	snprintf(kb, sizeof(kb), "%d", KT_RECORDER_BUFFER_KB);
+	snprintf(kb, sizeof(kb), "%u",
+		 kt_recorder_buffer_kb(sysconf(_SC_NPROCESSORS_ONLN)));
 	err = put_file(rec_dir, "buffer_size_kb", kb);
 	err = err ?: put_file(rec_dir, "trace_clock", "mono");
 	err = err ?: enable_events(rec_dir);

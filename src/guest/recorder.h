@@ -17,13 +17,22 @@
 #define KT_RECORDER_TRACEFS  "/sys/kernel/tracing"
 #define KT_RECORDER_INSTANCE "ktstr"
 /*
- * Per-CPU ring buffer, KiB. Measured in a 2-vCPU TCG guest (SpinWait and
- * Mixed workers under scx-ktstr and EEVDF): the busiest CPU wrote about
- * 60 KiB of events a second, so 4 MiB holds a minute of one CPU, far
- * more than a scenario's window plus a stuck worker's gap; 4 MiB a vCPU
- * is 1.6% of a 4-vCPU guest's 256 MB.
+ * The ring buffers take KT_RECORDER_TOTAL_KB over all CPUs, between
+ * KT_RECORDER_MIN_KB and KT_RECORDER_MAX_KB a CPU: 4 MiB a CPU at 2
+ * vCPUs, 2 at 4, 1 at 8, 512 KiB from 16 on; 8 MiB is 3% of a 1-4 vCPU
+ * guest's 256 MB (a 16-vCPU guest's 448 MB holds 16 x 512 KiB, 2%).
+ * Measured in a 2-vCPU TCG guest: the busiest CPU wrote 290 KiB of
+ * events a second with 3 SpinWait, 3 Mixed and 3 YieldHeavy workers, and
+ * 6 KiB a second with 4 SpinWait workers stalled by scx-ktstr, so 2 MiB
+ * keep at least 7 s of one CPU: a window (2.5 s) plus a stuck worker's
+ * gap. The saved trace's header says each CPU's overrun (events lost).
  */
-#define KT_RECORDER_BUFFER_KB 4096
+#define KT_RECORDER_TOTAL_KB 8192
+#define KT_RECORDER_MIN_KB   512
+#define KT_RECORDER_MAX_KB   4096
+
+/* The per-CPU buffer size for cpus online CPUs, KiB. */
+unsigned kt_recorder_buffer_kb(long cpus);
 
 /* The events recorded ("system/event"; "sched_ext/" = all of its). */
 extern const char *const kt_recorder_events[];

@@ -23,6 +23,7 @@
 #include <ktstr/result.h>
 
 #include "../../src/guest/artifact.h"
+#include "../../src/guest/recorder.h"
 #include "../../src/guest/trace_window.h"
 #include "core/small_file.h"
 #include "vm/vm_internal.h"
@@ -366,6 +367,17 @@ static void test_artifact_name(void **state)
 			 -ENAMETOOLONG);
 }
 
+static void test_buffer_kb(void **state)
+{
+	(void)state;
+	assert_int_equal(kt_recorder_buffer_kb(1), KT_RECORDER_MAX_KB);
+	assert_int_equal(kt_recorder_buffer_kb(2), 4096);
+	assert_int_equal(kt_recorder_buffer_kb(4), 2048);
+	assert_int_equal(kt_recorder_buffer_kb(8), 1024);
+	assert_int_equal(kt_recorder_buffer_kb(64), KT_RECORDER_MIN_KB);
+	assert_int_equal(kt_recorder_buffer_kb(-1), KT_RECORDER_MAX_KB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +389,7 @@ int main(void)
 	    cmocka_unit_test(test_artifact_round_trip),
 	    cmocka_unit_test(test_artifact_partial),
 	    cmocka_unit_test(test_artifact_name),
+	    cmocka_unit_test(test_buffer_kb),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
