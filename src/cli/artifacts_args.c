@@ -76,7 +76,7 @@ static int writable_dir(const char *path, char *why, size_t len)
 	return 0;
 }
 
-int kt_cli_artifacts_check(const char *cmd, const char *opt, const char *dir,
+int kt_cli_artifacts_check(const char *prog, const char *opt, const char *dir,
 			   bool fresh)
 {
 	char *copy = strdup(dir), why[4400];
@@ -84,7 +84,7 @@ int kt_cli_artifacts_check(const char *cmd, const char *opt, const char *dir,
 	int bad;
 
 	if (!copy) {
-		fprintf(stderr, "ktstr %s: out of memory\n", cmd);
+		fprintf(stderr, "%s: out of memory\n", prog);
 		return KT_EXIT_INFRA;
 	}
 	if (!fresh && !stat(dir, &st))
@@ -95,9 +95,9 @@ int kt_cli_artifacts_check(const char *cmd, const char *opt, const char *dir,
 	if (!bad)
 		return 0;
 	fprintf(stderr,
-		"ktstr %s: %s %s: cannot hold artifacts (%s); give a "
+		"%s: %s %s: cannot hold artifacts (%s); give a "
 		"writable directory with --artifacts DIR\n",
-		cmd, opt, dir, why);
+		prog, opt, dir, why);
 	return KT_EXIT_USAGE;
 }
 

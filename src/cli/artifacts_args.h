@@ -27,10 +27,11 @@ int kt_cli_artifacts_dir(const char *dir, const char *json_path,
 /*
  * Check before anything boots that dir can take artifacts: an existing
  * writable directory, or a name whose parent is one (the fresh
- * template's parent). Prints "ktstr CMD: --artifacts DIR: why" (what
- * names it: opt) and returns KT_EXIT_USAGE; 0 when fine.
+ * template's parent). Prints "PROG: --artifacts DIR: why" (prog: "ktstr
+ * vm"; opt: the option that named it) and returns KT_EXIT_USAGE; 0 when
+ * fine.
  */
-int kt_cli_artifacts_check(const char *cmd, const char *opt, const char *dir,
+int kt_cli_artifacts_check(const char *prog, const char *opt, const char *dir,
 			   bool fresh);
 
 /* "  artifact KIND: PATH" for each artifact of scenario in res. */
