@@ -22,8 +22,23 @@ const struct kt_result *kt_cli_bug_first(const struct kt_result *rs, size_t n)
 	return NULL;
 }
 
+/* Whether a detail of kind k is what gives verdict v. */
+static bool gives(enum kt_detail_kind k, enum kt_verdict v)
+{
+	if (v == KT_VERDICT_SCHED)
+		return k == KT_DETAIL_SCHEDULER;
+	if (v == KT_VERDICT_INCONCLUSIVE)
+		return k == KT_DETAIL_HOST_STALL || k == KT_DETAIL_COVERAGE;
+	return false;
+}
+
+/* The first detail that gives the verdict (a SCHED's scheduler detail
+ * follows the checks' details), else the first that is not a note. */
 static const char *first_evidence(const struct kt_result *r)
 {
+	for (size_t i = 0; i < r->nr_details; i++)
+		if (gives(r->details[i].kind, r->verdict) && r->details[i].msg)
+			return r->details[i].msg;
 	for (size_t i = 0; i < r->nr_details; i++)
 		if (r->details[i].kind != KT_DETAIL_NOTE && r->details[i].msg)
 			return r->details[i].msg;

@@ -27,8 +27,10 @@ bool kt_cli_bug_verdict(enum kt_verdict v);
 const struct kt_result *kt_cli_bug_first(const struct kt_result *rs, size_t n);
 
 /*
- * The line for r (without a newline) into buf: the first detail that is
- * not a note is the evidence ("(no detail)" without one); trace and dump
+ * The line for r (without a newline) into buf: the evidence is the first
+ * detail that gives the verdict (SCHED: the scheduler's; INCONCLUSIVE:
+ * a host stall or coverage), else the first that is not a note ("(no
+ * detail)" without one); trace and dump
  * are paths or NULL ("trace: none" then; the dump only when there is
  * one).
  */

@@ -38,6 +38,7 @@ static void test_summary_line(void **state)
 	kt_result_add(&r[1], KT_DETAIL_STUCK, "stuck 2293ms on cpu0\nat +1ms");
 	kt_result_add(&r[1], KT_DETAIL_STUCK, "stuck 99ms");
 	kt_result_set_header(&r[2], "x", "1n1l2c1t", "eevdf");
+	kt_result_add(&r[2], KT_DETAIL_NOTE, "a note");
 	kt_result_add(&r[2], KT_DETAIL_HOST_STALL, "host");
 	kt_result_raise(&r[2], KT_VERDICT_INCONCLUSIVE);
 	assert_ptr_equal(kt_cli_bug_first(r, 3), &r[1]);
@@ -49,6 +50,7 @@ static void test_summary_line(void **state)
 			    "at +1ms (trace: /a/mixed.trace)");
 	kt_cli_bug_summary(&r[1], NULL, "/a/mixed.dump", line, sizeof(line));
 	assert_non_null(strstr(line, "(trace: none; dump: /a/mixed.dump)"));
+	kt_result_add(&r[0], KT_DETAIL_CONSERVATION, "cg_0: waited");
 	kt_result_add(&r[0], KT_DETAIL_SCHEDULER, "scheduler ejected");
 	kt_cli_bug_summary(&r[0], "t", "d", line, sizeof(line));
 	assert_string_equal(line, "BUG SUMMARY: steady [topo=1n1l2c1t "
@@ -148,21 +150,21 @@ static void test_artifacts_check(void **state)
 	close(fd);
 	/* an existing directory, a new one in one, a fresh template */
 	assert_int_equal(
-	    kt_cli_artifacts_check("vm", "--artifacts", dir, false), 0);
+	    kt_cli_artifacts_check("ktstr vm", "--artifacts", dir, false), 0);
 	assert_int_equal(
-	    kt_cli_artifacts_check("vm", "--artifacts", sub, false), 0);
+	    kt_cli_artifacts_check("ktstr vm", "--artifacts", sub, false), 0);
 	assert_int_equal(access(sub, F_OK), -1); /* not made before a file */
-	assert_int_equal(kt_cli_artifacts_check("vm", "TMPDIR",
+	assert_int_equal(kt_cli_artifacts_check("ktstr vm", "TMPDIR",
 						"/tmp/ktstr-artifacts.XXXXXX",
 						true),
 			 0);
 	/* a file, a missing parent */
 	assert_int_equal(
-	    kt_cli_artifacts_check("vm", "--artifacts", file, false),
+	    kt_cli_artifacts_check("ktstr vm", "--artifacts", file, false),
 	    KT_EXIT_USAGE);
 	snprintf(sub, sizeof(sub), "%s/no/such", dir);
 	assert_int_equal(
-	    kt_cli_artifacts_check("vm", "--artifacts", sub, false),
+	    kt_cli_artifacts_check("ktstr vm", "--artifacts", sub, false),
 	    KT_EXIT_USAGE);
 	unlink(file);
 	assert_int_equal(rmdir(dir), 0);

@@ -102,6 +102,42 @@ if want stall_trace; then
 	fi
 fi
 
+# The kernel ejects scx-ktstr (2 s watchdog): SCHED, and the trace holds
+# the kernel's sched_ext debug dump (the sched_ext_dump event) and every
+# worker's switches before the ejection (the window starts with the
+# scenario for a scheduler's end).
+if want eject_trace; then
+	if [ -x "$SCX" ]; then
+		kt vm --topo $TOPO --duration 6 --quiet --json "$WORK/r.json" \
+			--scheduler "$SCX" --sched-arg=--stall-after \
+			--sched-arg=1 --sched-arg=--timeout-ms \
+			--sched-arg=2000 steady
+		trace="$WORK/r.artifacts/steady-scx-ktstr-$TOPO.trace"
+		at=$(jqr '.results[0].evidence.at_ns')
+		good=1
+		why=
+		if [ $rc = 1 ] && [ "$(jqr '.results[0].verdict')" = sched ] &&
+			[ -f "$trace" ] &&
+			grep -q 'sched_ext_dump: .*runnable task stall' "$trace"; then
+			good=0
+			for tid in $(jqr '.results[0].workers[].tid'); do
+				ts=$(grep -E "sched_switch: prev_comm=[^ ]+ prev_pid=$tid " "$trace" |
+					head -1 | sed -E 's/.*[[:space:]]([0-9]+\.[0-9]+): sched_switch.*/\1/')
+				if [ -z "$ts" ] || [ "$(ns "$ts")" -gt "${at:-0}" ]; then
+					good=1
+					why="$why tid $tid: first switch at ${ts:-none};"
+				fi
+			done
+		fi
+		head -1 "$WORK/err" | grep -q "^BUG SUMMARY: steady \[topo=$TOPO sched=scx-ktstr\] SCHED: scheduler ejected .* (trace: $trace)\$" ||
+			{ good=1; why="$why first stderr line: $(head -1 "$WORK/err")"; }
+		check "ejection: a SCHED's trace holds the kernel's sched_ext dump and every worker's switches before it; the BUG SUMMARY names the ejection" \
+			"$good" "$(state)" "$why"
+	else
+		skipped "ejection: trace of a SCHED" "no scx-ktstr ($SCX): make scheds"
+	fi
+fi
+
 if want pass_no_trace; then
 	kt vm --topo $TOPO --duration 2 --quiet --json "$WORK/p.json" steady
 	cp "$WORK/p.json" "$WORK/r.json" 2>/dev/null
