@@ -34,7 +34,7 @@ not_ok_dump() {
 	dump err '#   err: ' head -20
 }
 
-state() { echo "rc=$rc ${t}s verdicts=$(jqr '[.results[].verdict] | join(",")') artifacts=$(jqr '[.artifacts[]?.path] | join(",")') evidence=$(jqr -c '.results[0].evidence')"; }
+state() { echo "rc=$rc ${t}s verdicts=$(jqr '[.results[].verdict] | join(",")') artifacts=$(jqr '[.artifacts[]?.path] | join(",")') evidence=$(jq -c '.results[0].evidence' "$WORK/r.json" 2>/dev/null)"; }
 
 # Perfetto's systrace line tokenizer, as an ERE (tid, tgid, cpu, flags,
 # timestamp, event name).
@@ -105,17 +105,18 @@ if want stall_trace; then
 	fi
 fi
 
-# The kernel ejects scx-ktstr (2 s watchdog): SCHED, and the trace holds
-# the kernel's sched_ext debug dump (the sched_ext_dump event) and every
-# worker's switches before the ejection (the window starts with the
-# scenario for a scheduler's end).
+# The kernel ejects scx-ktstr (2 s watchdog): SCHED, and the trace, in
+# the --artifacts directory made for it, holds the kernel's sched_ext
+# debug dump (the sched_ext_dump event) and every worker's switches
+# before the ejection (the window starts with the scenario for a
+# scheduler's end).
 if want eject_trace; then
 	if [ -x "$SCX" ]; then
 		kt vm --topo $TOPO --duration 6 --quiet --json "$WORK/r.json" \
-			--scheduler "$SCX" --sched-arg=--stall-after \
-			--sched-arg=1 --sched-arg=--timeout-ms \
-			--sched-arg=2000 steady
-		trace="$WORK/r.artifacts/steady-scx-ktstr-$TOPO.trace"
+			--artifacts "$WORK/eject" --scheduler "$SCX" \
+			--sched-arg=--stall-after --sched-arg=1 \
+			--sched-arg=--timeout-ms --sched-arg=2000 steady
+		trace="$WORK/eject/steady-scx-ktstr-$TOPO.trace"
 		at=$(jqr '.results[0].evidence.at_ns')
 		good=1
 		why=
