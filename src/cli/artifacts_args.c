@@ -77,20 +77,25 @@ static int writable_dir(const char *path, char *why, size_t len)
 }
 
 int kt_cli_artifacts_check(const char *prog, const char *opt, const char *dir,
-			   bool fresh)
+			   unsigned levels)
 {
-	char *copy = strdup(dir), why[4400];
+	char *copy = strdup(dir), *at, why[4400];
 	struct stat st;
-	int bad;
+	int bad = -1;
 
 	if (!copy) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return KT_EXIT_INFRA;
 	}
-	if (!fresh && !stat(dir, &st))
-		bad = writable_dir(dir, why, sizeof(why));
-	else
-		bad = writable_dir(dirname(copy), why, sizeof(why));
+	/* the first of dir and its ancestors (up to levels) that exists */
+	at = copy;
+	for (unsigned up = 0; up <= levels; up++) {
+		if (!stat(at, &st) || errno != ENOENT || up == levels) {
+			bad = writable_dir(at, why, sizeof(why));
+			break;
+		}
+		at = dirname(at);
+	}
 	free(copy);
 	if (!bad)
 		return 0;

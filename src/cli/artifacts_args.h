@@ -25,14 +25,16 @@ int kt_cli_artifacts_dir(const char *dir, const char *json_path,
 			 bool *fresh);
 
 /*
- * Check before anything boots that dir can take artifacts: an existing
- * writable directory, or a name whose parent is one (the fresh
- * template's parent). Prints "PROG: --artifacts DIR: why" (prog: "ktstr
- * vm"; opt: the option that named it) and returns KT_EXIT_USAGE; 0 when
- * fine.
+ * Check before anything boots that dir can take artifacts: it, or the
+ * first of its parents that exists when up to levels of its trailing
+ * names are still to be made (1: DIR or its parent; 2 under --results
+ * DIR, which is made too), is a writable directory. A fresh template
+ * ("X.XXXXXX") is checked with levels 1. Prints "PROG: OPT DIR: why"
+ * (prog: "ktstr vm"; opt: the option that named it) and returns
+ * KT_EXIT_USAGE; 0 when fine.
  */
 int kt_cli_artifacts_check(const char *prog, const char *opt, const char *dir,
-			   bool fresh);
+			   unsigned levels);
 
 /* "  artifact KIND: PATH" for each artifact of scenario in res. */
 void kt_cli_artifacts_print(const struct kt_vm_result *res,

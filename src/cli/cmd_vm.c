@@ -261,7 +261,9 @@ static int artifacts_setup(const struct vm_args *a, struct kt_vm_opts *o,
 					  kt_last_error());
 	o->artifacts_dir = dir;
 	o->no_trace = a->no_trace;
-	return kt_cli_artifacts_check("ktstr vm", opt, dir, o->artifacts_fresh);
+	return kt_cli_artifacts_check(
+	    "ktstr vm", opt, dir,
+	    a->results && !a->artifacts && !a->json_path ? 2 : 1);
 }
 
 static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,

@@ -255,7 +255,7 @@ static int run(struct opts *o, struct kt_job *jobs, size_t n)
 	rc = resolve_vm(o, jobs, n, &jo, kernel, sizeof(kernel));
 	if (!rc && o->artifacts)
 		rc = kt_cli_artifacts_check(o->prog, "--artifacts",
-					    o->artifacts, false);
+					    o->artifacts, 1);
 	if (rc)
 		return rc;
 	if (o->junit) {

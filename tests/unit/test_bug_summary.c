@@ -150,21 +150,33 @@ static void test_artifacts_check(void **state)
 	close(fd);
 	/* an existing directory, a new one in one, a fresh template */
 	assert_int_equal(
-	    kt_cli_artifacts_check("ktstr vm", "--artifacts", dir, false), 0);
+	    kt_cli_artifacts_check("ktstr vm", "--artifacts", dir, 1), 0);
 	assert_int_equal(
-	    kt_cli_artifacts_check("ktstr vm", "--artifacts", sub, false), 0);
+	    kt_cli_artifacts_check("ktstr vm", "--artifacts", sub, 1), 0);
 	assert_int_equal(access(sub, F_OK), -1); /* not made before a file */
 	assert_int_equal(kt_cli_artifacts_check("ktstr vm", "TMPDIR",
 						"/tmp/ktstr-artifacts.XXXXXX",
-						true),
+						1),
 			 0);
 	/* a file, a missing parent */
 	assert_int_equal(
-	    kt_cli_artifacts_check("ktstr vm", "--artifacts", file, false),
+	    kt_cli_artifacts_check("ktstr vm", "--artifacts", file, 1),
 	    KT_EXIT_USAGE);
 	snprintf(sub, sizeof(sub), "%s/no/such", dir);
 	assert_int_equal(
-	    kt_cli_artifacts_check("ktstr vm", "--artifacts", sub, false),
+	    kt_cli_artifacts_check("ktstr vm", "--artifacts", sub, 1),
+	    KT_EXIT_USAGE);
+	/* under --results DIR, DIR itself may be new too */
+	snprintf(sub, sizeof(sub), "%s/res/artifacts", dir);
+	assert_int_equal(
+	    kt_cli_artifacts_check("ktstr vm", "--results", sub, 2), 0);
+	assert_int_equal(
+	    kt_cli_artifacts_check("ktstr vm", "--results", sub, 1),
+	    KT_EXIT_USAGE);
+	/* below a file */
+	snprintf(sub, sizeof(sub), "%s/file/sub", dir);
+	assert_int_equal(
+	    kt_cli_artifacts_check("ktstr vm", "--artifacts", sub, 2),
 	    KT_EXIT_USAGE);
 	unlink(file);
 	assert_int_equal(rmdir(dir), 0);

@@ -177,12 +177,17 @@ fi
 
 if want bad_artifacts; then
 	: >"$WORK/afile"
-	kt vm --topo $TOPO --artifacts /nonexistent/ktstr/arts steady
+	kt vm --topo $TOPO --artifacts "$WORK/none/arts" steady
 	good=1
-	[ $rc = 2 ] && grep -q -- '--artifacts /nonexistent/ktstr/arts' "$WORK/err" &&
+	[ $rc = 2 ] && grep -q -- "--artifacts $WORK/none/arts: .*No such file" "$WORK/err" &&
 		[ $t -lt 5 ] && ! grep -q booting "$WORK/err" && good=0
 	kt vm --topo $TOPO --artifacts "$WORK/afile" steady
 	[ $good = 0 ] && [ $rc = 2 ] && grep -q 'not a directory' "$WORK/err" ||
+		good=1
+	# --results DIR: DIR/artifacts, DIR below a file
+	kt vm --topo $TOPO --results "$WORK/afile/res" steady
+	[ $good = 0 ] && [ $rc = 2 ] &&
+		grep -q -- "--results $WORK/afile/res/artifacts: " "$WORK/err" ||
 		good=1
 	check "a bad --artifacts is exit 2 naming it, before booting" \
 		"$good" "rc=$rc ${t}s err: $(head -2 "$WORK/err")"

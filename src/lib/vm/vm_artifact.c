@@ -124,6 +124,27 @@ static char *dup_key(const json_t *m, const char *key)
 	return strdup(s ? s : "");
 }
 
+/* mkdir -p path (0755); -1 with errno. The CLI checked beforehand that
+ * what is missing can be made (--results DIR/artifacts: two names). */
+static int make_dirs(const char *path)
+{
+	char buf[4096];
+	char *slash;
+
+	if (!mkdir(path, 0755) || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT ||
+	    snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -1;
+	slash = strrchr(buf, '/');
+	if (!slash || slash == buf)
+		return -1;
+	*slash = '\0';
+	if (make_dirs(buf))
+		return -1;
+	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
+}
+
 /* The artifacts directory, made now if it is not there: -errno. */
 static int art_dir(struct kt_vm_chan *ch, const char **dir)
 {
@@ -142,7 +163,7 @@ static int art_dir(struct kt_vm_chan *ch, const char **dir)
 		*dir = ch->art_made;
 		return 0;
 	}
-	if (mkdir(ch->art_dir, 0755) && errno != EEXIST)
+	if (make_dirs(ch->art_dir))
 		return kt_err(errno, "artifacts dir %s: %s", ch->art_dir,
 			      strerror(errno));
 	*dir = ch->art_dir;
