@@ -45,6 +45,9 @@ TESTMAIN_SRCS := $(wildcard src/testmain/*.c)
 # The option tables (src/cli/options*.c) also parse a test binary's
 # command line, and unit tests link them.
 OPTION_SRCS := $(wildcard src/cli/options*.c)
+# The pure pieces of the artifacts directory and the BUG SUMMARY line go
+# with them, for their unit tests (docs/recorder.md).
+OPTION_SRCS += src/cli/artifacts_args.c src/cli/bug_summary.c
 KTEST_SRCS := $(wildcard tests/ktest/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))

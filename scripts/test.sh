@@ -104,6 +104,9 @@ else
 		vmtest map-write env KTSTR_BIN="$build"/ktstr \
 			KTSTR_SCX="$build"/scx-ktstr \
 			tests/vm/run-map-write-tests.sh
+		vmtest recorder env KTSTR_BIN="$build"/ktstr \
+			KTSTR_SCX="$build"/scx-ktstr \
+			tests/vm/run-recorder-tests.sh
 	else
 		tail -n 30 "$log/toolchain"
 		echo "test.sh: building the BPF toolchain or scx-ktstr failed" >&2

@@ -288,6 +288,15 @@ struct kt_result {
 	size_t nr_map_writes; /* BPF map writes applied, in order */
 	struct kt_map_write_record *map_writes;
 	struct kt_lanes lanes; /* the picture of the run */
+	/* The evidence moment (CLOCK_MONOTONIC of the machine that ran the
+	 * scenario; 0 = none recorded, use the scenario's end): the end of
+	 * the gap that failed, or when the scheduler's end was noticed;
+	 * evidence_from_ns is where that evidence began (the gap's start, 0
+	 * = at_ns), evidence_tid the worker it is about (0 = none). The
+	 * first one recorded wins (kt_result_set_evidence). */
+	uint64_t evidence_ns;
+	uint64_t evidence_from_ns;
+	int evidence_tid;
 };
 
 void kt_result_init(struct kt_result *r);
@@ -330,6 +339,10 @@ int kt_result_add_dump(struct kt_result *r, const struct kt_result_dump *d);
 /* Append one map write record (copied). */
 int kt_result_add_map_write(struct kt_result *r,
 			    const struct kt_map_write_record *m);
+/* Record the evidence moment (see struct kt_result) unless one is
+ * recorded already: the first failing evidence wins. */
+void kt_result_set_evidence(struct kt_result *r, uint64_t at_ns,
+			    uint64_t from_ns, int tid);
 /* Mark skipped (only when nothing worse is recorded). */
 int kt_result_skip(struct kt_result *r, const char *fmt, ...) KT_PRINTF(2, 3);
 /* Raise the verdict to at least v. */

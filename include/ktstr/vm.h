@@ -179,6 +179,14 @@ struct kt_vm_opts {
 	 * run: SCHED_FIFO-99 spinners on every CPU, RT throttling and the
 	 * fair server off; the run watchdog then ends the VM 20 s later. */
 	uint64_t wedge_after_ns;
+	/* The flight recorder (docs/recorder.md): no_trace turns it off in
+	 * the guest. Artifacts the guest sends (traces, dumps) are written
+	 * into artifacts_dir (created at the first one; NULL = dropped); with
+	 * artifacts_fresh it is a mkdtemp template ("/tmp/x.XXXXXX") made
+	 * into a fresh directory at the first artifact. */
+	bool no_trace;
+	const char *artifacts_dir;
+	bool artifacts_fresh;
 };
 
 enum kt_vm_end {
@@ -217,6 +225,14 @@ struct kt_vm_sched {
 	struct kt_result_dump *dump;
 };
 
+/* A file the guest sent (`artifact` message), as written on the host. */
+struct kt_vm_artifact {
+	char *scenario; /* the result it belongs to ("" = the run's) */
+	char *kind;	/* "trace", "dump", ... */
+	char *path;	/* where it was written */
+	size_t bytes;
+};
+
 struct kt_vm_result {
 	enum kt_vm_end end;
 	enum kt_verdict verdict; /* worst of everything below */
@@ -249,7 +265,15 @@ struct kt_vm_result {
 	char *console_text;	   /* whole console, with capture_console */
 	struct kt_vm_sched sched;  /* scheduler messages, if any */
 	struct kt_monitor monitor; /* the host monitor's samples */
+	size_t nr_artifacts;	   /* files written to artifacts_dir */
+	struct kt_vm_artifact *artifacts;
+	struct kt_strv artifact_errors; /* files that could not be written */
 };
+
+/* The first artifact of kind for scenario in res, or NULL. */
+const struct kt_vm_artifact *kt_vm_artifact_find(const struct kt_vm_result *res,
+						 const char *scenario,
+						 const char *kind);
 
 /*
  * Boot one VM as described, supervise it (boot and run watchdogs,

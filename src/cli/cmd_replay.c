@@ -2,6 +2,7 @@
 /* `ktstr replay SIDECAR`: rerun exactly the VM a sidecar describes. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -70,6 +71,24 @@ static int build(const struct kt_sidecar *s, const struct replay_args *a,
 	return err;
 }
 
+/* kt_cmd_vm on a copy of the word array: its option parser moves the
+ * operands to the front over the option words, so the array it had no
+ * longer holds each allocated word once (free the originals from vm). */
+static int run_vm(const struct kt_cli_argv *vm)
+{
+	char **v = calloc(vm->nr + 1, sizeof(*v));
+	int rc;
+
+	if (!v) {
+		fprintf(stderr, "ktstr replay: out of memory\n");
+		return KT_EXIT_INFRA;
+	}
+	memcpy(v, vm->v, vm->nr * sizeof(*v));
+	rc = kt_cmd_vm((int)vm->nr, v);
+	free(v);
+	return rc;
+}
+
 int kt_cmd_replay(int argc, char **argv)
 {
 	struct replay_args a = {0};
@@ -92,7 +111,7 @@ int kt_cmd_replay(int argc, char **argv)
 		for (size_t i = 0; i < vm.nr; i++)
 			fprintf(stderr, " %s", vm.v[i]);
 		fprintf(stderr, "\n");
-		rc = kt_cmd_vm((int)vm.nr, vm.v);
+		rc = run_vm(&vm);
 	}
 	kt_cli_argv_free(&vm);
 	kt_sidecar_free(&s);

@@ -8,6 +8,7 @@
 #include <ktstr/runner.h>
 #include <ktstr/scenario.h>
 
+#include "bug_summary.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "html_out.h"
@@ -49,13 +50,29 @@ static const struct kt_cli_cmd run_cmd = {
 	    "unsupported here, 5 inconclusive",
 };
 
-/* What the run keeps of each result: its JSON, and a copy for --html. */
+/* What the run keeps of each result: its JSON, a copy for --html, and
+ * stderr held until the first failing result's BUG SUMMARY
+ * (bug_summary.h). No recorder runs on the host: the summary says
+ * "trace: none". */
 struct collected {
 	json_t *json;
 	bool keep;
 	size_t nr;
 	struct kt_result *kept;
+	struct kt_cli_hold hold;
+	bool summarized;
 };
+
+static void summarize(struct collected *c, const struct kt_result *r)
+{
+	char line[2048];
+
+	if (c->summarized || !kt_cli_bug_verdict(r->verdict))
+		return;
+	kt_cli_bug_summary(r, NULL, NULL, line, sizeof(line));
+	kt_cli_release_stderr(&c->hold, line);
+	c->summarized = true;
+}
 
 static void collect(const struct kt_result *r, void *arg)
 {
@@ -63,6 +80,7 @@ static void collect(const struct kt_result *r, void *arg)
 	struct kt_result *k;
 
 	json_array_append_new(c->json, kt_result_to_json(r));
+	summarize(c, r);
 	if (!c->keep)
 		return;
 	k = realloc(c->kept, (c->nr + 1) * sizeof(*k));
@@ -95,7 +113,7 @@ int kt_cmd_run(int argc, char **argv)
 	struct kt_run_opts o = {0};
 	struct kt_cli_scenarios sc;
 	enum kt_verdict worst;
-	struct collected c = {0};
+	struct collected c = {.hold = {-1, -1}};
 	int nr, err, rc;
 
 	if (!kt_cli_args(&run_cmd, binds, argc, argv, &nr, &rc))
@@ -122,7 +140,9 @@ int kt_cmd_run(int argc, char **argv)
 	c.keep = a.html_path != NULL;
 	o.on_result = collect;
 	o.arg = &c;
+	kt_cli_hold_stderr(&c.hold);
 	err = kt_run_scenarios(&o, &worst);
+	kt_cli_release_stderr(&c.hold, NULL);
 	kt_cli_scenarios_free(&sc);
 	if (err) {
 		fprintf(stderr, "ktstr run: %s\n", kt_last_error());

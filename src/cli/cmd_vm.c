@@ -8,6 +8,8 @@
 #include <ktstr/scenario.h>
 #include <ktstr/vm.h>
 
+#include "artifacts_args.h"
+#include "bug_summary.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "html_out.h"
@@ -29,6 +31,10 @@ struct vm_args {
 	bool no_monitor;
 	uint64_t wedge_after_ns;
 	const struct kt_cli_scenarios *sc; /* not an option: the loaded ones */
+	const char *artifacts;
+	bool no_trace;
+	struct kt_cli_hold hold; /* stderr until the BUG SUMMARY */
+	bool summarized;
 	struct kt_cli_vm_args vm;
 	struct kt_cli_run_args run;
 	struct kt_cli_sched sched;
@@ -63,6 +69,14 @@ static const struct kt_cli_opt vm_opts[] = {
 		  "timeline per scenario (a lane per worker with its on-CPU "
 		  "share and gaps; steps, host stalls, the scheduler's end and "
 		  "the verdict marked; docs/timeline.md)"),
+    KT_CLI_STRING("artifacts", 0, "DIR", struct vm_args, artifacts,
+		  "write artifacts (a failing scenario's trace window, "
+		  "scheduler dumps) into DIR (default: beside --json FILE as "
+		  "STEM.artifacts/, else DIR/artifacts/ of --results, else a "
+		  "fresh $TMPDIR/ktstr-artifacts.XXXXXX), made at the first "
+		  "one"),
+    KT_CLI_FLAG("no-trace", 0, struct vm_args, no_trace,
+		"no flight recorder in the guest (docs/recorder.md)"),
     {0},
 };
 
@@ -215,9 +229,28 @@ static int write_html(const char *path, const struct kt_vm_opts *o,
 				 res->nr_results, o->quiet);
 }
 
+/* The first failing result of the run as the BUG SUMMARY line, first on
+ * stderr (what was held comes after it); once per process. */
+static void bug_summary(const struct kt_vm_result *res, struct vm_args *a)
+{
+	const struct kt_result *r =
+	    kt_cli_bug_first(res->results, res->nr_results);
+	const struct kt_vm_artifact *trace, *dump;
+	char line[2048];
+
+	if (!r || a->summarized)
+		return;
+	trace = kt_vm_artifact_find(res, r->scenario, "trace");
+	dump = kt_vm_artifact_find(res, r->scenario, "dump");
+	kt_cli_bug_summary(r, trace ? trace->path : NULL,
+			   dump ? dump->path : NULL, line, sizeof(line));
+	kt_cli_release_stderr(&a->hold, line);
+	a->summarized = true;
+}
+
 /* Boot one VM of o and report it (text, --json, --html, --results). */
 static int run_once(const struct kt_vm_opts *op,
-		    const struct kt_cli_sched *sched, const struct vm_args *a)
+		    const struct kt_cli_sched *sched, struct vm_args *a)
 {
 	const char *json_path = a->json_path;
 	const struct kt_vm_opts o = *op;
@@ -234,9 +267,13 @@ static int run_once(const struct kt_vm_opts *op,
 	for (size_t i = 0; i < res.nr_results; i++) {
 		kt_result_print(&res.results[i], stdout);
 		kt_monitor_print(&res.monitor, res.results[i].scenario, stdout);
+		kt_cli_artifacts_print(&res, res.results[i].scenario, stdout);
 	}
 	kt_cli_vm_monitor_note(&res, o.quiet);
 	fflush(stdout);
+	bug_summary(&res, a);
+	for (size_t i = 0; i < res.artifact_errors.nr; i++)
+		fprintf(stderr, "ktstr vm: %s\n", res.artifact_errors.v[i]);
 	kt_cli_vm_print_failure("vm", &res);
 	rc = res.exit_code;
 	if (json_path) {
@@ -261,14 +298,34 @@ static int run_once(const struct kt_vm_opts *op,
 	return rc;
 }
 
+/* The artifacts directory (artifacts_args.h) into o, checked; no_trace. */
+static int artifacts_setup(const struct vm_args *a, struct kt_vm_opts *o,
+			   char *dir, size_t len)
+{
+	const char *opt = a->artifacts	 ? "--artifacts"
+			  : a->json_path ? "--json"
+			  : a->results	 ? "--results"
+					 : "TMPDIR";
+
+	if (kt_cli_artifacts_dir(a->artifacts, a->json_path, a->results, dir,
+				 len, &o->artifacts_fresh))
+		return kt_cli_usage_error("vm", "--artifacts: %s",
+					  kt_last_error());
+	o->artifacts_dir = dir;
+	o->no_trace = a->no_trace;
+	return kt_cli_artifacts_check(
+	    "ktstr vm", opt, dir,
+	    a->results && !a->artifacts && !a->json_path ? 2 : 1);
+}
+
 static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 		      const struct kt_cli_scenarios *sc, const char *topo,
-		      const char *kernel_arg, const struct vm_args *a)
+		      const char *kernel_arg, struct vm_args *a)
 {
 	const char *json_path = a->json_path;
 	struct kt_vm_opts o = *op;
 	struct kt_vm_payload *payloads = NULL;
-	char kernel[4096], why[512];
+	char kernel[4096], why[512], art_dir[4096];
 	int rc = 0;
 
 	/* Everything is checked before anything boots. */
@@ -313,10 +370,14 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 	if (sc->nr_files && !o.run_timeout_ns)
 		o.run_timeout_ns =
 		    kt_cli_scenarios_run_timeout(sc, o.duration_ns);
+	rc = artifacts_setup(a, &o, art_dir, sizeof(art_dir));
+	if (rc)
+		return rc;
 	if (kt_cli_scenarios_payloads(sc, &payloads, &o.nr_payloads))
 		return KT_EXIT_INFRA;
 	o.payloads = payloads;
 
+	kt_cli_hold_stderr(&a->hold);
 	for (unsigned i = 0; i < (a->runs ? a->runs : 1); i++) {
 		int one = run_once(&o, sched, a);
 
@@ -326,13 +387,14 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 		}
 		rc = i ? worse_exit(rc, one) : one;
 	}
+	kt_cli_release_stderr(&a->hold, NULL);
 	kt_cli_payloads_free(payloads, o.nr_payloads);
 	return rc;
 }
 
 int kt_cmd_vm(int argc, char **argv)
 {
-	struct vm_args a = {.vm.topo = DEFAULT_TOPO};
+	struct vm_args a = {.vm.topo = DEFAULT_TOPO, .hold = {-1, -1}};
 	const struct kt_cli_bind binds[] = {
 	    {&vm_group, &a},
 	    {&kt_cli_vm_group, &a.vm},

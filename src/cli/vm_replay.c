@@ -110,6 +110,8 @@ int kt_cli_vm_replay_args(const struct kt_vm_opts *o,
 	if (!err && o->work_type)
 		err = kt_cli_argv_push(a, "--work-type")
 			  ?: kt_cli_argv_push(a, o->work_type);
+	if (!err && o->no_trace)
+		err = kt_cli_argv_push(a, "--no-trace");
 	err = err ?: push_sched(a, sched);
 	for (size_t i = 0; !err && i < o->nr_scenarios; i++)
 		err = kt_cli_argv_push(a, o->scenarios[i]);

@@ -25,11 +25,13 @@
 #include <ktstr/workload.h>
 
 #include "core/small_file.h"
+#include "artifact.h"
 #include "channel.h"
 #include "guest.h"
 #include "monitor_mark.h"
 #include "msg.h"
 #include "plan.h"
+#include "recorder.h"
 #include "sched_life.h"
 #include "shell.h"
 #include "sysinit.h"
@@ -124,15 +126,54 @@ static void on_start(const char *name, void *arg)
 	kt_guest_monitor_scenario(name);
 	if (run_plan)
 		kt_guest_wedge_arm(run_plan->wedge_after_ms);
+	kt_recorder_clear();
 	send_msg(
 	    json_pack("{s:s, s:s}", "type", "scenario_start", "name", name));
+}
+
+/* A failing result's trace window goes before the result itself, so the
+ * host knows the trace when the result arrives. */
+/* A failing result's files for the host's --artifacts directory, sent
+ * before its result (the BUG SUMMARY names them): the flight recorder's
+ * window and each sched_ext dump the result carries (the ejection's,
+ * the SysRq-D one taken at a stall; docs/dumps.md). */
+static void save_artifacts(const struct kt_result *r)
+{
+	if (kt_recorder_save(r, kt_now_ns()))
+		kt_guest_log("recorder: %s", kt_last_error());
+	for (size_t i = 0; i < r->nr_dumps; i++) {
+		const struct kt_result_dump *d = &r->dumps[i];
+		bool sysrq = !strcmp(d->trigger, KT_DUMP_TRIGGER_SYSRQ);
+
+		if (kt_guest_send_artifact(r->scenario ? r->scenario : "",
+					   "dump",
+					   sysrq ? "sysrq-d.dump" : "dump",
+					   d->text, strlen(d->text)))
+			kt_guest_log("dump artifact: %s", kt_last_error());
+	}
 }
 
 static void on_result(const struct kt_result *r, void *arg)
 {
 	(void)arg;
 	kt_guest_monitor_scenario(NULL);
+	save_artifacts(r);
 	send_msg(kt_msg_result(r));
+}
+
+/* The flight recorder (docs/recorder.md), unless the plan says no_trace;
+ * artifacts' file names carry the variant: "<scheduler>-<topology>". */
+static void recorder_begin(const struct kt_plan *p, const char *sched_label)
+{
+	char variant[256];
+
+	snprintf(variant, sizeof(variant), "%s-%s",
+		 sched_label ? sched_label : "eevdf", p->topo ? p->topo : "vm");
+	kt_guest_artifact_attach(chan_fd, variant);
+	if (p->no_trace)
+		return;
+	if (kt_recorder_start(NULL))
+		kt_guest_log("recorder off: %s", kt_last_error());
 }
 
 /* The harness's footing (runner.h); one probe thread for every vCPU under
@@ -198,6 +239,7 @@ static _Noreturn void run_scenarios(const struct kt_plan *p,
 	/* SCHED_FIFO and the vCPU probe before the scheduler starts: its
 	 * monitor thread inherits the policy (runner.h) */
 	harness_begin(p);
+	recorder_begin(p, p->sched ? p->sched->label : NULL);
 	load_files(p, &o);
 	if (p->work_type) {
 		if (kt_work_kind_parse(p->work_type, &work.kind))
@@ -229,6 +271,7 @@ static _Noreturn void run_scenarios(const struct kt_plan *p,
 		if (kt_guest_sched_end(sr, exit_sent, p->topo, p->sched->label,
 				       send_msg, &stop) == KT_VERDICT_SCHED) {
 			kt_result_print(&stop, stdout);
+			save_artifacts(&stop);
 			send_msg(kt_msg_result(&stop));
 			worst =
 			    KT_VERDICT_SCHED > worst ? KT_VERDICT_SCHED : worst;
@@ -277,6 +320,9 @@ static _Noreturn void run_test(const struct kt_plan *p, const char *setup_err)
 		fail("test %s is not registered in this binary (%zu tests)",
 		     p->test, kt_test_count());
 	harness_begin(p); /* before the scheduler: see run_scenarios */
+	recorder_begin(p, p->sched	 ? p->sched->label
+			  : t->scheduler ? t->scheduler->name
+					 : NULL);
 	sd = t->scheduler;
 	if (sd) {
 		env.sched_label = sd->name;
@@ -311,6 +357,7 @@ static _Noreturn void run_test(const struct kt_plan *p, const char *setup_err)
 	}
 	kt_result_print(&res, stdout);
 	fflush(stdout);
+	save_artifacts(&res);
 	send_msg(kt_msg_result(&res));
 	code = kt_verdict_exit_code(res.verdict);
 	kt_result_free(&res);
@@ -318,6 +365,7 @@ static _Noreturn void run_test(const struct kt_plan *p, const char *setup_err)
 	if (sr && kt_guest_sched_end(sr, !started, p->topo, env.sched_label,
 				     send_msg, &stop) == KT_VERDICT_SCHED) {
 		kt_result_print(&stop, stdout);
+		save_artifacts(&stop);
 		send_msg(kt_msg_result(&stop));
 		code = kt_verdict_exit_code(KT_VERDICT_SCHED);
 	}

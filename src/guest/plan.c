@@ -346,6 +346,7 @@ static int plan_from_json(json_t *root, const char *origin, struct kt_plan *p)
 	err = err
 		  ?: get_uint(root, origin, "wedge_after_ms", INT32_MAX,
 			      &p->wedge_after_ms);
+	err = err ?: get_bool(root, origin, "no_trace", &p->no_trace);
 	if (err)
 		return err;
 	v = get(root, "sched");

@@ -62,6 +62,7 @@ struct kt_plan {
 	/* "wedge_after_ms" (self-test, 0 = off): wedge the guest's
 	 * userspace this long after the first scenario starts */
 	uint64_t wedge_after_ms;
+	bool no_trace; /* "no_trace": no flight recorder (docs/recorder.md) */
 };
 
 const char *kt_plan_mode_name(enum kt_plan_mode m);

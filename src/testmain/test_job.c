@@ -51,8 +51,16 @@ static void build_report(struct kt_test_record *rec,
 
 	if (!f)
 		return;
-	for (size_t i = 0; i < nr; i++)
+	for (size_t i = 0; i < nr; i++) {
 		kt_result_print(&results[i], f);
+		for (size_t k = 0; vm && k < vm->nr_artifacts; k++)
+			if (!strcmp(vm->artifacts[k].scenario,
+				    results[i].scenario ? results[i].scenario
+							: ""))
+				fprintf(f, "  artifact %s: %s\n",
+					vm->artifacts[k].kind,
+					vm->artifacts[k].path);
+	}
 	if (vm && vm->reason)
 		fprintf(f, "vm: %s: %s\n", kt_vm_end_name(vm->end), vm->reason);
 	if (vm && vm->end != KT_VM_END_EXIT && vm->console_excerpt)
@@ -106,6 +114,8 @@ static void run_in_vm(const struct kt_test *t, const struct kt_job_opts *o,
 	    .workers = t->workers,
 	    .keep_going = o->keep_going,
 	    .quiet = true,
+	    .artifacts_dir = o->artifacts_dir,
+	    .no_trace = !o->artifacts_dir,
 	};
 	struct kt_vm_result vr;
 	uint64_t t0 = kt_now_ns();

@@ -17,6 +17,7 @@
 #include <ktstr/kernel.h>
 #include <ktstr/version.h>
 
+#include "../cli/artifacts_args.h"
 #include "../cli/options.h"
 #include "../guest/guest.h"
 #include "testmain.h"
@@ -33,6 +34,7 @@ struct opts {
 	enum kt_accel accel;
 	uint64_t duration_ns;
 	bool keep_going;
+	const char *artifacts;
 };
 
 static volatile sig_atomic_t stop_sig;
@@ -104,6 +106,10 @@ static const struct kt_cli_opt test_opts[] = {
 		"no progress lines on stderr"),
     KT_CLI_FLAG("version", 0, struct opts, version,
 		"print the ktstr version this binary was built with"),
+    KT_CLI_STRING("artifacts", 0, "DIR", struct opts, artifacts,
+		  "run the flight recorder in the tests' VMs and write a "
+		  "failing test's trace window into DIR (made at the first "
+		  "one; docs/recorder.md); without it the recorder is off"),
     {0},
 };
 
@@ -233,7 +239,8 @@ static int run(struct opts *o, struct kt_job *jobs, size_t n)
 	struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
 	struct kt_test_totals tot = {0};
 	struct kt_job_opts jo = {.duration_ns = o->duration_ns,
-				 .keep_going = o->keep_going};
+				 .keep_going = o->keep_going,
+				 .artifacts_dir = o->artifacts};
 	struct kt_pool_opts po = {
 	    .prog = o->prog,
 	    .quiet = o->quiet,
@@ -246,6 +253,9 @@ static int run(struct opts *o, struct kt_job *jobs, size_t n)
 	int err, rc;
 
 	rc = resolve_vm(o, jobs, n, &jo, kernel, sizeof(kernel));
+	if (!rc && o->artifacts)
+		rc = kt_cli_artifacts_check(o->prog, "--artifacts",
+					    o->artifacts, 1);
 	if (rc)
 		return rc;
 	if (o->junit) {

@@ -15,6 +15,8 @@ struct kt_job_opts {
 	enum kt_accel accel;  /* resolved (never AUTO) */
 	uint64_t duration_ns; /* --duration; 0 = each test's own */
 	bool keep_going;      /* --keep-going */
+	/* --artifacts: the recorder's traces go there; NULL = recorder off */
+	const char *artifacts_dir;
 };
 
 /*

@@ -117,6 +117,16 @@ static int host_stall(const struct kt_worker_report *r, const struct kt_gap *g,
 	    (unsigned long long)kt_check_ms(limit_ns));
 }
 
+/* The gap g of r as the result's evidence moment: its end (CLOCK_MONOTONIC),
+ * from its start; the first evidence recorded wins. */
+static void evidence(const struct kt_worker_report *r, const struct kt_gap *g,
+		     struct kt_result *res)
+{
+	if (r->gate_ns)
+		kt_result_set_evidence(res, r->gate_ns + g->at_ns + g->len_ns,
+				       r->gate_ns + g->at_ns, (int)r->tid);
+}
+
 /* One worker: the first gap the scheduler alone pushes past the limit is
  * STUCK; failing that, the longest excused one is a HOST_STALL. */
 static int judge_worker(const struct kt_probe *p,
@@ -131,13 +141,17 @@ static int judge_worker(const struct kt_probe *p,
 		uint64_t u = unavailable(p, r, &gaps[i]);
 
 		if (gaps[i].len_ns - (u < gaps[i].len_ns ? u : gaps[i].len_ns) >
-		    limit_ns)
+		    limit_ns) {
+			evidence(r, &gaps[i], res);
 			return stuck(&gaps[i], u, res);
+		}
 		if (excused == n) {
 			excused = i;
 			excused_by = u;
 		}
 	}
+	if (excused < n)
+		evidence(r, &gaps[excused], res);
 	if (excused < n)
 		return host_stall(r, &gaps[excused], excused_by, limit_ns, res);
 	return 0;

@@ -16,6 +16,7 @@
 #include "result_lanes.h"
 #include "result_metrics.h"
 #include "result_map_writes.h"
+#include "result_evidence.h"
 
 static const char *const verdict_names[KT_VERDICT__COUNT] = {
     [KT_VERDICT_PASS] = "pass",
@@ -402,6 +403,7 @@ int kt_result_merge(struct kt_result *dst, const struct kt_result *src)
 	ret = kt_lanes_merge(&dst->lanes, &src->lanes);
 	if (ret)
 		return ret;
+	kt_result_evidence_merge(dst, src);
 	if (!dst->host.measured)
 		dst->host = src->host;
 	return 0;

@@ -35,6 +35,7 @@
 #include "result_dump.h"
 #include "result_metrics.h"
 #include "result_map_writes.h"
+#include "result_evidence.h"
 
 enum field_type { F_U32, F_U64, F_F64, F_BOOL };
 
@@ -228,20 +229,21 @@ json_t *kt_result_to_json(const struct kt_result *r)
 
 		ok = e && json_array_append_new(timeline, e) == 0;
 	}
-	ok = ok &&
-	     put(o, "verdict", json_string(kt_verdict_name(r->verdict))) &&
-	     put(o, "scenario", str_or_null(r->scenario)) &&
-	     put(o, "topo", str_or_null(r->topo)) &&
-	     put(o, "scheduler", str_or_null(r->scheduler)) &&
-	     put(o, "skip_reason", str_or_null(r->skip_reason)) &&
-	     put(o, "duration_ns", u64_json(r->duration_ns)) &&
-	     put(o, "host", host_to_json(&r->host)) &&
-	     put(o, "ext_events", ext_events_to_json(r)) &&
-	     put(o, "workers", kt_result_workers_to_json(r)) &&
-	     (!r->nr_metrics || put(o, "metrics", kt_result_metrics_json(r))) &&
-	     (!r->nr_dumps || put(o, "dumps", kt_result_dumps_json(r))) &&
-	     (!r->nr_map_writes ||
-	      put(o, "map_writes", kt_result_map_writes_json(r)));
+	ok =
+	    ok && put(o, "verdict", json_string(kt_verdict_name(r->verdict))) &&
+	    put(o, "scenario", str_or_null(r->scenario)) &&
+	    put(o, "topo", str_or_null(r->topo)) &&
+	    put(o, "scheduler", str_or_null(r->scheduler)) &&
+	    put(o, "skip_reason", str_or_null(r->skip_reason)) &&
+	    put(o, "duration_ns", u64_json(r->duration_ns)) &&
+	    put(o, "host", host_to_json(&r->host)) &&
+	    put(o, "ext_events", ext_events_to_json(r)) &&
+	    put(o, "workers", kt_result_workers_to_json(r)) &&
+	    (!r->nr_metrics || put(o, "metrics", kt_result_metrics_json(r))) &&
+	    (!r->nr_dumps || put(o, "dumps", kt_result_dumps_json(r))) &&
+	    (!r->nr_map_writes ||
+	     put(o, "map_writes", kt_result_map_writes_json(r))) &&
+	    (!r->evidence_ns || put(o, "evidence", kt_result_evidence_json(r)));
 	lanes = ok ? kt_lanes_to_json(&r->lanes, &oom) : NULL;
 	ok = ok && (lanes ? put(o, "lanes", lanes) : !oom);
 	if (ok) {
@@ -580,6 +582,8 @@ static int parse_result(const json_t *j, struct kt_result *out)
 		ret = kt_result_map_writes_parse(j, out);
 	if (!ret)
 		ret = kt_lanes_from_json(j, &out->lanes);
+	if (!ret)
+		ret = kt_result_evidence_parse(j, out);
 	if (!ret)
 		out->verdict = (enum kt_verdict)verdict;
 	return ret;

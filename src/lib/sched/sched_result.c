@@ -58,6 +58,9 @@ int kt_sched_exit_to_result(struct kt_sched_run *sched, uint64_t since_ns,
 				     "%sscheduler gone (no record of why)",
 				     prefix);
 	kt_sched_exit_detail(e, since_ns, line, sizeof(line));
+	/* when it was noticed, from the scenario's start: a stall's stuck
+	 * tasks last ran a watchdog timeout before the ejection */
+	kt_result_set_evidence(r, e->at_ns, since_ns, 0);
 	err = kt_result_add(r, KT_DETAIL_SCHEDULER, "%s%s", prefix, line);
 	if (!err && e->dump)
 		err = kt_result_add_dump(r, e->dump);

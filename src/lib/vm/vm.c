@@ -566,6 +566,8 @@ int kt_vm_run(const struct kt_vm_opts *o, struct kt_vm_result *res)
 	v->ch.fd = -1;
 	v->ch.topo_label = v->topo;
 	v->ch.monitor = &v->mon;
+	v->ch.art_dir = o->artifacts_dir;
+	v->ch.art_fresh = o->artifacts_fresh;
 	err = run(v);
 	kill_qemu(v);
 	kt_vm_monitor_free(&v->mon);

@@ -156,6 +156,8 @@ static int handle(struct kt_vm_chan *ch, struct kt_vm_result *res,
 		err = sched_exit(res, m);
 	} else if (!strcmp(type, "ksyms") && ch->monitor) {
 		kt_vm_monitor_ksyms(ch->monitor, m);
+	} else if (!strcmp(type, "artifact")) {
+		err = kt_vm_art_chunk(ch, res, m);
 	}
 	/* Unknown types are ignored: newer guests may send more. */
 	json_decref(m);
@@ -208,6 +210,7 @@ void kt_vm_chan_free(struct kt_vm_chan *ch)
 {
 	free(ch->buf);
 	free(ch->running);
+	kt_vm_art_rx_free(ch);
 	ch->buf = NULL;
 	ch->running = NULL;
 	ch->len = ch->cap = 0;

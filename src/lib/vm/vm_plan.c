@@ -165,6 +165,8 @@ char *kt_vm_plan_json(const struct kt_vm_opts *o)
 		     !json_object_set_new(p, "payloads", pl);
 	}
 	ok = ok && !monitor_plan(o, p);
+	if (o->no_trace)
+		ok = ok && !json_object_set_new(p, "no_trace", json_true());
 	if (ok)
 		text = json_dumps(p, JSON_COMPACT);
 	json_decref(sc);

@@ -9,6 +9,7 @@
 
 #include "result/result_dump.h"
 #include "strv.h"
+#include "vm_internal.h"
 
 const char *kt_vm_end_name(enum kt_vm_end e)
 {
@@ -51,6 +52,7 @@ void kt_vm_result_free(struct kt_vm_result *r)
 	kt_strv_free(&r->sched.log_tail);
 	kt_result_dump_free(r->sched.dump);
 	kt_monitor_free(&r->monitor);
+	kt_vm_artifacts_free(r);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -137,6 +139,15 @@ json_t *kt_vm_result_to_json(const struct kt_vm_result *r)
 	json_object_set_new(j, "console_excerpt",
 			    str_or_null(r->console_excerpt));
 	json_object_set_new(j, "sched", sched_json(&r->sched));
+	json_object_set_new(j, "artifacts", kt_vm_artifacts_json(r));
+	if (r->artifact_errors.nr) {
+		json_t *e = json_array();
+
+		for (size_t i = 0; e && i < r->artifact_errors.nr; i++)
+			json_array_append_new(
+			    e, json_string(r->artifact_errors.v[i]));
+		json_object_set_new(j, "artifact_errors", e);
+	}
 	json_object_set_new(j, "results", results);
 	json_object_set_new(j, "monitor", kt_monitor_to_json(&r->monitor));
 	return j;
