@@ -29,11 +29,15 @@ static bool gives(enum kt_detail_kind k, enum kt_verdict v)
 		return k == KT_DETAIL_SCHEDULER;
 	if (v == KT_VERDICT_INCONCLUSIVE)
 		return k == KT_DETAIL_HOST_STALL || k == KT_DETAIL_COVERAGE;
-	return false;
+	/* a FAIL: a stuck or starved worker is the evidence; a worker that
+	 * then "did not stop in time" only follows from it (its details
+	 * come first) */
+	return k == KT_DETAIL_STUCK || k == KT_DETAIL_STARVED;
 }
 
 /* The first detail that gives the verdict (a SCHED's scheduler detail
- * follows the checks' details), else the first that is not a note. */
+ * follows the checks' details; a FAIL's stuck or starved worker the
+ * worker's exit), else the first that is not a note. */
 static const char *first_evidence(const struct kt_result *r)
 {
 	for (size_t i = 0; i < r->nr_details; i++)
@@ -79,6 +83,12 @@ void kt_cli_bug_summary(const struct kt_result *r, const char *trace,
 void kt_cli_hold_stderr(struct kt_cli_hold *h)
 {
 	h->saved = -1;
+	h->mem = -1;
+	/* A person at a terminal sees the progress lines live and the
+	 * summary when it is known; logs and scripts (stderr not a terminal)
+	 * get it as their first line. */
+	if (isatty(2))
+		return;
 	h->mem = memfd_create("ktstr-stderr", MFD_CLOEXEC);
 	if (h->mem < 0)
 		return;

@@ -35,6 +35,9 @@ static void test_summary_line(void **state)
 	kt_result_set_header(&r[0], "steady", "1n1l2c1t", "eevdf");
 	kt_result_set_header(&r[1], "mixed", "1n1l2c1t", "scx-ktstr+llc");
 	kt_result_add(&r[1], KT_DETAIL_NOTE, "ended at the evidence");
+	/* the stuck worker's exit detail comes first; the gap is the evidence
+	 */
+	kt_result_add(&r[1], KT_DETAIL_WORKER, "tid 7 did not stop in time");
 	kt_result_add(&r[1], KT_DETAIL_STUCK, "stuck 2293ms on cpu0\nat +1ms");
 	kt_result_add(&r[1], KT_DETAIL_STUCK, "stuck 99ms");
 	kt_result_set_header(&r[2], "x", "1n1l2c1t", "eevdf");
