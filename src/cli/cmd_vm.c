@@ -342,6 +342,13 @@ static int vm_checked(struct kt_vm_opts *op, struct kt_cli_sched *sched,
 					  a->runs);
 	if (kt_cli_html_check("vm", a->html_path))
 		return KT_EXIT_USAGE;
+	if (!sched->arg && kt_cli_scenarios_map_writer(sc))
+		return kt_cli_usage_error(
+		    "vm",
+		    "%s writes BPF maps (map_writes or WriteMap) but this run "
+		    "is under EEVDF: give --scheduler (a sched_ext scheduler "
+		    "such as build/scx-ktstr)",
+		    kt_cli_scenarios_map_writer(sc)->path);
 	if (kt_cli_vm_topo("vm", topo, &o.topo))
 		return KT_EXIT_USAGE;
 	for (size_t i = 0; i < sc->nr_files; i++)

@@ -58,6 +58,30 @@ static int add_payload(struct kt_vm_payload **v, size_t *nr,
 	return 0;
 }
 
+static bool ops_write_maps(const struct kt_ops *ops)
+{
+	for (size_t i = 0; i < ops->nr; i++)
+		if (ops->ops[i].kind == KT_OP_KIND_WRITE_MAP)
+			return true;
+	return false;
+}
+
+const struct kt_scenario_file *
+kt_cli_scenarios_map_writer(const struct kt_cli_scenarios *s)
+{
+	for (size_t i = 0; i < s->nr_files; i++) {
+		const struct kt_scenario_file *f = s->files[i];
+		bool writes =
+		    f->map_writes.nr || ops_write_maps(&f->backdrop.ops);
+
+		for (size_t k = 0; !writes && k < f->steps.nr; k++)
+			writes = ops_write_maps(&f->steps.steps[k].ops);
+		if (writes)
+			return f;
+	}
+	return NULL;
+}
+
 int kt_cli_scenarios_payloads(const struct kt_cli_scenarios *s,
 			      struct kt_vm_payload **out, size_t *nr)
 {

@@ -43,6 +43,15 @@ int kt_cli_scenarios_payloads(const struct kt_cli_scenarios *s,
 void kt_cli_payloads_free(struct kt_vm_payload *v, size_t nr);
 
 /*
+ * The first scenario file that writes BPF maps (declared "map_writes" or
+ * a WriteMap op in its backdrop or steps), NULL when none does: such a
+ * file needs a sched_ext scheduler (--scheduler); under EEVDF it could
+ * only be INFRA in the guest.
+ */
+const struct kt_scenario_file *
+kt_cli_scenarios_map_writer(const struct kt_cli_scenarios *s);
+
+/*
  * Every scenario's name (catalog names, then the files' "name"s), for
  * reports about scenarios that will not run; NULL when out of memory.
  * The array (not the strings) is the caller's to free.
