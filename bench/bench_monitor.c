@@ -336,6 +336,7 @@ static void report_rates(const struct run *runs, unsigned pairs)
 {
 	double on[MAX_PAIRS], off[MAX_PAIRS], ratio[MAX_PAIRS];
 	double son = 0, soff = 0, cpu_on = 0, cpu_off = 0, spread;
+	double wall_on = 0, wall_off = 0;
 
 	printf("SpinWait work rate, per pair (on/off):");
 	for (unsigned p = 0; p < pairs; p++) {
@@ -350,16 +351,20 @@ static void report_rates(const struct run *runs, unsigned pairs)
 		soff += off[p];
 		cpu_on += m->cpu_s;
 		cpu_off += x->cpu_s;
+		wall_on += m->wall_s;
+		wall_off += x->wall_s;
 		printf(" %.1f%%", ratio[p]);
 	}
 	printf("\n");
 	spread = spread_pct(ratio, pairs);
 	printf("SpinWait work rate: %.4g units/s with the monitor, %.4g with "
 	       "--no-monitor: on/off = %.1f%% (per-pair median %.1f%%, "
-	       "spread %.1f%%); CPU of ktstr vm + QEMU %.1f s vs %.1f s per "
-	       "run\n",
+	       "spread %.1f%%); per run, wall %.1f s vs %.1f s (the "
+	       "monitored guest reads /proc/kallsyms at boot), CPU of ktstr vm "
+	       "+ QEMU %.1f s vs %.1f s\n",
 	       son / pairs, soff / pairs, soff > 0 ? 100.0 * son / soff : 0,
-	       median(ratio, pairs), spread, cpu_on / pairs, cpu_off / pairs);
+	       median(ratio, pairs), spread, wall_on / pairs, wall_off / pairs,
+	       cpu_on / pairs, cpu_off / pairs);
 	printf("VM-to-VM noise: the --no-monitor runs differ by %.1f%% "
 	       "(max/min), the monitored ones by %.1f%%. VM-to-VM noise on a "
 	       "shared host (other VMs, TCG, boot order) is large: a ratio of "
