@@ -225,8 +225,10 @@ static pid_t spawn_vm(const struct bench *b, bool monitor, const char *json,
 		dprintf(fd, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	if (pid < 0)
+		pid = -errno;
 	close(fd);
-	return pid < 0 ? -errno : pid;
+	return pid;
 }
 
 /* One VM: false if it could not run (the log's tail says why). */
@@ -257,13 +259,17 @@ static bool run_vm(const struct bench *b, bool monitor, struct run *r)
 	getrusage(RUSAGE_CHILDREN, &u1);
 	r->cpu_s = cpu_secs(&u1) - cpu_secs(&u0);
 	r->rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-	/* 1 is a scheduler verdict (FAIL): the rates still count. */
-	if ((r->rc == 0 || r->rc == 1) && read_report(json, r))
+	/* FAIL (a scheduler verdict) and INCONCLUSIVE (a host stall on a
+	 * loaded host) still ran the workers: the rates count. */
+	if ((r->rc == KT_EXIT_PASS || r->rc == KT_EXIT_FAIL ||
+	     r->rc == KT_EXIT_INCONCLUSIVE) &&
+	    read_report(json, r))
 		return true;
 	fprintf(stderr,
-		"bench_monitor: ktstr vm%s ended %d without a result; the end "
-		"of its output:\n",
-		monitor ? "" : " --no-monitor", r->rc);
+		"bench_monitor: ktstr vm%s ended %d without a result%s; the "
+		"end of its output:\n",
+		monitor ? "" : " --no-monitor", r->rc,
+		stop_signal ? " (interrupted)" : "");
 	show_tail(log);
 	return false;
 }
