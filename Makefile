@@ -149,9 +149,11 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(UNIT_HELPER_OBJS) $(OPTION_OBJS) $(O)/libkts
 
 # Kept (not deleted as intermediates) so scripts/check-spin.sh sees them.
 .SECONDARY: $(BENCH_BINS:%=%.o)
-$(O)/bench/%: $(O)/bench/%.o $(O)/libktstr.a
+# The guest objects too: bench_vm_spin runs the flight recorder
+# (src/guest/recorder.c) in its guest; an archive only adds what is used.
+$(O)/bench/%: $(O)/bench/%.o $(O)/libktstr-guest.a $(O)/libktstr.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(O)/libktstr.a $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(O)/libktstr-guest.a $(O)/libktstr.a $(LIBS)
 
 $(O)/bench/bare_init: bench/bare_init.c
 	@mkdir -p $(dir $@)

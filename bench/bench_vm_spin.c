@@ -10,8 +10,14 @@
  * load hit both sides alike. It prints the units/s of both sides, their
  * ratio and the guest's clocksource. Then the vCPU probe's cost: SpinWait
  * on every vCPU with the probe off and on, alternating, and the ratio of
- * their rates. It never fails on speed: no kernel or no QEMU is "skipped"
- * with exit 0; exit 1 only if the VM could not run.
+ * their rates. Then the flight recorder's cost (docs/recorder.md): SpinWait
+ * on every vCPU with the recorder's tracefs instance recording
+ * (kt_recorder_start: the events and buffer of a `ktstr vm` run) and not,
+ * alternating, once with one pinned worker per vCPU and once with two (the
+ * kernel switches between them every slice, so there are events to
+ * record): both rates, their ratio, each round's ratio and the events a
+ * second it recorded. It never fails on speed: no kernel or no QEMU is
+ * "skipped" with exit 0; exit 1 only if the VM could not run.
  *
  * usage: bench_vm_spin [--topo SHAPE] [--seconds S] [--rounds N]
  * env: KTSTR_BIN (default ../ktstr next to this binary), KTSTR_KERNEL,
@@ -34,6 +40,8 @@
 #include <ktstr/kernel.h>
 #include <ktstr/workload.h>
 
+#include "../src/guest/recorder.h"
+#include "core/small_file.h"
 #include "probe/vcpu_probe.h"
 #include "work/work_kinds.h"
 
@@ -160,11 +168,14 @@ static int run_placement(struct shared *sh, int ncpu, int bare_parity,
 	return 0;
 }
 
-/* SpinWait on every vCPU for ns: units/s per worker. */
-static double spinwait_rate(int ncpu, uint64_t ns)
+/* SpinWait on every vCPU for ns, per_cpu workers pinned to each (more
+ * than one: the kernel switches between them every slice): units/s per
+ * worker. */
+static double spinwait_rate(int ncpu, int per_cpu, uint64_t ns)
 {
 	_cleanup_(kt_workload_freep) struct kt_workload *w = NULL;
-	struct kt_workload_config cfg = {.num_workers = (unsigned)ncpu,
+	struct kt_workload_config cfg = {.num_workers =
+					     (unsigned)(ncpu * per_cpu),
 					 .work = KT_WORK(KT_WORK_SPIN_WAIT)};
 	const struct kt_worker_report *r;
 	double sum = 0;
@@ -172,10 +183,10 @@ static double spinwait_rate(int ncpu, uint64_t ns)
 
 	if (kt_workload_spawn(&cfg, &w))
 		return -1;
-	for (int i = 0; i < ncpu; i++) {
+	for (int i = 0; i < ncpu * per_cpu; i++) {
 		struct kt_cpuset cs = {0};
 
-		kt_cpuset_set(&cs, i);
+		kt_cpuset_set(&cs, i % ncpu);
 		if (kt_workload_set_affinity(w, (size_t)i, &cs))
 			return -1;
 	}
@@ -198,7 +209,7 @@ static double probe_phase(int ncpu, uint64_t ns, bool on, bool shared)
 
 	if (on && kt_probe_start(&(struct kt_probe_opts){.shared = shared}, &p))
 		return -1;
-	rate = spinwait_rate(ncpu, ns);
+	rate = spinwait_rate(ncpu, 1, ns);
 	kt_probe_stop(p);
 	return rate;
 }
@@ -230,6 +241,98 @@ static int probe_cost(int ncpu, double secs, unsigned rounds, bool shared)
 	       sum[1] / (4 * rounds), sum[0] / (4 * rounds),
 	       sum[0] > 0 ? 100.0 * sum[1] / sum[0] : 0,
 	       (unsigned long long)(KT_PROBE_PERIOD_NS / 1000000));
+	return 0;
+}
+
+/* Events the recorder's instance took so far, over all CPUs: those in
+ * the buffer plus those it overwrote (per_cpu/cpuN/stats). */
+static uint64_t recorder_events(int ncpu)
+{
+	uint64_t sum = 0;
+
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		char path[256], stats[1024], *p;
+
+		snprintf(path, sizeof(path),
+			 "%s/instances/%s/per_cpu/cpu%d/stats",
+			 KT_RECORDER_TRACEFS, KT_RECORDER_INSTANCE, cpu);
+		if (kt_read_small(path, stats, sizeof(stats)))
+			continue;
+		p = strstr(stats, "entries:");
+		sum += p ? strtoull(p + 8, NULL, 10) : 0;
+		p = strstr(stats, "\noverrun:");
+		sum += p ? strtoull(p + 9, NULL, 10) : 0;
+	}
+	return sum;
+}
+
+/* One phase of the recorder's cost: SpinWait with the flight recorder
+ * recording (kt_recorder_start: the instance, events and buffer of a
+ * `ktstr vm` run) or not; *events += what it recorded. */
+static double recorder_phase(int ncpu, int per_cpu, uint64_t ns, bool on,
+			     uint64_t *events)
+{
+	double rate;
+
+	if (on && kt_recorder_start(NULL))
+		return -1;
+	rate = spinwait_rate(ncpu, per_cpu, ns);
+	if (on) {
+		*events += recorder_events(ncpu);
+		kt_recorder_stop();
+	}
+	return rate;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The flight recorder's cost: SpinWait on every vCPU (per_cpu pinned
+ * workers on each) with the recorder off and on in short phases, ordered
+ * off-on-on-off in each round as the probe's; each round's on/off ratio.
+ */
+static int recorder_cost(int ncpu, int per_cpu, double secs, unsigned rounds)
+{
+	static const bool order[] = {false, true, true, false};
+	uint64_t ns = (uint64_t)(secs * 1e9 / 2), events = 0;
+	double sum[2] = {0, 0}, ratio[2 * 20];
+	unsigned n = 2 * rounds;
+
+	printf("flight recorder, SpinWait x%d per vCPU (pinned%s), "
+	       "%u rounds of off-on-on-off x %g s:\n",
+	       per_cpu, per_cpu > 1 ? ", time-sliced" : "", n, secs / 2);
+	for (unsigned i = 0; i < n; i++) {
+		double round[2] = {0, 0};
+
+		for (size_t k = 0; k < KT_ARRAY_SIZE(order); k++) {
+			double r = recorder_phase(ncpu, per_cpu, ns, order[k],
+						  &events);
+
+			if (r < 0)
+				return -1;
+			round[order[k]] += r;
+		}
+		ratio[i] = round[0] > 0 ? 100.0 * round[1] / round[0] : 0;
+		printf("  round %u: off %.4g, on %.4g units/s per worker: "
+		       "on/off %.1f%%\n",
+		       i + 1, round[0] / 2, round[1] / 2, ratio[i]);
+		sum[0] += round[0];
+		sum[1] += round[1];
+	}
+	qsort(ratio, n, sizeof(*ratio), cmp_double);
+	printf("flight recorder (x%d per vCPU): SpinWait %.4g units/s per "
+	       "worker recording, %.4g not: on/off = %.1f%% (per-round "
+	       "%.1f-%.1f%%, median %.1f%%); %.0f events/s recorded, "
+	       "buffer %u KiB a CPU\n",
+	       per_cpu, sum[1] / (2 * n), sum[0] / (2 * n),
+	       sum[0] > 0 ? 100.0 * sum[1] / sum[0] : 0, ratio[0], ratio[n - 1],
+	       n % 2 ? ratio[n / 2] : (ratio[n / 2 - 1] + ratio[n / 2]) / 2,
+	       (double)events / (secs * n), kt_recorder_buffer_kb(ncpu));
 	return 0;
 }
 
@@ -283,6 +386,12 @@ static int guest_main(double secs, unsigned rounds)
 	if (probe_cost(ncpu, secs, rounds, true) ||
 	    probe_cost(ncpu, secs, rounds, false)) {
 		fprintf(stderr, "bench_vm_spin: probe: %s\n", kt_last_error());
+		return 1;
+	}
+	if (recorder_cost(ncpu, 1, secs, rounds) ||
+	    recorder_cost(ncpu, 2, secs, rounds)) {
+		fprintf(stderr, "bench_vm_spin: recorder: %s\n",
+			kt_last_error());
 		return 1;
 	}
 	return 0;
