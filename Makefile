@@ -53,7 +53,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_HELPERS := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
 # bench/bare_init.c is not a benchmark but the guest /init of
 # bench_vm_boot's bare boot: static, no sanitizers, never run on the host.
-BENCH_SRCS := $(filter-out bench/bare_init.c,$(wildcard bench/*.c))
+# bench/bench_host.c is the benchmarks' shared host-side helper.
+BENCH_SRCS := $(filter-out bench/bare_init.c bench/bench_host.c,$(wildcard bench/*.c))
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(O)/%.o)
@@ -148,12 +149,12 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(UNIT_HELPER_OBJS) $(OPTION_OBJS) $(O)/libkts
 	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(OPTION_OBJS) $(O)/libktstr-guest.a $(O)/libktstr.a $(LIBS) -lcmocka
 
 # Kept (not deleted as intermediates) so scripts/check-spin.sh sees them.
-.SECONDARY: $(BENCH_BINS:%=%.o)
+.SECONDARY: $(BENCH_BINS:%=%.o) $(O)/bench/bench_host.o
 # The guest objects too: bench_vm_spin runs the flight recorder
 # (src/guest/recorder.c) in its guest; an archive only adds what is used.
-$(O)/bench/%: $(O)/bench/%.o $(O)/libktstr-guest.a $(O)/libktstr.a
+$(O)/bench/%: $(O)/bench/%.o $(O)/bench/bench_host.o $(O)/libktstr-guest.a $(O)/libktstr.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(O)/libktstr-guest.a $(O)/libktstr.a $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(O)/bench/bench_host.o $(O)/libktstr-guest.a $(O)/libktstr.a $(LIBS)
 
 $(O)/bench/bare_init: bench/bare_init.c
 	@mkdir -p $(dir $@)

@@ -41,6 +41,8 @@
 #include <ktstr/common.h>
 #include <ktstr/kernel.h>
 
+#include "bench_host.h"
+
 #define MAX_PAIRS     20
 #define DEFAULT_PAIRS 3
 
@@ -80,27 +82,6 @@ static double median(double *v, unsigned n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* $KTSTR_QEMU, or qemu-system-x86_64 in $PATH (as `ktstr vm` finds it). */
-static bool have_qemu(void)
-{
-	const char *name = getenv("KTSTR_QEMU"), *path = getenv("PATH");
-	char buf[PATH_MAX], *copy, *save = NULL;
-	bool found = false;
-
-	if (!name || !*name)
-		name = "qemu-system-x86_64";
-	if (strchr(name, '/'))
-		return !access(name, X_OK);
-	copy = strdup(path && *path ? path : "/usr/bin:/bin");
-	for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && !found;
-	     d = strtok_r(NULL, ":", &save)) {
-		snprintf(buf, sizeof(buf), "%s/%s", d, name);
-		found = !access(buf, X_OK);
-	}
-	free(copy);
-	return found;
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag,
@@ -382,6 +363,7 @@ static void report_rates(const struct run *runs, unsigned pairs)
 /* ktstr ($KTSTR_BIN or ../ktstr), the kernel, QEMU; false = skip. */
 static bool find_tools(struct bench *b)
 {
+	char qemu[PATH_MAX];
 	const char *env = getenv("KTSTR_BIN");
 	char self[PATH_MAX - 16];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -403,7 +385,7 @@ static bool find_tools(struct bench *b)
 		       kt_last_error());
 		return false;
 	}
-	if (!have_qemu()) {
+	if (!bench_find_qemu(qemu, sizeof(qemu))) {
 		printf("bench_monitor: QEMU not found (qemu-system-x86 package "
 		       "or KTSTR_QEMU)\nskipped: no QEMU\n");
 		return false;

@@ -41,6 +41,7 @@
 #include <ktstr/kernel.h>
 #include <ktstr/vm.h>
 
+#include "bench_host.h"
 #include "vm/boot_image.h"
 #include "vm/console_scan.h"
 #include "vm/cpio.h"
@@ -128,29 +129,6 @@ static void remove_dir(struct bench *b)
 	}
 	rmdir(b->dir);
 	b->dir[0] = '\0';
-}
-
-/* $KTSTR_QEMU, or qemu-system-x86_64 in $PATH (as `ktstr vm` finds it). */
-static bool find_qemu(char *out, size_t len)
-{
-	const char *name = getenv("KTSTR_QEMU"), *path = getenv("PATH");
-	char *copy, *save = NULL;
-	bool found = false;
-
-	if (!name || !*name)
-		name = "qemu-system-x86_64";
-	if (strchr(name, '/')) {
-		snprintf(out, len, "%s", name);
-		return !access(out, X_OK);
-	}
-	copy = strdup(path && *path ? path : "/usr/bin:/bin");
-	for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && !found;
-	     d = strtok_r(NULL, ":", &save)) {
-		snprintf(out, len, "%s/%s", d, name);
-		found = !access(out, X_OK);
-	}
-	free(copy);
-	return found;
 }
 
 /* bare_init next to this binary; ktstr from $KTSTR_BIN or ../ktstr. */
@@ -504,7 +482,7 @@ static int prepare(struct bench *b)
 		       kt_last_error());
 		return 1;
 	}
-	if (!find_qemu(b->qemu, sizeof(b->qemu))) {
+	if (!bench_find_qemu(b->qemu, sizeof(b->qemu))) {
 		printf("bench_vm_boot: QEMU not found (qemu-system-x86 "
 		       "package or KTSTR_QEMU)\nskipped: no QEMU\n");
 		return 1;

@@ -42,6 +42,7 @@
 
 #include "../src/guest/recorder.h"
 #include "core/small_file.h"
+#include "bench_host.h"
 #include "probe/vcpu_probe.h"
 #include "work/work_kinds.h"
 
@@ -399,29 +400,9 @@ static int guest_main(double secs, unsigned rounds)
 
 /* ---- host side ---- */
 
-/* $KTSTR_QEMU, or qemu-system-x86_64 in $PATH (as `ktstr vm` finds it). */
-static bool have_qemu(void)
-{
-	const char *name = getenv("KTSTR_QEMU"), *path = getenv("PATH");
-	char buf[PATH_MAX], *copy, *save = NULL;
-	bool found = false;
-
-	if (!name || !*name)
-		name = "qemu-system-x86_64";
-	if (strchr(name, '/'))
-		return !access(name, X_OK);
-	copy = strdup(path && *path ? path : "/usr/bin:/bin");
-	for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && !found;
-	     d = strtok_r(NULL, ":", &save)) {
-		snprintf(buf, sizeof(buf), "%s/%s", d, name);
-		found = !access(buf, X_OK);
-	}
-	free(copy);
-	return found;
-}
-
 static int host_main(const char *topo, double secs, unsigned rounds)
 {
+	char qemu[PATH_MAX];
 	char self[PATH_MAX], ktstr[PATH_MAX], kernel[PATH_MAX];
 	char config[PATH_MAX], exec[256];
 	const char *env = getenv("KTSTR_BIN");
@@ -445,7 +426,7 @@ static int host_main(const char *topo, double secs, unsigned rounds)
 		       kt_last_error());
 		return 0;
 	}
-	if (!have_qemu()) {
+	if (!bench_find_qemu(qemu, sizeof(qemu))) {
 		printf("bench_vm_spin: QEMU not found (qemu-system-x86 package "
 		       "or KTSTR_QEMU)\nskipped: no QEMU\n");
 		return 0;
